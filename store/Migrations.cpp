@@ -1,0 +1,192 @@
+#include "Migrations.hpp"
+
+#include "Schema.hpp"
+
+#include <string>
+
+namespace pv {
+namespace {
+
+std::string createTableSql(const TableDef& t) {
+    std::string s = "CREATE TABLE " + t.name + " (";
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+        const auto& c = t.columns[i];
+        if (i) s += ", ";
+        s += c.name + (c.type == ColType::Integer ? " INTEGER" : " TEXT");
+        if (c.notNull) s += " NOT NULL";
+        if (!c.sqliteDefault.empty()) s += " DEFAULT (" + c.sqliteDefault + ")";
+        if (!c.references.empty()) s += " REFERENCES " + c.references + " DEFERRABLE INITIALLY DEFERRED";
+    }
+    if (t.key.size() == 1) {
+        s += ", PRIMARY KEY (" + t.key[0] + ")";
+    } else {
+        s += ", PRIMARY KEY (" + t.key[0] + ", " + t.key[1] + ")";
+    }
+    if (t.name == "outputs") s += ", CHECK (rating IS NULL OR rating BETWEEN 1 AND 5)";
+    if (t.name == "lookups") s += ", CHECK (applies_to IN ('outputs','prompts'))";
+    s += ")";
+    return s;
+}
+
+void createTables(sql::Db& db, int version) {
+    for (const auto& t : syncedTables())
+        if (t.sinceVersion == version) db.exec(createTableSql(t));
+}
+
+void step1(sql::Db& db) {
+    db.exec(R"SQL(
+CREATE TABLE pv_sync_state (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  device_id TEXT NOT NULL,
+  hlc_ms INTEGER NOT NULL DEFAULT 0,
+  hlc_counter INTEGER NOT NULL DEFAULT 0,
+  applying INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO pv_sync_state(singleton, device_id) VALUES (1, lower(hex(randomblob(8))));
+CREATE TABLE pv_changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  tbl TEXT NOT NULL,
+  row_key TEXT NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('insert','update','delete')),
+  cols TEXT NOT NULL,
+  hlc TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','pushed','set_aside')),
+  error TEXT
+);
+CREATE INDEX pv_changes_pending ON pv_changes(seq) WHERE status = 'pending';
+CREATE INDEX pv_changes_row ON pv_changes(tbl, row_key);
+CREATE TABLE pv_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)SQL");
+    createTables(db, 1);
+    db.exec(R"SQL(
+CREATE INDEX outputs_captured ON outputs(captured_at DESC, id DESC) WHERE deleted_at IS NULL;
+CREATE INDEX outputs_updated ON outputs(updated_at DESC, id DESC) WHERE deleted_at IS NULL;
+CREATE INDEX outputs_prompt ON outputs(prompt_id, captured_at DESC, id DESC);
+CREATE INDEX outputs_model ON outputs(model_id, captured_at DESC, id DESC);
+CREATE INDEX outputs_agent ON outputs(agent_id, captured_at DESC, id DESC);
+CREATE INDEX outputs_conversation ON outputs(conversation_id, message_id);
+CREATE INDEX output_tags_tag ON output_tags(tag_id, output_id);
+CREATE INDEX prompt_tags_tag ON prompt_tags(tag_id, prompt_id);
+CREATE INDEX prompts_updated ON prompts(updated_at DESC, id DESC) WHERE deleted_at IS NULL;
+CREATE INDEX prompts_derived ON prompts(derived_from_id);
+CREATE INDEX prompts_title ON prompts(title COLLATE NOCASE);
+CREATE INDEX models_name ON models(name COLLATE NOCASE);
+CREATE INDEX agents_name ON agents(name COLLATE NOCASE);
+CREATE INDEX tags_name ON tags(name COLLATE NOCASE);
+CREATE INDEX qa_activities_name ON qa_activities(name COLLATE NOCASE);
+CREATE INDEX prompt_qa_checks_activity ON prompt_qa_checks(qa_activity_id, prompt_id);
+CREATE VIRTUAL TABLE prompts_fts USING fts5(title, body, content='prompts', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE outputs_fts USING fts5(output, output_edited, content='outputs', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER prompts_fts_ins AFTER INSERT ON prompts BEGIN
+  INSERT INTO prompts_fts(rowid, title, body) VALUES (NEW.rowid, NEW.title, NEW.body);
+END;
+CREATE TRIGGER prompts_fts_del AFTER DELETE ON prompts BEGIN
+  INSERT INTO prompts_fts(prompts_fts, rowid, title, body) VALUES ('delete', OLD.rowid, OLD.title, OLD.body);
+END;
+CREATE TRIGGER prompts_fts_upd AFTER UPDATE OF title, body ON prompts BEGIN
+  INSERT INTO prompts_fts(prompts_fts, rowid, title, body) VALUES ('delete', OLD.rowid, OLD.title, OLD.body);
+  INSERT INTO prompts_fts(rowid, title, body) VALUES (NEW.rowid, NEW.title, NEW.body);
+END;
+CREATE TRIGGER outputs_fts_ins AFTER INSERT ON outputs BEGIN
+  INSERT INTO outputs_fts(rowid, output, output_edited) VALUES (NEW.rowid, NEW.output, NEW.output_edited);
+END;
+CREATE TRIGGER outputs_fts_del AFTER DELETE ON outputs BEGIN
+  INSERT INTO outputs_fts(outputs_fts, rowid, output, output_edited) VALUES ('delete', OLD.rowid, OLD.output, OLD.output_edited);
+END;
+CREATE TRIGGER outputs_fts_upd AFTER UPDATE OF output, output_edited ON outputs BEGIN
+  INSERT INTO outputs_fts(outputs_fts, rowid, output, output_edited) VALUES ('delete', OLD.rowid, OLD.output, OLD.output_edited);
+  INSERT INTO outputs_fts(rowid, output, output_edited) VALUES (NEW.rowid, NEW.output, NEW.output_edited);
+END;
+)SQL");
+}
+
+void step2(sql::Db& db) {
+    createTables(db, 2);
+    db.exec(R"SQL(
+CREATE INDEX lookup_values_lookup ON lookup_values(lookup_id, sort_order);
+CREATE INDEX output_lookup_values_value ON output_lookup_values(lookup_value_id, output_id);
+CREATE INDEX prompt_lookup_values_value ON prompt_lookup_values(lookup_value_id, prompt_id);
+)SQL");
+}
+
+std::string captureTriggersSql(const TableDef& t) {
+    const std::string& n = t.name;
+    const std::string active = "(SELECT applying FROM pv_sync_state) = 0";
+    const std::string clockTick =
+        "UPDATE pv_sync_state SET hlc_counter = CASE WHEN " + sqlNowMs() + " > hlc_ms THEN 0 ELSE hlc_counter + 1 END, "
+        "hlc_ms = max(hlc_ms, " + sqlNowMs() + ");\n";
+    const std::string stamp = "printf('%015d.%06d', hlc_ms, hlc_counter), device_id FROM pv_sync_state;\n";
+    const std::string whereRow = " WHERE rowid = NEW.rowid";
+
+    std::string allCols;
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+        if (i) allCols += ", ";
+        allCols += "'" + t.columns[i].name + "', NEW." + t.columns[i].name;
+    }
+    std::string changedList;  // (name, value) rows of the columns this UPDATE changed
+    std::string anyChanged;
+    for (const auto& c : t.columns) {
+        if (c.name == "updated_at") continue;
+        if (!changedList.empty()) changedList += " UNION ALL ";
+        changedList += "SELECT '" + c.name + "' AS k, NEW." + c.name + " AS v WHERE NEW." + c.name + " IS NOT OLD." + c.name;
+        if (!anyChanged.empty()) anyChanged += " OR ";
+        anyChanged += "NEW." + c.name + " IS NOT OLD." + c.name;
+    }
+
+    std::string s;
+    s += "CREATE TRIGGER pv_cap_ins_" + n + " AFTER INSERT ON " + n + " WHEN " + active + " BEGIN\n" + clockTick +
+         "INSERT INTO pv_changes(tbl, row_key, op, cols, hlc, device_id) SELECT '" + n + "', " + t.rowKeyExpr("NEW") +
+         ", 'insert', json_object(" + allCols + "), " + stamp + "END;\n";
+    // updated_at follows every captured edit, so a sqlite3-shell UPDATE needs no bookkeeping.
+    s += "CREATE TRIGGER pv_cap_upd_" + n + " AFTER UPDATE ON " + n + " WHEN " + active + " AND (" + anyChanged + ") BEGIN\n" +
+         clockTick + "UPDATE " + n + " SET updated_at = " + sqlNowIso() + whereRow + ";\n" +
+         "INSERT INTO pv_changes(tbl, row_key, op, cols, hlc, device_id) SELECT '" + n + "', " + t.rowKeyExpr("NEW") +
+         ", 'update', (SELECT json_group_object(k, v) FROM (" + changedList + " UNION ALL SELECT 'updated_at', " + sqlNowIso() +
+         ")), " + stamp + "END;\n";
+    // A hard DELETE becomes a tombstone: nothing is lost and the delete syncs like an edit.
+    s += "CREATE TRIGGER pv_softdel_" + n + " BEFORE DELETE ON " + n + " WHEN " + active + " BEGIN\n" + "UPDATE " + n +
+         " SET deleted_at = " + sqlNowIso() + " WHERE rowid = OLD.rowid AND deleted_at IS NULL;\n" + "SELECT RAISE(IGNORE);\nEND;\n";
+    return s;
+}
+
+int userVersion(sql::Db& db) { return static_cast<int>(db.queryInt("PRAGMA user_version")); }
+
+} // namespace
+
+void createCaptureTriggers(sql::Db& db, int version) {
+    for (const auto& t : syncedTables()) {
+        if (t.sinceVersion > version) continue;
+        db.exec("DROP TRIGGER IF EXISTS pv_cap_ins_" + t.name + "; DROP TRIGGER IF EXISTS pv_cap_upd_" + t.name +
+                "; DROP TRIGGER IF EXISTS pv_softdel_" + t.name + ";");
+        db.exec(captureTriggersSql(t));
+    }
+}
+
+void migrate(sql::Db& db, int target) {
+    if (target < 0) target = kSchemaVersion;
+    int current = userVersion(db);
+    if (current > kSchemaVersion)
+        throw sql::Error("vault '" + db.path() + "' has schema version " + std::to_string(current) + ", newer than this build (" +
+                         std::to_string(kSchemaVersion) + "); update Promptvault to open it");
+    if (current == 0) {
+        // A non-empty file without our version is somebody else's database: refuse to touch it.
+        if (db.queryInt("SELECT count(*) FROM sqlite_schema") > 0)
+            throw sql::Error("'" + db.path() + "' is an SQLite database but not a Promptvault vault (no schema version)");
+    }
+    while (current < target) {
+        int next = current + 1;
+        sql::Transaction tx(db);
+        switch (next) {
+        case 1: step1(db); break;
+        case 2: step2(db); break;
+        default: throw sql::Error("no migration step to schema version " + std::to_string(next));
+        }
+        createCaptureTriggers(db, next);
+        db.exec("PRAGMA user_version = " + std::to_string(next));
+        tx.commit();
+        current = next;
+    }
+}
+
+} // namespace pv

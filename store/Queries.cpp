@@ -1,0 +1,419 @@
+// List, search, neighbourhood and export queries of Store: read-only, keyset-paged, indexed.
+#include "Schema.hpp"
+#include "Store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <ostream>
+#include <variant>
+
+namespace pv {
+
+namespace {
+
+struct SortSpec {
+    const char* expr;
+    bool desc;
+    bool numeric;
+};
+
+SortSpec outputSort(OutputSort s) {
+    switch (s) {
+    case OutputSort::CapturedDesc: return {"o.captured_at", true, false};
+    case OutputSort::CapturedAsc: return {"o.captured_at", false, false};
+    case OutputSort::UpdatedDesc: return {"o.updated_at", true, false};
+    case OutputSort::RatingDesc: return {"coalesce(o.rating, 0)", true, true};
+    }
+    return {"o.captured_at", true, false};
+}
+
+// Bind values collected while building a dynamic query, applied in order.
+struct Binder {
+    std::vector<std::variant<std::string, int64_t>> values;
+    void add(std::string v) { values.emplace_back(std::move(v)); }
+    void add(int64_t v) { values.emplace_back(v); }
+    void apply(sql::Stmt& s) const {
+        int i = 1;
+        for (const auto& v : values) {
+            if (std::holds_alternative<std::string>(v)) s.bind(i++, std::get<std::string>(v));
+            else s.bind(i++, std::get<int64_t>(v));
+        }
+    }
+};
+
+std::string outputWhere(const OutputFilter& f, Binder& b) {
+    std::string w;
+    auto add = [&](const std::string& clause) { w += (w.empty() ? " WHERE " : " AND ") + clause; };
+    if (f.onlyDeleted) add("o.deleted_at IS NOT NULL");
+    else if (!f.includeDeleted) add("o.deleted_at IS NULL");
+    if (f.promptId) add("o.prompt_id = ?"), b.add(*f.promptId);
+    if (f.modelId) add("o.model_id = ?"), b.add(*f.modelId);
+    if (f.agentId) add("o.agent_id = ?"), b.add(*f.agentId);
+    if (f.tagId) add("o.id IN (SELECT output_id FROM output_tags WHERE tag_id = ? AND deleted_at IS NULL)"), b.add(*f.tagId);
+    if (f.lookupValueId)
+        add("o.id IN (SELECT output_id FROM output_lookup_values WHERE lookup_value_id = ? AND deleted_at IS NULL)"), b.add(*f.lookupValueId);
+    if (f.minRating) add("o.rating >= ?"), b.add(*f.minRating);
+    if (f.edited) add(*f.edited ? "o.output_edited IS NOT NULL" : "o.output_edited IS NULL");
+    if (!f.capturedFrom.empty()) add("o.captured_at >= ?"), b.add(f.capturedFrom);
+    if (!f.capturedTo.empty()) add("o.captured_at < ?"), b.add(f.capturedTo);
+    auto q = toFtsQuery(f.text);
+    if (!q.empty()) add("o.rowid IN (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ?)"), b.add(q);
+    return w;
+}
+
+} // namespace
+
+Page<OutputRow> Store::listOutputs(const OutputFilter& f, OutputSort sort, const PageCursor& after, int limit) {
+    if (limit <= 0) limit = 100;
+    Binder b;
+    std::string where = outputWhere(f, b);
+    SortSpec spec = outputSort(sort);
+    if (after.valid) {
+        where += (where.empty() ? " WHERE " : " AND ");
+        where += std::string("(") + spec.expr + ", o.id) " + (spec.desc ? "<" : ">") + " (?, ?)";
+        if (spec.numeric) b.add(static_cast<int64_t>(std::stoll(after.sortValue.empty() ? "0" : after.sortValue)));
+        else b.add(after.sortValue);
+        b.add(after.id);
+    }
+    const char* dir = spec.desc ? " DESC" : " ASC";
+    std::string sqlText =
+        std::string("SELECT o.id, o.prompt_id, o.model_id, o.agent_id, coalesce(p.title, ''), coalesce(m.name, ''), coalesce(a.name, ''), "
+                    "o.rating, o.captured_at, o.updated_at, o.output_edited IS NOT NULL, o.deleted_at IS NOT NULL, "
+                    "substr(coalesce(o.output_edited, o.output), 1, 160), ") +
+        spec.expr + " FROM outputs o LEFT JOIN prompts p ON p.id = o.prompt_id LEFT JOIN models m ON m.id = o.model_id "
+                    "LEFT JOIN agents a ON a.id = o.agent_id" +
+        where + " ORDER BY " + spec.expr + dir + ", o.id" + dir + " LIMIT " + std::to_string(limit + 1);
+    auto& s = m_db.cached(sqlText);
+    sql::StmtUse use(s);
+    b.apply(s);
+    Page<OutputRow> page;
+    std::string lastSort;
+    while (s.step()) {
+        if (static_cast<int>(page.rows.size()) == limit) {
+            page.next = {true, lastSort, page.rows.back().id};
+            break;
+        }
+        OutputRow r;
+        r.id = s.getText(0);
+        r.promptId = s.getOptText(1);
+        r.modelId = s.getOptText(2);
+        r.agentId = s.getOptText(3);
+        r.promptTitle = s.getText(4);
+        r.modelName = s.getText(5);
+        r.agentName = s.getText(6);
+        r.rating = s.getOptInt(7);
+        r.capturedAt = s.getText(8);
+        r.updatedAt = s.getText(9);
+        r.edited = s.getInt(10) != 0;
+        r.deleted = s.getInt(11) != 0;
+        r.preview = previewText(s.getText(12), 120);
+        lastSort = s.getText(13);
+        page.rows.push_back(std::move(r));
+    }
+    return page;
+}
+
+int64_t Store::countOutputs(const OutputFilter& f) {
+    Binder b;
+    auto& s = m_db.cached("SELECT count(*) FROM outputs o" + outputWhere(f, b));
+    sql::StmtUse use(s);
+    b.apply(s);
+    return s.step() ? s.getInt(0) : 0;
+}
+
+Page<PromptRow> Store::listPrompts(const PromptFilter& f, PromptSort sort, const PageCursor& after, int limit) {
+    if (limit <= 0) limit = 100;
+    Binder b;
+    std::string w;
+    auto add = [&](const std::string& clause) { w += (w.empty() ? " WHERE " : " AND ") + clause; };
+    if (!f.includeDeleted) add("p.deleted_at IS NULL");
+    if (f.tagId) add("p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag_id = ? AND deleted_at IS NULL)"), b.add(*f.tagId);
+    if (f.lookupValueId)
+        add("p.id IN (SELECT prompt_id FROM prompt_lookup_values WHERE lookup_value_id = ? AND deleted_at IS NULL)"), b.add(*f.lookupValueId);
+    auto q = toFtsQuery(f.text);
+    if (!q.empty()) add("p.rowid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?)"), b.add(q);
+    const std::string qaDone =
+        "(SELECT count(*) FROM prompt_qa_checks c JOIN qa_activities a ON a.id = c.qa_activity_id WHERE c.prompt_id = p.id "
+        "AND c.done = 1 AND c.deleted_at IS NULL AND a.deleted_at IS NULL)";
+    const std::string qaTotal = "(SELECT count(*) FROM qa_activities WHERE deleted_at IS NULL)";
+    switch (f.qa) {
+    case PromptFilter::Qa::Any: break;
+    case PromptFilter::Qa::Complete: add(qaTotal + " > 0 AND " + qaDone + " = " + qaTotal); break;
+    case PromptFilter::Qa::Incomplete: add(qaDone + " < " + qaTotal); break;
+    case PromptFilter::Qa::NotStarted: add(qaDone + " = 0"); break;
+    }
+    const char* key = sort == PromptSort::TitleAsc ? "p.title COLLATE NOCASE" : "p.updated_at";
+    const bool desc = sort != PromptSort::TitleAsc;
+    if (after.valid) {
+        add(std::string("(") + key + ", p.id) " + (desc ? "<" : ">") + " (?, ?)");
+        b.add(after.sortValue);
+        b.add(after.id);
+    }
+    const char* dir = desc ? " DESC" : " ASC";
+    std::string sqlText = "SELECT p.id, p.title, substr(p.body, 1, 160), p.derived_from_id, "
+                          "(SELECT count(*) FROM outputs o WHERE o.prompt_id = p.id AND o.deleted_at IS NULL), " +
+                          qaDone + ", " + qaTotal + ", p.updated_at, p.deleted_at IS NOT NULL, " +
+                          (sort == PromptSort::TitleAsc ? "p.title" : "p.updated_at") + " FROM prompts p" + w + " ORDER BY " + key + dir +
+                          ", p.id" + dir + " LIMIT " + std::to_string(limit + 1);
+    auto& s = m_db.cached(sqlText);
+    sql::StmtUse use(s);
+    b.apply(s);
+    Page<PromptRow> page;
+    std::string lastSort;
+    while (s.step()) {
+        if (static_cast<int>(page.rows.size()) == limit) {
+            page.next = {true, lastSort, page.rows.back().id};
+            break;
+        }
+        PromptRow r;
+        r.id = s.getText(0);
+        r.title = s.getText(1);
+        r.preview = previewText(s.getText(2), 120);
+        r.derivedFromId = s.getOptText(3);
+        r.outputCount = s.getInt(4);
+        r.qaDone = s.getInt(5);
+        r.qaTotal = s.getInt(6);
+        r.updatedAt = s.getText(7);
+        r.deleted = s.getInt(8) != 0;
+        lastSort = s.getText(9);
+        page.rows.push_back(std::move(r));
+    }
+    return page;
+}
+
+std::vector<LookupRow> Store::listLookupRows(Kind kind, const std::string& nameFilter, bool includeDeleted) {
+    std::string sqlText;
+    switch (kind) {
+    case Kind::Model:
+        sqlText = "SELECT x.id, x.name, x.provider, (SELECT count(*) FROM outputs o WHERE o.model_id = x.id AND o.deleted_at IS NULL), "
+                  "x.deleted_at IS NOT NULL FROM models x";
+        break;
+    case Kind::Agent:
+        sqlText = "SELECT x.id, x.name, x.platform, (SELECT count(*) FROM outputs o WHERE o.agent_id = x.id AND o.deleted_at IS NULL), "
+                  "x.deleted_at IS NOT NULL FROM agents x";
+        break;
+    case Kind::Tag:
+        sqlText = "SELECT x.id, x.name, x.color, (SELECT count(*) FROM output_tags l WHERE l.tag_id = x.id AND l.deleted_at IS NULL) + "
+                  "(SELECT count(*) FROM prompt_tags l WHERE l.tag_id = x.id AND l.deleted_at IS NULL), x.deleted_at IS NOT NULL FROM tags x";
+        break;
+    case Kind::QaActivity:
+        sqlText = "SELECT x.id, x.name, x.description, (SELECT count(*) FROM prompt_qa_checks c WHERE c.qa_activity_id = x.id AND c.done = 1 "
+                  "AND c.deleted_at IS NULL), x.deleted_at IS NOT NULL FROM qa_activities x";
+        break;
+    case Kind::Lookup:
+        sqlText = "SELECT x.id, x.name, x.applies_to || CASE WHEN x.multi THEN ', many values' ELSE ', one value' END, "
+                  "(SELECT count(*) FROM lookup_values v WHERE v.lookup_id = x.id AND v.deleted_at IS NULL), x.deleted_at IS NOT NULL FROM lookups x";
+        break;
+    default: throw StoreError(std::string("no lookup list for ") + kindName(kind));
+    }
+    sqlText += " WHERE (?1 = '' OR x.name LIKE '%' || ?1 || '%') AND (?2 OR x.deleted_at IS NULL) ORDER BY ";
+    sqlText += kind == Kind::QaActivity || kind == Kind::Lookup ? "x.sort_order, x.name COLLATE NOCASE, x.id" : "x.name COLLATE NOCASE, x.id";
+    auto& s = m_db.cached(sqlText);
+    sql::StmtUse use(s);
+    s.bind(1, nameFilter).bind(2, int64_t(includeDeleted));
+    std::vector<LookupRow> out;
+    while (s.step()) out.push_back({s.getText(0), s.getText(1), s.getText(2), s.getInt(3), s.getInt(4) != 0});
+    return out;
+}
+
+std::vector<SearchHit> Store::search(const std::string& text, int limit) {
+    auto q = toFtsQuery(text);
+    std::vector<SearchHit> out;
+    if (q.empty()) return out;
+    auto& s = m_db.cached(
+        "SELECT * FROM ("
+        " SELECT 'prompt', p.id, p.title, snippet(prompts_fts, -1, '[', ']', '…', 12), bm25(prompts_fts) AS r FROM prompts_fts "
+        " JOIN prompts p ON p.rowid = prompts_fts.rowid WHERE prompts_fts MATCH ?1 AND p.deleted_at IS NULL ORDER BY r LIMIT ?2) "
+        "UNION ALL SELECT * FROM ("
+        " SELECT 'output', o.id, coalesce(pp.title, ''), snippet(outputs_fts, -1, '[', ']', '…', 12), bm25(outputs_fts) AS r FROM outputs_fts "
+        " JOIN outputs o ON o.rowid = outputs_fts.rowid LEFT JOIN prompts pp ON pp.id = o.prompt_id "
+        " WHERE outputs_fts MATCH ?1 AND o.deleted_at IS NULL ORDER BY r LIMIT ?2) "
+        "ORDER BY 5 LIMIT ?2");
+    sql::StmtUse use(s);
+    s.bind(1, q).bind(2, int64_t(limit));
+    while (s.step()) {
+        SearchHit h;
+        h.ref = {*kindFromName(s.getText(0)), s.getText(1)};
+        h.title = s.getText(2);
+        h.snippet = previewText(s.getText(3), 240);
+        h.rank = s.getDouble(4);
+        out.push_back(std::move(h));
+    }
+    return out;
+}
+
+std::vector<SearchHit> Store::jumpTo(const std::string& text, int limit) {
+    std::vector<SearchHit> out;
+    if (text.empty()) return out;
+    // Names first (prefix beats substring), across every kind a person names.
+    auto& s = m_db.cached(
+        "SELECT kind, id, name, (name LIKE ?1 || '%') AS prefix FROM ("
+        " SELECT 'prompt' AS kind, id, title AS name FROM prompts WHERE deleted_at IS NULL AND title LIKE '%' || ?1 || '%'"
+        " UNION ALL SELECT 'model', id, name FROM models WHERE deleted_at IS NULL AND name LIKE '%' || ?1 || '%'"
+        " UNION ALL SELECT 'agent', id, name FROM agents WHERE deleted_at IS NULL AND name LIKE '%' || ?1 || '%'"
+        " UNION ALL SELECT 'tag', id, name FROM tags WHERE deleted_at IS NULL AND name LIKE '%' || ?1 || '%'"
+        " UNION ALL SELECT 'qa_activity', id, name FROM qa_activities WHERE deleted_at IS NULL AND name LIKE '%' || ?1 || '%'"
+        " UNION ALL SELECT 'output', id, substr(output, 1, 80) FROM outputs WHERE id = ?1"
+        ") ORDER BY prefix DESC, length(name), name LIMIT ?2");
+    sql::StmtUse use(s);
+    s.bind(1, text).bind(2, int64_t(limit));
+    while (s.step()) {
+        SearchHit h;
+        h.ref = {*kindFromName(s.getText(0)), s.getText(1)};
+        h.title = previewText(s.getText(2), 100);
+        out.push_back(std::move(h));
+    }
+    return out;
+}
+
+std::string Store::labelOf(const RecordRef& r) {
+    std::string sqlText;
+    switch (r.kind) {
+    case Kind::Prompt: sqlText = "SELECT CASE WHEN title <> '' THEN title ELSE substr(body, 1, 80) END FROM prompts WHERE id = ?"; break;
+    case Kind::Output: sqlText = "SELECT substr(coalesce(output_edited, output), 1, 80) FROM outputs WHERE id = ?"; break;
+    case Kind::LookupValue: sqlText = "SELECT value FROM lookup_values WHERE id = ?"; break;
+    default: sqlText = std::string("SELECT name FROM ") + kindTable(r.kind) + " WHERE id = ?"; break;
+    }
+    auto& s = m_db.cached(sqlText);
+    sql::StmtUse use(s);
+    s.bind(1, r.id);
+    return s.step() ? previewText(s.getText(0), 80) : std::string();
+}
+
+std::vector<NeighbourGroup> Store::neighbours(const RecordRef& r, int perGroupLimit) {
+    std::vector<NeighbourGroup> groups;
+    auto group = [&](const char* relation, Kind kind, const std::string& countSql, const std::string& itemsSql) {
+        NeighbourGroup g{relation, kind, 0, {}};
+        {
+            auto& c = m_db.cached(countSql);
+            sql::StmtUse use(c);
+            c.bind(1, r.id);
+            g.total = c.step() ? c.getInt(0) : 0;
+        }
+        if (g.total == 0) return;
+        auto& s = m_db.cached(itemsSql + " LIMIT ?2");
+        sql::StmtUse use(s);
+        s.bind(1, r.id).bind(2, int64_t(perGroupLimit));
+        while (s.step()) g.items.push_back({{kind, s.getText(0)}, previewText(s.getText(1), 80), s.getText(2)});
+        groups.push_back(std::move(g));
+    };
+    const std::string outputLabel =
+        "o.id, substr(coalesce(o.output_edited, o.output), 1, 100), "
+        "coalesce('★' || o.rating || ' ', '') || CASE WHEN o.output_edited IS NOT NULL THEN 'edited' ELSE '' END";
+    const std::string promptLabel =
+        "p.id, CASE WHEN p.title <> '' THEN p.title ELSE substr(p.body, 1, 80) END, "
+        "(SELECT count(*) FROM prompt_qa_checks c JOIN qa_activities a ON a.id = c.qa_activity_id WHERE c.prompt_id = p.id AND c.done = 1 "
+        "AND c.deleted_at IS NULL AND a.deleted_at IS NULL) || '/' || (SELECT count(*) FROM qa_activities WHERE deleted_at IS NULL) || ' QA'";
+    auto single = [&](const char* relation, Kind kind, const char* table, const char* fkCol, const std::string& labelExpr) {
+        const std::string from = std::string(" FROM outputs src JOIN ") + table + " x ON x.id = src." + fkCol + " WHERE src.id = ?1";
+        group(relation, kind, "SELECT count(*)" + from, "SELECT x.id, " + labelExpr + ", ''" + from);
+    };
+    switch (r.kind) {
+    case Kind::Output:
+        group("prompt", Kind::Prompt, "SELECT count(*) FROM outputs o JOIN prompts p ON p.id = o.prompt_id WHERE o.id = ?1",
+              "SELECT " + promptLabel + " FROM outputs o JOIN prompts p ON p.id = o.prompt_id WHERE o.id = ?1");
+        single("model", Kind::Model, "models", "model_id", "x.name");
+        single("agent", Kind::Agent, "agents", "agent_id", "x.name");
+        group("tags", Kind::Tag, "SELECT count(*) FROM output_tags l JOIN tags t ON t.id = l.tag_id WHERE l.output_id = ?1 AND l.deleted_at IS NULL AND t.deleted_at IS NULL",
+              "SELECT t.id, t.name, '' FROM output_tags l JOIN tags t ON t.id = l.tag_id WHERE l.output_id = ?1 AND l.deleted_at IS NULL "
+              "AND t.deleted_at IS NULL ORDER BY t.name");
+        group("values", Kind::LookupValue,
+              "SELECT count(*) FROM output_lookup_values l JOIN lookup_values v ON v.id = l.lookup_value_id WHERE l.output_id = ?1 AND l.deleted_at IS NULL AND v.deleted_at IS NULL",
+              "SELECT v.id, v.value, '' FROM output_lookup_values l JOIN lookup_values v ON v.id = l.lookup_value_id WHERE l.output_id = ?1 "
+              "AND l.deleted_at IS NULL AND v.deleted_at IS NULL ORDER BY v.value");
+        break;
+    case Kind::Prompt:
+        group("outputs", Kind::Output, "SELECT count(*) FROM outputs o WHERE o.prompt_id = ?1 AND o.deleted_at IS NULL",
+              "SELECT " + outputLabel + " FROM outputs o WHERE o.prompt_id = ?1 AND o.deleted_at IS NULL ORDER BY o.captured_at DESC, o.id DESC");
+        group("derived_from", Kind::Prompt, "SELECT count(*) FROM prompts s JOIN prompts p ON p.id = s.derived_from_id WHERE s.id = ?1",
+              "SELECT " + promptLabel + " FROM prompts s JOIN prompts p ON p.id = s.derived_from_id WHERE s.id = ?1");
+        group("iterations", Kind::Prompt, "SELECT count(*) FROM prompts p WHERE p.derived_from_id = ?1 AND p.deleted_at IS NULL",
+              "SELECT " + promptLabel + " FROM prompts p WHERE p.derived_from_id = ?1 AND p.deleted_at IS NULL ORDER BY p.created_at DESC, p.id DESC");
+        group("tags", Kind::Tag, "SELECT count(*) FROM prompt_tags l JOIN tags t ON t.id = l.tag_id WHERE l.prompt_id = ?1 AND l.deleted_at IS NULL AND t.deleted_at IS NULL",
+              "SELECT t.id, t.name, '' FROM prompt_tags l JOIN tags t ON t.id = l.tag_id WHERE l.prompt_id = ?1 AND l.deleted_at IS NULL "
+              "AND t.deleted_at IS NULL ORDER BY t.name");
+        group("qa", Kind::QaActivity, "SELECT count(*) FROM qa_activities a WHERE a.deleted_at IS NULL AND ?1 IS NOT NULL",
+              "SELECT a.id, a.name, CASE WHEN c.done THEN 'done' ELSE 'open' END FROM qa_activities a LEFT JOIN prompt_qa_checks c "
+              "ON c.qa_activity_id = a.id AND c.prompt_id = ?1 AND c.deleted_at IS NULL WHERE a.deleted_at IS NULL ORDER BY a.sort_order, a.name");
+        group("values", Kind::LookupValue,
+              "SELECT count(*) FROM prompt_lookup_values l JOIN lookup_values v ON v.id = l.lookup_value_id WHERE l.prompt_id = ?1 AND l.deleted_at IS NULL AND v.deleted_at IS NULL",
+              "SELECT v.id, v.value, '' FROM prompt_lookup_values l JOIN lookup_values v ON v.id = l.lookup_value_id WHERE l.prompt_id = ?1 "
+              "AND l.deleted_at IS NULL AND v.deleted_at IS NULL ORDER BY v.value");
+        break;
+    case Kind::Model:
+        group("outputs", Kind::Output, "SELECT count(*) FROM outputs o WHERE o.model_id = ?1 AND o.deleted_at IS NULL",
+              "SELECT " + outputLabel + " FROM outputs o WHERE o.model_id = ?1 AND o.deleted_at IS NULL ORDER BY o.captured_at DESC, o.id DESC");
+        group("agents", Kind::Agent, "SELECT count(*) FROM agents a WHERE a.default_model_id = ?1 AND a.deleted_at IS NULL",
+              "SELECT a.id, a.name, a.platform FROM agents a WHERE a.default_model_id = ?1 AND a.deleted_at IS NULL ORDER BY a.name");
+        break;
+    case Kind::Agent:
+        group("outputs", Kind::Output, "SELECT count(*) FROM outputs o WHERE o.agent_id = ?1 AND o.deleted_at IS NULL",
+              "SELECT " + outputLabel + " FROM outputs o WHERE o.agent_id = ?1 AND o.deleted_at IS NULL ORDER BY o.captured_at DESC, o.id DESC");
+        group("default_model", Kind::Model, "SELECT count(*) FROM agents a JOIN models m ON m.id = a.default_model_id WHERE a.id = ?1",
+              "SELECT m.id, m.name, m.provider FROM agents a JOIN models m ON m.id = a.default_model_id WHERE a.id = ?1");
+        break;
+    case Kind::Tag:
+        group("outputs", Kind::Output, "SELECT count(*) FROM output_tags l WHERE l.tag_id = ?1 AND l.deleted_at IS NULL",
+              "SELECT " + outputLabel + " FROM output_tags l JOIN outputs o ON o.id = l.output_id WHERE l.tag_id = ?1 AND l.deleted_at IS NULL "
+              "AND o.deleted_at IS NULL ORDER BY o.captured_at DESC, o.id DESC");
+        group("prompts", Kind::Prompt, "SELECT count(*) FROM prompt_tags l WHERE l.tag_id = ?1 AND l.deleted_at IS NULL",
+              "SELECT " + promptLabel + " FROM prompt_tags l JOIN prompts p ON p.id = l.prompt_id WHERE l.tag_id = ?1 AND l.deleted_at IS NULL "
+              "AND p.deleted_at IS NULL ORDER BY p.updated_at DESC, p.id DESC");
+        break;
+    case Kind::QaActivity:
+        group("prompts", Kind::Prompt, "SELECT count(*) FROM prompt_qa_checks c WHERE c.qa_activity_id = ?1 AND c.deleted_at IS NULL",
+              "SELECT " + promptLabel + " FROM prompt_qa_checks c JOIN prompts p ON p.id = c.prompt_id WHERE c.qa_activity_id = ?1 "
+              "AND c.deleted_at IS NULL AND p.deleted_at IS NULL ORDER BY c.updated_at DESC");
+        break;
+    case Kind::Lookup:
+        group("values", Kind::LookupValue, "SELECT count(*) FROM lookup_values v WHERE v.lookup_id = ?1 AND v.deleted_at IS NULL",
+              "SELECT v.id, v.value, '' FROM lookup_values v WHERE v.lookup_id = ?1 AND v.deleted_at IS NULL ORDER BY v.sort_order, v.value");
+        break;
+    case Kind::LookupValue:
+        group("lookup", Kind::Lookup, "SELECT count(*) FROM lookup_values v JOIN lookups l ON l.id = v.lookup_id WHERE v.id = ?1",
+              "SELECT l.id, l.name, l.applies_to FROM lookup_values v JOIN lookups l ON l.id = v.lookup_id WHERE v.id = ?1");
+        group("outputs", Kind::Output, "SELECT count(*) FROM output_lookup_values l WHERE l.lookup_value_id = ?1 AND l.deleted_at IS NULL",
+              "SELECT " + outputLabel + " FROM output_lookup_values l JOIN outputs o ON o.id = l.output_id WHERE l.lookup_value_id = ?1 "
+              "AND l.deleted_at IS NULL AND o.deleted_at IS NULL ORDER BY o.captured_at DESC, o.id DESC");
+        group("prompts", Kind::Prompt, "SELECT count(*) FROM prompt_lookup_values l WHERE l.lookup_value_id = ?1 AND l.deleted_at IS NULL",
+              "SELECT " + promptLabel + " FROM prompt_lookup_values l JOIN prompts p ON p.id = l.prompt_id WHERE l.lookup_value_id = ?1 "
+              "AND l.deleted_at IS NULL AND p.deleted_at IS NULL ORDER BY p.updated_at DESC, p.id DESC");
+        break;
+    }
+    return groups;
+}
+
+void Store::exportJson(std::ostream& out) {
+    // Streamed row by row so a million-output vault never sits in memory; one row per line.
+    std::vector<const TableDef*> tables;
+    for (const auto& t : syncedTables()) tables.push_back(&t);
+    std::sort(tables.begin(), tables.end(), [](auto* a, auto* b) { return a->name < b->name; });
+    out << "{";
+    bool firstTable = true;
+    for (const auto* t : tables) {
+        out << (firstTable ? "\n" : ",\n") << nlohmann::json(t->name).dump() << ": [";
+        firstTable = false;
+        std::string keyOrder;
+        for (const auto& k : t->key) keyOrder += (keyOrder.empty() ? "" : ", ") + k;
+        sql::Stmt s = m_db.prepare("SELECT * FROM " + t->name + " ORDER BY " + keyOrder);
+        bool firstRow = true;
+        while (s.step()) {
+            nlohmann::json row = nlohmann::json::object();
+            for (int c = 0; c < s.columnCount(); ++c) {
+                switch (s.columnType(c)) {
+                case SQLITE_NULL: row[s.columnName(c)] = nullptr; break;
+                case SQLITE_INTEGER: row[s.columnName(c)] = s.getInt(c); break;
+                case SQLITE_FLOAT: row[s.columnName(c)] = s.getDouble(c); break;
+                default: row[s.columnName(c)] = s.getText(c); break;
+                }
+            }
+            out << (firstRow ? "\n  " : ",\n  ") << row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            firstRow = false;
+        }
+        out << (firstRow ? "]" : "\n]");
+    }
+    out << "\n}\n";
+}
+
+} // namespace pv

@@ -1,0 +1,46 @@
+// The one relational schema of DESIGN.md, described once so that SQLite DDL, change-capture
+// triggers, the PostgreSQL mirror and `export json` all derive from the same column lists.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace pv {
+
+enum class ColType { Text, Integer };
+
+struct ColumnDef {
+    std::string name;
+    ColType type = ColType::Text;
+    bool notNull = false;
+    std::string sqliteDefault;  // SQL expression for SQLite, empty when none
+    std::string references;     // "table(col)" for a foreign key, empty when none
+};
+
+struct TableDef {
+    std::string name;
+    std::vector<ColumnDef> columns;  // in storage order: small columns first, long text last
+    std::vector<std::string> key;    // primary key columns: {"id"} or a composite link key
+    int sinceVersion = 1;            // schema version that introduced the table
+
+    bool hasColumn(const std::string& c) const;
+    const ColumnDef* column(const std::string& c) const;
+    // SQL expression over NEW./OLD. that yields the change log's row_key for this table.
+    std::string rowKeyExpr(const char* alias) const;
+};
+
+// Current schema version (PRAGMA user_version). Bump and add a step in Migrations.cpp.
+constexpr int kSchemaVersion = 2;
+
+// Every synced table, in dependency order (parents before children).
+const std::vector<TableDef>& syncedTables();
+const TableDef* findTable(const std::string& name);
+
+// SQL expressions used in DDL and triggers.
+std::string sqlNowIso();     // ISO-8601 UTC with milliseconds
+std::string sqlNowMs();      // integer ms since epoch
+std::string sqlUuidV7();     // a UUIDv7 made in SQL, so sqlite3-shell inserts get valid ids too
+
+// Row keys of composite-key tables join the key columns with this separator.
+constexpr char kKeySeparator = '|';
+
+} // namespace pv

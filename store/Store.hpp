@@ -1,0 +1,249 @@
+// The typed API over a Promptvault vault (one SQLite file). Not thread-safe: one Store per thread;
+// the UI and the sync thread each open their own (WAL lets them read and write side by side).
+#pragma once
+#include "Entities.hpp"
+#include "Sqlite.hpp"
+
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pv {
+
+// Refused writes: the message says what and why; nothing was changed.
+class StoreError : public sql::Error {
+public:
+    using sql::Error::Error;
+};
+class InUseError : public StoreError {
+public:
+    InUseError(const std::string& what, int64_t uses) : StoreError(what), m_uses(uses) {}
+    int64_t uses() const { return m_uses; }
+
+private:
+    int64_t m_uses;
+};
+
+struct OpenOptions {
+    bool readOnly = false;
+    bool create = true;  // create the file when missing
+};
+
+// ---- list queries -------------------------------------------------------------------------
+struct OutputFilter {
+    std::string text;  // full-text query over output and output_edited
+    std::optional<std::string> promptId, modelId, agentId, tagId, lookupValueId;
+    std::optional<int64_t> minRating;
+    std::optional<bool> edited;       // output_edited present or not
+    std::string capturedFrom, capturedTo;  // ISO-8601 bounds, inclusive/exclusive, empty = open
+    bool includeDeleted = false;
+    bool onlyDeleted = false;
+};
+
+enum class OutputSort { CapturedDesc, CapturedAsc, UpdatedDesc, RatingDesc };
+
+// Keyset cursor: the sort value and id of the last row of the previous page.
+struct PageCursor {
+    bool valid = false;
+    std::string sortValue;
+    std::string id;
+};
+
+struct OutputRow {
+    std::string id;
+    std::optional<std::string> promptId, modelId, agentId;
+    std::string promptTitle, modelName, agentName;
+    std::optional<int64_t> rating;
+    std::string capturedAt, updatedAt;
+    bool edited = false;
+    bool deleted = false;
+    std::string preview;  // first characters of the output
+};
+
+template <class Row>
+struct Page {
+    std::vector<Row> rows;
+    PageCursor next;  // valid when more rows may follow
+};
+
+struct PromptFilter {
+    std::string text;
+    std::optional<std::string> tagId, lookupValueId;
+    enum class Qa { Any, Complete, Incomplete, NotStarted } qa = Qa::Any;
+    bool includeDeleted = false;
+};
+enum class PromptSort { UpdatedDesc, TitleAsc };
+
+struct PromptRow {
+    std::string id;
+    std::string title;
+    std::string preview;
+    std::optional<std::string> derivedFromId;
+    int64_t outputCount = 0;
+    int64_t qaDone = 0;
+    int64_t qaTotal = 0;
+    std::string updatedAt;
+    bool deleted = false;
+};
+
+// Models, agents, tags, QA activities, lookups: small tables listed whole, with usage counts.
+struct LookupRow {
+    std::string id;
+    std::string name;
+    std::string detail;  // provider, platform, colour, description
+    int64_t usage = 0;
+    bool deleted = false;
+};
+
+struct SearchHit {
+    RecordRef ref;
+    std::string title;
+    std::string snippet;
+    double rank = 0;
+};
+
+struct NeighbourItem {
+    RecordRef ref;
+    std::string label;   // title or first line
+    std::string detail;  // rating, edited, QA state...
+};
+
+struct NeighbourGroup {
+    std::string relation;  // "prompt", "outputs", "tags", "derived_from", "iterations", "qa", ...
+    Kind kind;
+    int64_t total = 0;                // all related records of this relation
+    std::vector<NeighbourItem> items;  // at most perGroupLimit, most recent first
+};
+
+enum class DeleteMode {
+    Refuse,   // refuse when the record is in use (InUseError)
+    Cascade,  // prompts only: tombstone its outputs too (restored together)
+};
+
+class Store {
+public:
+    explicit Store(const std::string& path, OpenOptions options = {});
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    const std::string& path() const { return m_db.path(); }
+    sql::Db& db() { return m_db; }
+    std::string deviceId();
+    int schemaVersion();
+
+    // ---- entities: create returns the stored record (id and stamps filled in) --------------
+    Prompt createPrompt(Prompt p);
+    void updatePrompt(const Prompt& p);
+    std::optional<Prompt> getPrompt(const std::string& id);
+    Prompt newIteration(const std::string& promptId);  // copy, derived_from = promptId
+
+    Output createOutput(Output o);
+    void updateOutput(const Output& o);
+    std::optional<Output> getOutput(const std::string& id);
+
+    Model createModel(Model m);
+    void updateModel(const Model& m);
+    std::optional<Model> getModel(const std::string& id);
+
+    Agent createAgent(Agent a);
+    void updateAgent(const Agent& a);
+    std::optional<Agent> getAgent(const std::string& id);
+
+    Tag createTag(Tag t);
+    void updateTag(const Tag& t);
+    std::optional<Tag> getTag(const std::string& id);
+
+    QaActivity createQaActivity(QaActivity q);
+    void updateQaActivity(const QaActivity& q);
+    std::optional<QaActivity> getQaActivity(const std::string& id);
+
+    Lookup createLookup(Lookup l);
+    void updateLookup(const Lookup& l);
+    std::optional<Lookup> getLookup(const std::string& id);
+    LookupValue createLookupValue(LookupValue v);
+    void updateLookupValue(const LookupValue& v);
+    std::optional<LookupValue> getLookupValue(const std::string& id);
+    std::vector<Lookup> lookups(const std::string& appliesTo = "");
+    std::vector<LookupValue> lookupValues(const std::string& lookupId);
+
+    // Find a live record by name (case-insensitive) or create it: used by pickers and the CLI.
+    Model findOrCreateModel(const std::string& name, const std::string& provider = "");
+    Agent findOrCreateAgent(const std::string& name, const std::string& platform = "");
+    Tag findOrCreateTag(const std::string& name);
+    QaActivity findOrCreateQaActivity(const std::string& name);
+    Prompt findOrCreatePrompt(const std::string& title, const std::string& body);
+    std::optional<std::string> findByName(Kind kind, const std::string& name);
+
+    // ---- tombstones --------------------------------------------------------------------------
+    // Rules (README "Deleting"): a prompt with live outputs is refused unless Cascade; a model or
+    // agent in use is refused (merge or reassign first); a tag, QA activity or lookup value takes
+    // its links with it. restore() brings back the record and whatever its delete took along.
+    void softDelete(const RecordRef& r, DeleteMode mode = DeleteMode::Refuse);
+    void restore(const RecordRef& r);
+    // Merge `from` into `into` (models, agents, tags, QA activities): re-links, then tombstones `from`.
+    void merge(Kind kind, const std::string& fromId, const std::string& intoId);
+
+    // ---- links -------------------------------------------------------------------------------
+    void linkTag(Kind kind, const std::string& recordId, const std::string& tagId);    // Output or Prompt
+    void unlinkTag(Kind kind, const std::string& recordId, const std::string& tagId);
+    std::vector<Tag> tagsOf(Kind kind, const std::string& recordId);
+    void linkLookupValue(Kind kind, const std::string& recordId, const std::string& valueId);
+    void unlinkLookupValue(Kind kind, const std::string& recordId, const std::string& valueId);
+    std::vector<LookupValue> lookupValuesOf(Kind kind, const std::string& recordId);
+
+    // The QA checklist of a prompt: one entry per live QA activity.
+    std::vector<QaCheck> qaChecklist(const std::string& promptId);
+    void setQaCheck(const std::string& promptId, const std::string& activityId, bool done, const std::string& note);
+
+    // ---- queries -----------------------------------------------------------------------------
+    Page<OutputRow> listOutputs(const OutputFilter& f, OutputSort sort = OutputSort::CapturedDesc,
+                                const PageCursor& after = {}, int limit = 100);
+    int64_t countOutputs(const OutputFilter& f);
+    Page<PromptRow> listPrompts(const PromptFilter& f, PromptSort sort = PromptSort::UpdatedDesc,
+                                const PageCursor& after = {}, int limit = 100);
+    std::vector<LookupRow> listLookupRows(Kind kind, const std::string& nameFilter = "", bool includeDeleted = false);
+    std::vector<Prompt> iterationsOf(const std::string& promptId);
+
+    std::vector<SearchHit> search(const std::string& text, int limit = 50);
+    // Records whose name/title starts with or contains `text`, every kind (Ctrl+K jump).
+    std::vector<SearchHit> jumpTo(const std::string& text, int limit = 20);
+
+    std::vector<NeighbourGroup> neighbours(const RecordRef& r, int perGroupLimit = 50);
+    std::string labelOf(const RecordRef& r);
+
+    std::map<std::string, int64_t> counts();  // live rows per synced table
+    int64_t pendingChanges();
+
+    // ---- settings (vault-local, not synced) -------------------------------------------------
+    std::optional<std::string> setting(const std::string& key);
+    void setSetting(const std::string& key, const std::string& value);
+
+    // ---- export ------------------------------------------------------------------------------
+    // DESIGN.md `export json`: every synced table, rows sorted by key, keys sorted by column name.
+    void exportJson(std::ostream& out);
+
+    // Runs fn inside one transaction (committed when fn returns, rolled back when it throws).
+    void transaction(const std::function<void()>& fn);
+
+private:
+    void checkText(const char* field, const std::string& value) const;
+    void requireRow(const char* table, const std::optional<std::string>& id, const char* field);
+    int64_t scalar(const std::string& sql, const std::string& arg);
+
+    sql::Db m_db;
+};
+
+// A new UUIDv7 (time-ordered) as lowercase text.
+std::string newUuidV7();
+// First n bytes of s on one line, never cutting a UTF-8 sequence.
+std::string previewText(const std::string& s, size_t n);
+// What a person types, as a safe FTS5 query (each word quoted, the last one a prefix).
+std::string toFtsQuery(const std::string& text);
+// True when s is valid UTF-8 (no overlongs, no surrogates).
+bool isValidUtf8(std::string_view s);
+// Current time as ISO-8601 UTC with milliseconds, the format of every *_at column.
+std::string nowIso();
+
+} // namespace pv
