@@ -27,6 +27,7 @@ void printUsage(std::ostream& out);
 // Commands, one file each.
 int cmdAdd(const std::string& vault, const std::vector<std::string>& args);
 int cmdExport(const std::string& vault, const std::vector<std::string>& args);
+int cmdExportMarkdown(const std::string& vault, const std::vector<std::string>& args);  // export markdown ...
 int cmdStats(const std::string& vault, const std::vector<std::string>& args);
 int cmdImport(const std::string& vault, const std::vector<std::string>& args);
 int cmdSync(const std::string& vault, const std::vector<std::string>& args);

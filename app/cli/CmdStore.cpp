@@ -119,10 +119,12 @@ int cmdAdd(const std::string& vault, const std::vector<std::string>& argv) {
 }
 
 int cmdExport(const std::string& vault, const std::vector<std::string>& argv) {
+    if (!argv.empty() && argv[0] == "markdown") return cmdExportMarkdown(vault, {argv.begin() + 1, argv.end()});
     Args a(argv);
     if (a.flag("--help") || a.flag("-h")) {
         std::cout << "usage: promptvault [--vault FILE] export json [--out FILE]\n"
-                     "Every table as {\"table\": [rows sorted by id]}, tombstones included; stdout unless --out.\n";
+                     "Every table as {\"table\": [rows sorted by id]}, tombstones included; stdout unless --out.\n"
+                     "       promptvault [--vault FILE] export markdown --help   (one Markdown file per prompt)\n";
         return 0;
     }
     auto out = a.value("--out");
