@@ -1,0 +1,39 @@
+// Export to Markdown: one file per live prompt with its outputs, ready for Obsidian or a git repo.
+// File names are the prompt title made safe plus a short id suffix, so they are stable across
+// exports and never collide; a file whose content did not change is not rewritten.
+#pragma once
+#include "Store.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace pv::capture {
+
+struct MarkdownProgress {
+    int64_t done = 0;   // prompts written
+    int64_t total = 0;  // live prompts
+};
+using MarkdownProgressFn = std::function<void(const MarkdownProgress&)>;
+
+struct MarkdownReport {
+    int64_t written = 0;    // files created or changed
+    int64_t unchanged = 0;  // same content as on disk, left alone
+    int64_t outputs = 0;    // outputs included
+    bool cancelled = false;
+};
+
+// The file name (without folder) for a prompt: "<safe title> <last 8 hex digits of id>.md" (the random part of the UUIDv7).
+std::string markdownFileName(const std::string& promptId, const std::string& title);
+
+// The full text of one prompt's file (front matter, body, outputs). Edited outputs show
+// `output_edited` first, marked "edited", with the raw output kept below it.
+std::string promptMarkdown(Store& store, const std::string& promptId);
+
+// Writes every live prompt to outDir (created when missing). Throws std::runtime_error naming
+// the path when a file cannot be written.
+MarkdownReport exportMarkdown(Store& store, const std::string& outDir, const MarkdownProgressFn& progress = {},
+                              const std::atomic<bool>* cancel = nullptr);
+
+} // namespace pv::capture
