@@ -358,7 +358,7 @@ static void checkOutput(const Output& o, const std::function<void(const char*, c
         throw StoreError("rating " + std::to_string(*o.rating) + " is out of range 1..5; nothing was stored");
 }
 
-Output Store::createOutput(Output o) {
+void Store::insertOutput(Output& o) {
     checkOutput(o, [this](const char* f, const std::string& v) { checkText(f, v); });
     if (o.id.empty()) o.id = newUuidV7();
     if (o.capturedAt.empty()) o.capturedAt = nowIso();
@@ -373,7 +373,17 @@ Output Store::createOutput(Output o) {
     s.bind(7, o.source).bind(8, o.conversationId).bind(9, o.conversationTitle).bind(10, o.messageId).bind(11, o.conversationUrl);
     s.bind(12, o.notes).bind(13, o.output).bind(14, o.outputEdited);
     s.exec();
+}
+
+Output Store::createOutput(Output o) {
+    insertOutput(o);
     return *getOutput(o.id);
+}
+
+void Store::createOutputs(std::vector<Output>& outputs) {
+    Atomic tx(m_db);
+    for (auto& o : outputs) insertOutput(o);
+    tx.commit();
 }
 
 void Store::updateOutput(const Output& o) {
@@ -873,6 +883,12 @@ void Store::linkTag(Kind kind, const std::string& recordId, const std::string& t
                           "ON CONFLICT DO UPDATE SET deleted_at = NULL WHERE deleted_at IS NOT NULL");
     sql::StmtUse use(s);
     s.bind(1, recordId).bind(2, tagId).exec();
+}
+
+void Store::linkTags(Kind kind, const std::vector<std::pair<std::string, std::string>>& links) {
+    Atomic tx(m_db);
+    for (const auto& [recordId, tagId] : links) linkTag(kind, recordId, tagId);
+    tx.commit();
 }
 
 void Store::unlinkTag(Kind kind, const std::string& recordId, const std::string& tagId) {

@@ -140,6 +140,9 @@ public:
     Prompt newIteration(const std::string& promptId);  // copy, derived_from = promptId
 
     Output createOutput(Output o);
+    // Bulk capture (imports, generators): validates and inserts every output (ids and captured
+    // times filled in), all or none, change capture as for createOutput; no read-back.
+    void createOutputs(std::vector<Output>& outputs);
     void updateOutput(const Output& o);
     std::optional<Output> getOutput(const std::string& id);
 
@@ -188,6 +191,8 @@ public:
     // ---- links -------------------------------------------------------------------------------
     void linkTag(Kind kind, const std::string& recordId, const std::string& tagId);    // Output or Prompt
     void unlinkTag(Kind kind, const std::string& recordId, const std::string& tagId);
+    // Many (recordId, tagId) links at once, all or none.
+    void linkTags(Kind kind, const std::vector<std::pair<std::string, std::string>>& links);
     std::vector<Tag> tagsOf(Kind kind, const std::string& recordId);
     void linkLookupValue(Kind kind, const std::string& recordId, const std::string& valueId);
     void unlinkLookupValue(Kind kind, const std::string& recordId, const std::string& valueId);
@@ -228,6 +233,7 @@ public:
     void transaction(const std::function<void()>& fn);
 
 private:
+    void insertOutput(Output& o);
     void checkText(const char* field, const std::string& value) const;
     void requireRow(const char* table, const std::optional<std::string>& id, const char* field);
     int64_t scalar(const std::string& sql, const std::string& arg);
