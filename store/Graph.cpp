@@ -1,0 +1,496 @@
+#include "Graph.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <unordered_map>
+
+namespace pv::graph {
+namespace {
+
+// How one relation is queried. `from` names the target record as the alias of its kind (o, p, m,
+// a, t, q, lk, v) and binds the focus id as ?1; `link` says when the link row is a tombstone.
+struct RelationSql {
+    Relation rel;
+    const char* family;   // filter checkbox this relation belongs to
+    const char* reverse;  // the same edge seen from the other end
+    std::string from;
+    std::string link;     // "" = no link row
+    std::string sortExpr;
+    bool desc = true;
+    std::string pathFrom;  // ids for path search, when they differ from `from` ("" = same)
+    std::string extraExpr;  // overrides the kind's extra column
+};
+
+const char* aliasOf(Kind k) {
+    switch (k) {
+    case Kind::Output: return "o";
+    case Kind::Prompt: return "p";
+    case Kind::Model: return "m";
+    case Kind::Agent: return "a";
+    case Kind::Tag: return "t";
+    case Kind::QaActivity: return "q";
+    case Kind::Lookup: return "lk";
+    case Kind::LookupValue: return "v";
+    }
+    return "x";
+}
+
+// Columns every item query returns: id, label, record deleted, n1, n2, extra.
+std::string selectOf(Kind k, const std::string& extraOverride) {
+    std::string x = aliasOf(k);
+    std::string label, n1 = "NULL", n2 = "NULL", extra = "''";
+    switch (k) {
+    case Kind::Output:
+        label = "substr(coalesce(o.output_edited, o.output), 1, 240)";
+        n1 = "o.rating";
+        n2 = "o.output_edited IS NOT NULL";
+        break;
+    case Kind::Prompt:
+        label = "CASE WHEN p.title <> '' THEN p.title ELSE substr(p.body, 1, 240) END";
+        n1 = "(SELECT count(*) FROM prompt_qa_checks c2 JOIN qa_activities a2 ON a2.id = c2.qa_activity_id WHERE c2.prompt_id = p.id "
+             "AND c2.done = 1 AND c2.deleted_at IS NULL AND a2.deleted_at IS NULL)";
+        n2 = "(SELECT count(*) FROM qa_activities WHERE deleted_at IS NULL)";
+        break;
+    case Kind::Model: label = "m.name"; extra = "m.provider"; break;
+    case Kind::Agent: label = "a.name"; extra = "a.platform"; break;
+    case Kind::Tag: label = "t.name"; extra = "t.color"; break;
+    case Kind::QaActivity: label = "q.name"; extra = "q.description"; break;
+    case Kind::Lookup: label = "lk.name"; extra = "'for ' || lk.applies_to"; break;
+    case Kind::LookupValue: label = "v.value"; extra = "(SELECT name FROM lookups WHERE id = v.lookup_id)"; break;
+    }
+    if (!extraOverride.empty()) extra = extraOverride;
+    return x + ".id, " + label + ", " + x + ".deleted_at IS NOT NULL, " + n1 + ", " + n2 + ", " + extra;
+}
+
+std::vector<RelationSql> makeRelations() {
+    using K = Kind;
+    const std::string qaDone = "CASE WHEN c.done THEN 'done' ELSE 'open' END";
+    std::vector<RelationSql> r = {
+        {{"prompt", K::Output, K::Prompt, "prompt"}, "prompts", "outputs",
+         "FROM outputs s JOIN prompts p ON p.id = s.prompt_id WHERE s.id = ?1", "", "p.updated_at"},
+        {{"model", K::Output, K::Model, "model"}, "models", "outputs",
+         "FROM outputs s JOIN models m ON m.id = s.model_id WHERE s.id = ?1", "", "m.name", false},
+        {{"agent", K::Output, K::Agent, "agent"}, "agents", "outputs",
+         "FROM outputs s JOIN agents a ON a.id = s.agent_id WHERE s.id = ?1", "", "a.name", false},
+        {{"tags", K::Output, K::Tag, "tagged"}, "tags", "outputs",
+         "FROM output_tags l JOIN tags t ON t.id = l.tag_id WHERE l.output_id = ?1", "l.deleted_at IS NOT NULL", "t.name", false},
+        {{"values", K::Output, K::LookupValue, "value"}, "lookups", "outputs",
+         "FROM output_lookup_values l JOIN lookup_values v ON v.id = l.lookup_value_id WHERE l.output_id = ?1",
+         "l.deleted_at IS NOT NULL", "v.value", false},
+
+        {{"outputs", K::Prompt, K::Output, "output"}, "outputs", "prompt",
+         "FROM outputs o WHERE o.prompt_id = ?1", "", "o.captured_at"},
+        {{"derived_from", K::Prompt, K::Prompt, "derived from"}, "iterations", "iterations",
+         "FROM prompts s JOIN prompts p ON p.id = s.derived_from_id WHERE s.id = ?1", "", "p.updated_at"},
+        {{"iterations", K::Prompt, K::Prompt, "iteration"}, "iterations", "derived_from",
+         "FROM prompts p WHERE p.derived_from_id = ?1", "", "p.created_at"},
+        {{"tags", K::Prompt, K::Tag, "tagged"}, "tags", "prompts",
+         "FROM prompt_tags l JOIN tags t ON t.id = l.tag_id WHERE l.prompt_id = ?1", "l.deleted_at IS NOT NULL", "t.name", false},
+        // The checklist: every live activity with this prompt's state; paths only follow real checks.
+        {{"qa", K::Prompt, K::QaActivity, "QA"}, "qa", "prompts",
+         "FROM qa_activities q LEFT JOIN prompt_qa_checks c ON c.qa_activity_id = q.id AND c.prompt_id = ?1 AND c.deleted_at IS NULL "
+         "WHERE ?1 IS NOT NULL", "", "printf('%012d', q.sort_order) || q.name", false,
+         "FROM prompt_qa_checks c JOIN qa_activities q ON q.id = c.qa_activity_id WHERE c.prompt_id = ?1 AND c.deleted_at IS NULL", qaDone},
+        {{"values", K::Prompt, K::LookupValue, "value"}, "lookups", "prompts",
+         "FROM prompt_lookup_values l JOIN lookup_values v ON v.id = l.lookup_value_id WHERE l.prompt_id = ?1",
+         "l.deleted_at IS NOT NULL", "v.value", false},
+
+        {{"outputs", K::Model, K::Output, "output"}, "outputs", "model", "FROM outputs o WHERE o.model_id = ?1", "", "o.captured_at"},
+        {{"agents", K::Model, K::Agent, "default for"}, "agents", "default_model",
+         "FROM agents a WHERE a.default_model_id = ?1", "", "a.name", false},
+
+        {{"outputs", K::Agent, K::Output, "output"}, "outputs", "agent", "FROM outputs o WHERE o.agent_id = ?1", "", "o.captured_at"},
+        {{"default_model", K::Agent, K::Model, "default model"}, "models", "agents",
+         "FROM agents s JOIN models m ON m.id = s.default_model_id WHERE s.id = ?1", "", "m.name", false},
+
+        {{"outputs", K::Tag, K::Output, "tagged"}, "outputs", "tags",
+         "FROM output_tags l JOIN outputs o ON o.id = l.output_id WHERE l.tag_id = ?1", "l.deleted_at IS NOT NULL", "o.captured_at"},
+        {{"prompts", K::Tag, K::Prompt, "tagged"}, "prompts", "tags",
+         "FROM prompt_tags l JOIN prompts p ON p.id = l.prompt_id WHERE l.tag_id = ?1", "l.deleted_at IS NOT NULL", "p.updated_at"},
+
+        {{"prompts", K::QaActivity, K::Prompt, "QA"}, "prompts", "qa",
+         "FROM prompt_qa_checks c JOIN prompts p ON p.id = c.prompt_id WHERE c.qa_activity_id = ?1", "c.deleted_at IS NOT NULL",
+         "p.updated_at", true, "", qaDone},
+
+        {{"values", K::Lookup, K::LookupValue, "value"}, "lookups", "lookup",
+         "FROM lookup_values v WHERE v.lookup_id = ?1", "", "printf('%012d', v.sort_order) || v.value", false},
+
+        {{"lookup", K::LookupValue, K::Lookup, "lookup"}, "lookups", "values",
+         "FROM lookup_values s JOIN lookups lk ON lk.id = s.lookup_id WHERE s.id = ?1", "", "lk.name", false},
+        {{"outputs", K::LookupValue, K::Output, "value"}, "outputs", "values",
+         "FROM output_lookup_values l JOIN outputs o ON o.id = l.output_id WHERE l.lookup_value_id = ?1", "l.deleted_at IS NOT NULL",
+         "o.captured_at"},
+        {{"prompts", K::LookupValue, K::Prompt, "value"}, "prompts", "values",
+         "FROM prompt_lookup_values l JOIN prompts p ON p.id = l.prompt_id WHERE l.lookup_value_id = ?1", "l.deleted_at IS NOT NULL",
+         "p.updated_at"},
+    };
+    return r;
+}
+
+const std::vector<RelationSql>& relationSql() {
+    static const std::vector<RelationSql> r = makeRelations();
+    return r;
+}
+
+const RelationSql* findRelation(Kind from, const std::string& name) {
+    for (const auto& r : relationSql())
+        if (r.rel.from == from && name == r.rel.name) return &r;
+    return nullptr;
+}
+
+// The WHERE additions a filter makes for one relation.
+std::string filterSql(const RelationSql& r, const Filter& f, bool forPath = false) {
+    std::string x = aliasOf(r.rel.to);
+    std::string w;
+    if (!f.includeDeleted) {
+        w += " AND " + x + ".deleted_at IS NULL";
+        const std::string& link = forPath && !r.pathFrom.empty() ? std::string() : r.link;
+        if (!link.empty()) w += " AND NOT (" + link + ")";
+    }
+    if (f.onlyEditedOutputs && r.rel.to == Kind::Output) w += " AND o.output_edited IS NOT NULL";
+    return w;
+}
+
+std::string firstLine(const std::string& s, size_t n) {
+    size_t start = s.find_first_not_of(" \t\r\n");
+    if (start == std::string::npos) return "";
+    return previewText(s.substr(start), n);
+}
+
+std::string detailOf(Kind k, sql::Stmt& s, bool extraOverridden) {
+    std::string extra = s.getText(5);
+    if (extraOverridden) return extra;
+    switch (k) {
+    case Kind::Output: {
+        std::string d = s.isNull(3) ? "unrated" : "\xE2\x98\x85" + std::to_string(s.getInt(3));
+        d += s.getInt(4) ? " \xC2\xB7 edited" : " \xC2\xB7 raw";
+        return d;
+    }
+    case Kind::Prompt: return "QA " + std::to_string(s.getInt(3)) + "/" + std::to_string(s.getInt(4));
+    default: return extra;
+    }
+}
+
+Item readItem(Kind k, sql::Stmt& s, bool extraOverridden, int sortCol, int linkCol) {
+    Item it;
+    it.ref = {k, s.getText(0)};
+    it.label = firstLine(s.getText(1), 120);
+    if (it.label.empty()) it.label = "(empty)";
+    it.detail = detailOf(k, s, extraOverridden);
+    it.deleted = s.getInt(2) != 0 || (linkCol >= 0 && s.getInt(linkCol) != 0);
+    if (sortCol >= 0) it.sortKey = s.getText(sortCol);
+    return it;
+}
+
+std::string itemsSql(const RelationSql& r, const Filter& f, const std::string& extraWhere, bool withCursor) {
+    std::string x = aliasOf(r.rel.to);
+    std::string linkCol = r.link.empty() ? "0" : "(" + r.link + ")";
+    std::string sql = "SELECT " + selectOf(r.rel.to, r.extraExpr) + ", " + r.sortExpr + ", " + linkCol + " " + r.from + filterSql(r, f) + extraWhere;
+    const char* cmp = r.desc ? "<" : ">";
+    if (withCursor)
+        sql += " AND (" + r.sortExpr + " " + cmp + " ?3 OR (" + r.sortExpr + " = ?3 AND " + x + ".id " + cmp + " ?4))";
+    const char* dir = r.desc ? " DESC" : "";
+    sql += " ORDER BY " + r.sortExpr + dir + ", " + x + ".id" + dir + " LIMIT ?2";
+    return sql;
+}
+
+} // namespace
+
+const std::vector<Relation>& relations() {
+    static const std::vector<Relation> r = [] {
+        std::vector<Relation> out;
+        for (const auto& s : relationSql()) out.push_back(s.rel);
+        return out;
+    }();
+    return r;
+}
+
+std::vector<const Relation*> relationsFrom(Kind k) {
+    std::vector<const Relation*> out;
+    for (const auto& r : relations())
+        if (r.from == k) out.push_back(&r);
+    return out;
+}
+
+std::vector<std::string> relationNames() {
+    std::vector<std::string> out;
+    for (const auto& r : relationSql())
+        if (std::find(out.begin(), out.end(), r.family) == out.end()) out.push_back(r.family);
+    return out;
+}
+
+std::string relationFamily(Kind from, const std::string& relation) {
+    const RelationSql* r = findRelation(from, relation);
+    return r ? r->family : relation;
+}
+
+std::optional<Item> describe(Store& store, const RecordRef& ref) {
+    std::string x = aliasOf(ref.kind);
+    auto& s = store.db().cached("SELECT " + selectOf(ref.kind, "") + " FROM " + kindTable(ref.kind) + " " + x + " WHERE " + x + ".id = ?1");
+    sql::StmtUse use(s);
+    s.bind(1, ref.id);
+    if (!s.step()) return std::nullopt;
+    return readItem(ref.kind, s, false, -1, -1);
+}
+
+Neighbourhood neighbourhood(Store& store, const RecordRef& focus, const Filter& filter, int perGroupLimit) {
+    Neighbourhood n;
+    auto self = describe(store, focus);
+    if (!self || (self->deleted && !filter.includeDeleted)) return n;
+    n.found = true;
+    n.focus = *self;
+    for (const auto& r : relationSql()) {
+        if (r.rel.from != focus.kind || !filter.shows(r.family)) continue;
+        Group g{r.rel.name, r.rel.to, 0, {}};
+        {
+            auto& c = store.db().cached("SELECT count(*) " + r.from + filterSql(r, filter));
+            sql::StmtUse use(c);
+            c.bind(1, focus.id);
+            g.total = c.step() ? c.getInt(0) : 0;
+        }
+        if (g.total == 0) continue;
+        auto& s = store.db().cached(itemsSql(r, filter, "", false));
+        sql::StmtUse use(s);
+        s.bind(1, focus.id).bind(2, int64_t(perGroupLimit));
+        while (s.step()) g.items.push_back(readItem(r.rel.to, s, !r.extraExpr.empty(), 6, 7));
+        n.groups.push_back(std::move(g));
+    }
+    return n;
+}
+
+std::vector<Slot> groupForDisplay(const std::vector<Group>& groups, int hubThreshold, int maxNodes) {
+    std::vector<Slot> slots;
+    for (const auto& g : groups) {
+        Slot s{g.relation, g.kind, g.total > hubThreshold, g.total, {}};
+        if (!s.hub) s.items = g.items;
+        slots.push_back(std::move(s));
+    }
+    auto drawn = [&] {
+        size_t n = 0;
+        for (const auto& s : slots) n += s.items.size();
+        return n;
+    };
+    while (drawn() > size_t(std::max(0, maxNodes))) {
+        auto biggest = std::max_element(slots.begin(), slots.end(), [](const Slot& a, const Slot& b) { return a.items.size() < b.items.size(); });
+        biggest->hub = true;
+        biggest->items.clear();
+    }
+    return slots;
+}
+
+ItemPage relationPage(Store& store, const RecordRef& focus, const std::string& relation, const Filter& filter,
+                      const std::string& search, const Item* after, int limit) {
+    const RelationSql* r = findRelation(focus.kind, relation);
+    if (!r) throw StoreError(std::string("a ") + kindName(focus.kind) + " has no relation '" + relation + "'");
+    std::string where;
+    std::string fts;
+    if (!search.empty()) {
+        if (r->rel.to == Kind::Output) {
+            fts = toFtsQuery(search);
+            where = " AND o.rowid IN (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ?5)";
+        } else if (r->rel.to == Kind::Prompt) {
+            fts = toFtsQuery(search);
+            where = " AND p.rowid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?5)";
+        } else {
+            std::string x = aliasOf(r->rel.to);
+            std::string nameCol = r->rel.to == Kind::LookupValue ? "v.value" : x + ".name";
+            where = " AND instr(lower(" + nameCol + "), lower(?5)) > 0";
+            fts = search;
+        }
+    }
+    auto& s = store.db().cached(itemsSql(*r, filter, where, after != nullptr));
+    sql::StmtUse use(s);
+    s.bind(1, focus.id).bind(2, int64_t(limit) + 1);
+    if (after) s.bind(3, after->sortKey).bind(4, after->ref.id);
+    if (!search.empty()) s.bind(5, fts);
+    ItemPage page;
+    while (s.step()) {
+        if (int(page.items.size()) == limit) {
+            page.more = true;
+            break;
+        }
+        page.items.push_back(readItem(r->rel.to, s, !r->extraExpr.empty(), 6, 7));
+    }
+    return page;
+}
+
+PathResult shortestPath(Store& store, const RecordRef& from, const RecordRef& to, const Filter& filter, int maxDepth,
+                        int64_t maxVisited) {
+    PathResult result;
+    auto key = [](const RecordRef& r) { return std::string(1, char('0' + int(r.kind))) + r.id; };
+    auto refOf = [](const std::string& k) { return RecordRef{Kind(k[0] - '0'), k.substr(1)}; };
+    struct Seen {
+        std::string parent;  // key of the record it was reached from ("" at the start)
+        const RelationSql* via = nullptr;
+    };
+    struct Side {
+        std::unordered_map<std::string, Seen> seen;
+        std::vector<std::string> frontier;
+        int depth = 0;
+    };
+    Side a, b;
+    if (!describe(store, from) || !describe(store, to)) return result;
+    a.seen[key(from)] = {};
+    a.frontier = {key(from)};
+    b.seen[key(to)] = {};
+    b.frontier = {key(to)};
+    result.visited = 2;
+
+    std::string meetA, meetB;  // the edge where the two searches met
+    if (key(from) == key(to)) meetA = meetB = key(from);
+
+    while (meetA.empty() && a.depth + b.depth < maxDepth && !a.frontier.empty() && !b.frontier.empty()) {
+        bool fromA = a.frontier.size() <= b.frontier.size();
+        Side& side = fromA ? a : b;
+        Side& other = fromA ? b : a;
+        std::vector<std::string> next;
+        for (const auto& k : side.frontier) {
+            RecordRef r = refOf(k);
+            for (const auto& rel : relationSql()) {
+                if (rel.rel.from != r.kind || !filter.shows(rel.family)) continue;
+                const std::string& fromSql = rel.pathFrom.empty() ? rel.from : rel.pathFrom;
+                auto& s = store.db().cached(std::string("SELECT ") + aliasOf(rel.rel.to) + ".id " + fromSql + filterSql(rel, filter, true));
+                sql::StmtUse use(s);
+                s.bind(1, r.id);
+                while (s.step()) {
+                    std::string nk = key({rel.rel.to, s.getText(0)});
+                    if (side.seen.count(nk)) continue;
+                    side.seen[nk] = {k, &rel};
+                    ++result.visited;
+                    if (other.seen.count(nk)) {
+                        meetA = meetB = nk;  // reached from both ends
+                        break;
+                    }
+                    next.push_back(nk);
+                    if (result.visited >= maxVisited) break;
+                }
+                if (!meetA.empty() || result.visited >= maxVisited) break;
+            }
+            if (!meetA.empty() || result.visited >= maxVisited) break;
+        }
+        ++side.depth;
+        side.frontier = std::move(next);
+        if (meetA.empty() && result.visited >= maxVisited) break;
+    }
+    if (meetA.empty()) {
+        result.exhausted = !a.frontier.empty() && !b.frontier.empty();
+        return result;
+    }
+    // Walk back to `from` on side a, then forward to `to` on side b (reversing b's relations).
+    std::vector<PathStep> head;
+    for (std::string k = meetA;;) {
+        const Seen& s = a.seen.at(k);
+        head.push_back({refOf(k), s.via ? s.via->rel.name : ""});
+        if (s.parent.empty()) break;
+        k = s.parent;
+    }
+    std::reverse(head.begin(), head.end());
+    for (std::string k = meetB;;) {
+        const Seen& s = b.seen.at(k);
+        if (s.parent.empty()) break;
+        head.push_back({refOf(s.parent), s.via->reverse});
+        k = s.parent;
+    }
+    result.found = true;
+    result.steps = std::move(head);
+    return result;
+}
+
+// ---- edits --------------------------------------------------------------------------------
+
+std::optional<Edit> dropEdit(const RecordRef& dragged, const RecordRef& target) {
+    auto pair = [&](Kind x, Kind y) -> std::optional<std::pair<RecordRef, RecordRef>> {
+        if (dragged.kind == x && target.kind == y) return std::make_pair(dragged, target);
+        if (dragged.kind == y && target.kind == x) return std::make_pair(target, dragged);
+        return std::nullopt;
+    };
+    if (auto p = pair(Kind::Tag, Kind::Output)) return Edit{EditOp::LinkTag, p->second, p->first.id, {}, ""};
+    if (auto p = pair(Kind::Tag, Kind::Prompt)) return Edit{EditOp::LinkTag, p->second, p->first.id, {}, ""};
+    if (auto p = pair(Kind::Prompt, Kind::Output)) return Edit{EditOp::SetPrompt, p->second, p->first.id, {}, ""};
+    if (auto p = pair(Kind::Model, Kind::Output)) return Edit{EditOp::SetModel, p->second, p->first.id, {}, ""};
+    return std::nullopt;
+}
+
+namespace {
+bool tagLinked(Store& store, const RecordRef& record, const std::string& tagId) {
+    for (const auto& t : store.tagsOf(record.kind, record.id))
+        if (t.id == tagId) return true;
+    return false;
+}
+
+Edit inverseOf(const Edit& e) {
+    Edit inv = e;
+    switch (e.op) {
+    case EditOp::LinkTag: inv.op = EditOp::UnlinkTag; break;
+    case EditOp::UnlinkTag: inv.op = EditOp::LinkTag; break;
+    case EditOp::SetPrompt:
+    case EditOp::SetModel:
+        inv.value = e.before;
+        inv.before = e.value;
+        break;
+    }
+    return inv;
+}
+
+std::string quoted(Store& store, const RecordRef& r) {
+    std::string l = store.labelOf(r);
+    if (l.size() > 40) l = previewText(l, 40) + "\xE2\x80\xA6";
+    return std::string(kindName(r.kind)) + " '" + l + "'";
+}
+} // namespace
+
+void EditStack::run(const Edit& e) {
+    switch (e.op) {
+    case EditOp::LinkTag: m_store.linkTag(e.record.kind, e.record.id, e.value.value()); break;
+    case EditOp::UnlinkTag: m_store.unlinkTag(e.record.kind, e.record.id, e.value.value()); break;
+    case EditOp::SetPrompt:
+    case EditOp::SetModel: {
+        auto o = m_store.getOutput(e.record.id);
+        if (!o) throw StoreError("output '" + e.record.id + "' does not exist");
+        (e.op == EditOp::SetPrompt ? o->promptId : o->modelId) = e.value;
+        m_store.updateOutput(*o);
+        break;
+    }
+    }
+}
+
+bool EditStack::apply(Edit e) {
+    if ((e.op == EditOp::SetPrompt || e.op == EditOp::SetModel) && e.record.kind != Kind::Output)
+        throw StoreError("only an output has a prompt and a model to set");
+    if ((e.op == EditOp::LinkTag || e.op == EditOp::UnlinkTag) && e.record.kind != Kind::Output && e.record.kind != Kind::Prompt)
+        throw StoreError("only outputs and prompts carry tags");
+    switch (e.op) {
+    case EditOp::LinkTag:
+        if (tagLinked(m_store, e.record, e.value.value())) return false;
+        e.description = "linked tag '" + m_store.labelOf({Kind::Tag, *e.value}) + "' to " + quoted(m_store, e.record);
+        break;
+    case EditOp::UnlinkTag:
+        if (!tagLinked(m_store, e.record, e.value.value())) return false;
+        e.description = "unlinked tag '" + m_store.labelOf({Kind::Tag, *e.value}) + "' from " + quoted(m_store, e.record);
+        break;
+    case EditOp::SetPrompt:
+    case EditOp::SetModel: {
+        auto o = m_store.getOutput(e.record.id);
+        if (!o) throw StoreError("output '" + e.record.id + "' does not exist");
+        e.before = e.op == EditOp::SetPrompt ? o->promptId : o->modelId;
+        if (e.before == e.value) return false;
+        Kind k = e.op == EditOp::SetPrompt ? Kind::Prompt : Kind::Model;
+        e.description = std::string(e.value ? "set " : "cleared ") + kindName(k) + " of " + quoted(m_store, e.record) +
+                        (e.value ? " to " + quoted(m_store, {k, *e.value}) : "");
+        break;
+    }
+    }
+    m_store.transaction([&] { run(e); });
+    m_done.push_back(std::move(e));
+    return true;
+}
+
+bool EditStack::undo() {
+    if (m_done.empty()) return false;
+    Edit inv = inverseOf(m_done.back());
+    m_store.transaction([&] { run(inv); });
+    m_done.pop_back();
+    return true;
+}
+
+} // namespace pv::graph
