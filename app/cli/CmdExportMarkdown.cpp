@@ -1,13 +1,40 @@
-// Placeholder until the Markdown exporter lands (issue 6); says so plainly instead of pretending.
+// export markdown --out DIR: one Markdown file per prompt with its outputs (Obsidian-ready).
 #include "Cli.hpp"
+#include "capture/MarkdownExport.hpp"
 
 #include <iostream>
 
 namespace pv::cli {
 
-int cmdExportMarkdown(const std::string&, const std::vector<std::string>&) {
-    std::cerr << "promptvault export markdown: not available in this build yet\n";
-    return 3;
+namespace {
+const char* kHelp =
+    "usage: promptvault [--vault FILE] export markdown --out DIR\n"
+    "Writes one Markdown file per prompt, with YAML front matter (model, agent, tags) and its outputs,\n"
+    "edited versions first and marked. File names are the title plus the last 8 characters of the\n"
+    "prompt's id, so they are stable; unchanged files are not rewritten.\n";
+} // namespace
+
+int cmdExportMarkdown(const std::string& vault, const std::vector<std::string>& argv) {
+    Args a(argv);
+    if (a.flag("--help") || a.flag("-h")) {
+        std::cout << kHelp;
+        return 0;
+    }
+    auto out = a.value("--out");
+    a.requireConsumed();
+    if (!out || out->empty()) {
+        std::cerr << "promptvault export markdown: --out DIR is required\n";
+        return 2;
+    }
+    if (!a.positionals().empty()) {
+        std::cerr << "promptvault export markdown: unexpected argument '" << a.positionals()[0] << "'\n";
+        return 2;
+    }
+    Store store(vault, {.readOnly = false, .create = false});
+    auto r = capture::exportMarkdown(store, *out);
+    std::cout << "markdown: " << r.written << " files written, " << r.unchanged << " unchanged, " << r.outputs << " outputs, in "
+              << *out << "\n";
+    return 0;
 }
 
 } // namespace pv::cli

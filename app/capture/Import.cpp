@@ -1,0 +1,876 @@
+// The import driver: streams each conversations file element by element, maps each conversation's
+// message tree onto prompts and outputs, and writes in batches (one transaction per batch, one
+// savepoint per conversation so a bad conversation never leaves half its records behind).
+#include "Import.hpp"
+
+#include "Conversation.hpp"
+#include "ExportFiles.hpp"
+#include "JsonStream.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+using nlohmann::json;
+
+namespace pv::capture {
+
+const char* sourceName(ExportSource s) {
+    return s == ExportSource::ChatGpt ? "chatgpt" : "claude";
+}
+
+std::optional<ExportSource> sourceFromName(const std::string& name) {
+    if (name == "chatgpt" || name == "openai") return ExportSource::ChatGpt;
+    if (name == "claude" || name == "anthropic") return ExportSource::Claude;
+    return std::nullopt;
+}
+
+namespace {
+
+constexpr uint64_t kSmallFileLimit = 256ull << 20;  // feedback / projects files
+constexpr size_t kBatchBytes = 16u << 20;
+
+const char* sourceLabel(ExportSource s) {
+    return s == ExportSource::ChatGpt ? "ChatGPT" : "Claude";
+}
+
+std::string quoteTitle(const std::string& t) {
+    return t.empty() ? std::string("(untitled)") : "'" + previewText(t, 60) + "'";
+}
+
+std::string keysOf(const json& j) {
+    if (!j.is_object()) return std::string("a JSON ") + j.type_name();
+    std::string s;
+    int n = 0;
+    for (auto it = j.begin(); it != j.end() && n < 6; ++it, ++n) s += (n ? ", " : "") + it.key();
+    return "keys: " + (s.empty() ? std::string("none") : s);
+}
+
+// Problems with the vault itself (full disk, I/O, lock) end the import; bad data only skips.
+bool isVaultFailure(const sql::Error& e) {
+    switch (e.code() & 0xFF) {
+    case SQLITE_FULL: case SQLITE_IOERR: case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_READONLY:
+    case SQLITE_CORRUPT: case SQLITE_NOMEM: case SQLITE_CANTOPEN: case SQLITE_NOTADB:
+        return true;
+    default:
+        return false;
+    }
+}
+
+struct Feedback {
+    int rating = 0;
+    std::string text;
+};
+
+// message_feedback.json: [{conversation_id, message_id (or id), rating: "thumbsUp"|"thumbsDown", content}].
+// Mapping (README): thumbs up = 5, thumbs down = 1; numeric 1..5 kept.
+std::unordered_map<std::string, Feedback> loadFeedback(const ExportFiles& files, ImportReport& report) {
+    std::unordered_map<std::string, Feedback> out;
+    auto name = files.find("message_feedback.json");
+    if (!name) return out;
+    report.files.push_back(*name);
+    json j;
+    try {
+        std::string text = files.readSmall(*name, kSmallFileLimit);
+        size_t repairs = repairUtf8(text);
+        std::string err;
+        if (!parseElement(text, j, err, repairs)) {
+            report.skipped.push_back({files.where(*name), "not valid JSON, no ratings imported: " + err});
+            return out;
+        }
+    } catch (const std::exception& e) {
+        report.skipped.push_back({files.where(*name), e.what()});
+        return out;
+    }
+    if (!j.is_array()) {
+        report.skipped.push_back({files.where(*name), "expected an array of feedback entries, found " + std::string(j.type_name())});
+        return out;
+    }
+    size_t i = 0;
+    for (const auto& f : j) {
+        ++i;
+        std::string conv = jsonString(f, "conversation_id");
+        std::string msg = jsonString(f, "message_id");
+        if (msg.empty()) msg = jsonString(f, "messageId");
+        if (msg.empty()) msg = jsonString(f, "id");
+        Feedback fb;
+        if (f.is_object() && f.contains("rating")) {
+            const auto& r = f["rating"];
+            if (r.is_string()) {
+                std::string s = r.get<std::string>();
+                if (s == "thumbsUp" || s == "thumbs_up" || s == "up" || s == "positive") fb.rating = 5;
+                else if (s == "thumbsDown" || s == "thumbs_down" || s == "down" || s == "negative") fb.rating = 1;
+            } else if (r.is_number_integer() && r.get<int64_t>() >= 1 && r.get<int64_t>() <= 5) {
+                fb.rating = static_cast<int>(r.get<int64_t>());
+            }
+        }
+        if (conv.empty() || msg.empty() || fb.rating == 0) {
+            report.skipped.push_back({files.where(*name) + ", entry #" + std::to_string(i),
+                                      "feedback without conversation_id, message id or a thumbs rating"});
+            continue;
+        }
+        // content is a JSON string holding {"text": ..., "tags": [...]}.
+        std::string content = jsonString(f, "content");
+        if (!content.empty()) {
+            json c = json::parse(content, nullptr, false);
+            if (c.is_object()) {
+                fb.text = jsonString(c, "text");
+                if (c.contains("tags") && c["tags"].is_array())
+                    for (const auto& t : c["tags"])
+                        if (t.is_string()) fb.text += (fb.text.empty() ? "" : " ") + ("#" + t.get<std::string>());
+            } else {
+                fb.text = content;
+            }
+        }
+        out[conv + "/" + msg] = fb;
+    }
+    return out;
+}
+
+// The vault side of an import: lookups with caches, creates, and the counts.
+class Writer {
+public:
+    Writer(Store& store, const ImportOptions& o) : m_store(store), m_db(store.db()), m_options(o) {
+        m_source = sourceName(o.source);
+        // Same text = same prompt: index the live prompts by a hash of their body, once.
+        auto st = m_db.prepare("SELECT id, body FROM prompts WHERE deleted_at IS NULL");
+        while (st.step()) m_prompts[hashOf(st.getText(1))].push_back(st.getText(0));
+    }
+
+    struct Counts {
+        EntityCounts conversations, prompts, outputs, models, agents;
+        int64_t ratingsSet = 0;
+    };
+    Counts counts;
+
+    std::string model(const std::string& name, const std::string& provider) {
+        auto it = m_models.find(name);
+        if (it != m_models.end()) return it->second;
+        std::string id;
+        if (auto found = m_store.findByName(Kind::Model, name)) {
+            id = *found;
+            ++counts.models.present;
+        } else {
+            Model m;
+            m.name = name;
+            m.provider = provider;
+            m.notes = std::string("created by the ") + sourceLabel(m_options.source) + " import";
+            id = m_store.createModel(m).id;
+            ++counts.models.added;
+            m_undoModels.push_back(name);
+        }
+        m_models[name] = id;
+        return id;
+    }
+
+    // Agents are matched by their URL on the platform (the name may have been changed by hand).
+    std::string agent(const Agent& wanted) {
+        auto it = m_agents.find(wanted.url);
+        if (it != m_agents.end()) return it->second;
+        auto& s = m_db.cached("SELECT id FROM agents WHERE platform = ? AND url = ? ORDER BY deleted_at IS NOT NULL, created_at LIMIT 1");
+        std::string id;
+        {
+            sql::StmtUse use(s);
+            s.bind(1, wanted.platform).bind(2, wanted.url);
+            if (s.step()) id = s.getText(0);
+        }
+        if (!id.empty()) {
+            ++counts.agents.present;
+        } else {
+            id = m_store.createAgent(wanted).id;
+            ++counts.agents.added;
+            m_undoAgents.push_back(wanted.url);
+        }
+        m_agents[wanted.url] = id;
+        return id;
+    }
+
+    std::string prompt(const std::string& title, const std::string& body, const std::string& notes,
+                       const std::optional<std::string>& derivedFrom, bool& created) {
+        const size_t h = hashOf(body);
+        auto& ids = m_prompts[h];
+        for (const auto& id : ids) {
+            auto& s = m_db.cached("SELECT body = ? FROM prompts WHERE id = ?");
+            sql::StmtUse use(s);
+            s.bind(1, body).bind(2, id);
+            if (s.step() && s.getInt(0) == 1) {
+                created = false;
+                if (!m_createdPrompts.count(id) && m_seenPresent.insert(id).second) ++counts.prompts.present;
+                return id;
+            }
+        }
+        Prompt p;
+        p.title = title.empty() ? previewText(body, 80) : title;
+        p.body = body;
+        p.notes = notes;
+        p.derivedFromId = derivedFrom;
+        std::string id = m_store.createPrompt(p).id;
+        ids.push_back(id);
+        m_undoPrompts.emplace_back(h, id);
+        m_createdPrompts.insert(id);
+        ++counts.prompts.added;
+        created = true;
+        return id;
+    }
+
+    struct Existing {
+        std::string id;
+        bool hasRating = false;
+    };
+    std::optional<Existing> findOutput(const std::string& conversationId, const std::string& messageId) {
+        auto& s = m_db.cached(
+            "SELECT id, rating IS NOT NULL FROM outputs WHERE conversation_id = ? AND message_id = ? AND source = ? LIMIT 1");
+        sql::StmtUse use(s);
+        s.bind(1, conversationId).bind(2, messageId).bind(3, m_source);
+        if (!s.step()) return std::nullopt;
+        return Existing{s.getText(0), s.getInt(1) != 0};
+    }
+
+    void setRatingIfNone(const std::string& outputId, int rating) {
+        auto& s = m_db.cached("UPDATE outputs SET rating = ? WHERE id = ? AND rating IS NULL");
+        sql::StmtUse use(s);
+        s.bind(1, static_cast<int64_t>(rating)).bind(2, outputId).exec();
+        if (m_db.changes() > 0) ++counts.ratingsSet;
+    }
+
+    void createOutput(Output& o) {
+        m_store.createOutput(o);
+        ++counts.outputs.added;
+    }
+
+    void present() { ++counts.outputs.present; }
+
+    // A conversation rolled back: forget what the caches learnt from it.
+    void mark() {
+        m_undoPrompts.clear();
+        m_undoModels.clear();
+        m_undoAgents.clear();
+        m_mark = counts;
+    }
+    void undo() {
+        for (auto& [h, id] : m_undoPrompts) {
+            auto& v = m_prompts[h];
+            v.erase(std::remove(v.begin(), v.end(), id), v.end());
+            m_createdPrompts.erase(id);
+        }
+        for (auto& n : m_undoModels) m_models.erase(n);
+        for (auto& u : m_undoAgents) m_agents.erase(u);
+        m_models.clear();  // a present model found in the rolled-back part is still present; lookups redo it
+        m_agents.clear();
+        counts = m_mark;
+        mark();
+    }
+
+private:
+    static size_t hashOf(const std::string& s) { return std::hash<std::string>{}(s); }
+
+    Store& m_store;
+    sql::Db& m_db;
+    const ImportOptions& m_options;
+    std::string m_source;
+    std::unordered_map<size_t, std::vector<std::string>> m_prompts;
+    std::unordered_set<std::string> m_createdPrompts, m_seenPresent;
+    std::unordered_map<std::string, std::string> m_models, m_agents;
+    std::vector<std::pair<size_t, std::string>> m_undoPrompts;
+    std::vector<std::string> m_undoModels, m_undoAgents;
+    Counts m_mark;
+};
+
+struct ProjectInfo {
+    Agent agent;
+};
+
+// projects.json or projects/*.json: Claude projects, each an agent with its instructions and the
+// text of its knowledge documents.
+std::unordered_map<std::string, Agent> loadProjects(const ExportFiles& files, ImportReport& report) {
+    std::unordered_map<std::string, Agent> out;
+    std::vector<std::string> names;
+    if (auto p = files.find("projects.json")) names.push_back(*p);
+    for (auto& n : files.jsonFilesUnder("projects/")) names.push_back(n);
+    for (const auto& name : names) {
+        report.files.push_back(name);
+        json j;
+        try {
+            std::string text = files.readSmall(name, kSmallFileLimit);
+            size_t repairs = repairUtf8(text);
+            report.repairedTexts += static_cast<int64_t>(repairs);
+            std::string err;
+            if (!parseElement(text, j, err, repairs)) {
+                report.skipped.push_back({files.where(name), "not valid JSON, its projects were not imported: " + err});
+                continue;
+            }
+        } catch (const std::exception& e) {
+            report.skipped.push_back({files.where(name), e.what()});
+            continue;
+        }
+        std::vector<const json*> projects;
+        if (j.is_array()) {
+            for (const auto& p : j) projects.push_back(&p);
+        } else if (j.is_object()) {
+            projects.push_back(&j);
+        }
+        size_t i = 0;
+        for (const json* p : projects) {
+            ++i;
+            std::string uuid = jsonString(*p, "uuid");
+            if (uuid.empty()) {
+                report.skipped.push_back({files.where(name) + ", project #" + std::to_string(i), "no uuid: not a Claude project"});
+                continue;
+            }
+            Agent a;
+            a.name = jsonString(*p, "name");
+            if (a.name.empty()) a.name = "Claude project " + uuid.substr(0, 8);
+            a.platform = "claude";
+            a.url = "https://claude.ai/project/" + uuid;
+            a.description = jsonString(*p, "description");
+            a.instructions = jsonString(*p, "prompt_template");
+            if (p->contains("docs") && (*p)["docs"].is_array()) {
+                for (const auto& d : (*p)["docs"]) {
+                    std::string fname = jsonString(d, "filename");
+                    appendPara(a.instructions, "## Knowledge: " + (fname.empty() ? std::string("(unnamed)") : fname) + "\n\n" +
+                                                   jsonString(d, "content"));
+                }
+            }
+            out[uuid] = std::move(a);
+        }
+    }
+    return out;
+}
+
+// Maps one conversation onto the vault.
+class Mapper {
+public:
+    Mapper(Writer& w, const ImportOptions& o, const std::unordered_map<std::string, Feedback>& feedback,
+           const std::unordered_map<std::string, Agent>& projects, ImportReport& report)
+        : m_w(w), m_o(o), m_feedback(feedback), m_projects(projects), m_report(report) {}
+
+    // Returns true when something new was written.
+    bool map(const Conversation& c, const std::string& where) {
+        m_c = &c;
+        m_where = where;
+        m_new = false;
+        const size_t n = c.msgs.size();
+        std::unordered_map<std::string, size_t> index;
+        index.reserve(n);
+        std::vector<bool> usable(n, true);
+        for (size_t i = 0; i < n; ++i) {
+            if (!index.emplace(c.msgs[i].id, i).second) {
+                usable[i] = false;
+                m_report.skipped.push_back({where + ", message " + c.msgs[i].id, "the same message id appears twice; kept the first"});
+            }
+        }
+        std::vector<std::vector<size_t>> children(n);
+        std::vector<size_t> roots;
+        for (size_t i = 0; i < n; ++i) {
+            if (!usable[i]) continue;
+            const Msg& m = c.msgs[i];
+            if (!m.parentId) {
+                roots.push_back(i);
+                continue;
+            }
+            auto it = index.find(*m.parentId);
+            if (it == index.end() || !usable[it->second]) {
+                m_report.warnings.push_back(where + ", message " + m.id + ": its parent '" + *m.parentId +
+                                            "' is missing; imported as the start of its own branch");
+                roots.push_back(i);
+            } else {
+                children[it->second].push_back(i);
+            }
+        }
+        auto byOrder = [&](size_t a, size_t b) {
+            if (c.msgs[a].order != c.msgs[b].order) return c.msgs[a].order < c.msgs[b].order;
+            return c.msgs[a].id < c.msgs[b].id;
+        };
+        for (auto& ch : children) std::sort(ch.begin(), ch.end(), byOrder);
+        std::sort(roots.begin(), roots.end(), byOrder);
+
+        m_promptOf.assign(n, std::string());
+        std::vector<bool> visited(n, false);
+        // Iterative depth-first walk: deep conversations never blow the stack.
+        struct Frame {
+            size_t node;
+            std::shared_ptr<const Path> path;
+            std::optional<size_t> prevUserSibling;
+        };
+        std::vector<Frame> stack;
+        auto pushChildren = [&](const std::vector<size_t>& kids, const std::shared_ptr<const Path>& path) {
+            std::optional<size_t> prevUser;
+            std::vector<Frame> frames;
+            frames.reserve(kids.size());
+            for (size_t k : kids) {
+                frames.push_back({k, path, prevUser});
+                if (c.msgs[k].role == MsgRole::User) prevUser = k;
+            }
+            for (auto it = frames.rbegin(); it != frames.rend(); ++it) stack.push_back(std::move(*it));
+        };
+        pushChildren(roots, std::make_shared<Path>());
+        while (!stack.empty()) {
+            Frame f = std::move(stack.back());
+            stack.pop_back();
+            if (visited[f.node]) continue;
+            visited[f.node] = true;
+            auto next = step(f.node, *f.path, f.prevUserSibling, children);
+            pushChildren(children[f.node], next ? next : f.path);
+        }
+        size_t lost = 0;
+        std::string firstLost;
+        for (size_t i = 0; i < n; ++i) {
+            if (usable[i] && !visited[i]) {
+                if (!lost) firstLost = c.msgs[i].id;
+                ++lost;
+            }
+        }
+        if (lost)
+            m_report.skipped.push_back({where, std::to_string(lost) + " message(s) from '" + firstLost +
+                                                   "' on are in a cycle of the message tree (their parents never reach a start); not imported"});
+        for (const auto& w : c.warnings) m_report.warnings.push_back(where + ": " + w);
+        return m_new;
+    }
+
+private:
+    // What a branch of the tree carries down to its children.
+    struct Path {
+        bool haveUser = false;
+        size_t userIdx = 0;
+        std::string promptId;
+        bool firstPromptDone = false;
+        std::string text, notes, context, model, lastReplyId, firstReplyAt, lastReplyAt;
+        std::vector<std::string> replyIds;
+    };
+
+    // Returns the path for the children (nullptr = unchanged).
+    std::shared_ptr<const Path> step(size_t i, const Path& in, std::optional<size_t> prevUserSibling,
+                                     const std::vector<std::vector<size_t>>& children) {
+        const Msg& m = m_c->msgs[i];
+        switch (m.role) {
+        case MsgRole::Empty:
+            return nullptr;
+        case MsgRole::Context: {
+            auto p = std::make_shared<Path>(in);
+            appendPara(p->haveUser ? p->notes : p->context, m.notes);
+            return p;
+        }
+        case MsgRole::User: {
+            auto p = std::make_shared<Path>();
+            p->haveUser = true;
+            p->userIdx = i;
+            p->firstPromptDone = true;
+            p->notes = in.context;
+            if (in.haveUser) appendPara(p->notes, in.notes.empty() || in.replyIds.size() ? "" : in.notes);
+            std::optional<std::string> derived;
+            if (prevUserSibling && !m_promptOf[*prevUserSibling].empty()) derived = m_promptOf[*prevUserSibling];
+            std::string body = m.text.empty() ? std::string("[empty message]") : m.text;
+            std::string title = !in.firstPromptDone && !m_c->title.empty() ? m_c->title : std::string();
+            bool created = false;
+            p->promptId = m_w.prompt(title, body, m.promptNotes, derived, created);
+            if (created) m_new = true;
+            m_promptOf[i] = p->promptId;
+            return p;
+        }
+        case MsgRole::Reply: {
+            auto p = std::make_shared<Path>(in);
+            appendPara(p->text, m.text);
+            appendPara(p->notes, m.notes);
+            if (!m.model.empty()) p->model = m.model;
+            p->lastReplyId = m.id;
+            p->replyIds.push_back(m.id);
+            if (p->firstReplyAt.empty()) p->firstReplyAt = m.createdAt;
+            if (!m.createdAt.empty()) p->lastReplyAt = m.createdAt;
+            bool turnEnd = true;
+            for (size_t k : children[i])
+                if (m_c->msgs[k].role != MsgRole::User) turnEnd = false;
+            if (!children[i].empty() && !turnEnd) {
+                bool anyUser = false;
+                for (size_t k : children[i]) anyUser |= m_c->msgs[k].role == MsgRole::User;
+                turnEnd = anyUser;
+            }
+            if (turnEnd) emit(*p);
+            return p;
+        }
+        }
+        return nullptr;
+    }
+
+    void emit(const Path& p) {
+        if (p.text.empty() && p.notes.empty()) return;  // an empty reply: nothing to keep
+        const Conversation& c = *m_c;
+        std::optional<Feedback> fb;
+        for (const auto& id : p.replyIds) {
+            auto it = m_feedback.find(c.id + "/" + id);
+            if (it != m_feedback.end()) fb = it->second;
+        }
+        if (auto existing = m_w.findOutput(c.id, p.lastReplyId)) {
+            m_w.present();
+            if (fb && !existing->hasRating) m_w.setRatingIfNone(existing->id, fb->rating);
+            return;
+        }
+        Output o;
+        if (p.haveUser) o.promptId = p.promptId;
+        std::string modelName = !p.model.empty() ? p.model : c.defaultModel;
+        const bool chatgpt = m_o.source == ExportSource::ChatGpt;
+        if (modelName.empty())
+            modelName = !m_o.defaultModelName.empty() ? m_o.defaultModelName : chatgpt ? "ChatGPT (unspecified)" : "Claude (unspecified)";
+        o.modelId = m_w.model(modelName, chatgpt ? "OpenAI" : "Anthropic");
+        if (!c.agentKey.empty()) o.agentId = m_w.agent(agentFor(c.agentKey));
+        o.output = !p.text.empty() ? p.text : std::string("[no answer text in this reply; its tool calls and results are in the notes]");
+        o.notes = p.notes;
+        if (fb) {
+            o.rating = fb->rating;
+            if (!fb->text.empty()) appendPara(o.notes, "[feedback] " + fb->text);
+        }
+        o.source = sourceName(m_o.source);
+        o.conversationId = c.id;
+        o.conversationTitle = c.title;
+        o.messageId = p.lastReplyId;
+        o.conversationUrl = c.url;
+        o.capturedAt = !p.lastReplyAt.empty() ? p.lastReplyAt : c.createdAt;
+        m_w.createOutput(o);
+        m_new = true;
+    }
+
+    Agent agentFor(const std::string& key) {
+        if (m_o.source == ExportSource::Claude) {
+            auto it = m_projects.find(key);
+            if (it != m_projects.end()) return it->second;
+            Agent a;
+            a.name = "Claude project " + key.substr(0, 8);
+            a.platform = "claude";
+            a.url = "https://claude.ai/project/" + key;
+            return a;
+        }
+        Agent a;
+        a.name = "Custom GPT " + key;
+        a.platform = "chatgpt";
+        a.url = "https://chatgpt.com/g/" + key;
+        a.description = "A custom GPT used in imported ChatGPT conversations (the export names its id only).";
+        return a;
+    }
+
+    Writer& m_w;
+    const ImportOptions& m_o;
+    const std::unordered_map<std::string, Feedback>& m_feedback;
+    const std::unordered_map<std::string, Agent>& m_projects;
+    ImportReport& m_report;
+    const Conversation* m_c = nullptr;
+    std::string m_where;
+    bool m_new = false;
+    std::vector<std::string> m_promptOf;
+};
+
+// Reads every conversation of every conversations file, calling `fn` for each parsed one.
+// Problems go to `skipped`; returns a fatal message when the very first element shows that this
+// is not an export of the expected kind (then fn was never called).
+struct ConversationVisitor {
+    virtual ~ConversationVisitor() = default;
+    virtual bool stopped() = 0;
+    virtual void conversation(const Conversation& c, const std::string& where, size_t bytes) = 0;
+    virtual void progress(const ImportProgress& p) = 0;
+};
+
+std::string readConversations(const ExportFiles& files, ExportSource source, ConversationVisitor& v,
+                              std::vector<SkippedItem>& skipped, std::vector<std::string>& readFiles, int64_t& repaired) {
+    auto names = files.conversationFiles();
+    if (names.empty()) {
+        std::string list;
+        for (size_t i = 0; i < files.names().size() && i < 12; ++i) list += (i ? ", " : "") + files.names()[i];
+        return files.path() + ": no conversations.json (or conversations-000.json, ...) in this export" +
+               (list.empty() ? std::string(" (it is empty)") : " (it holds: " + list + (files.names().size() > 12 ? ", ..." : "") + ")");
+    }
+    ImportProgress prog;
+    std::vector<std::unique_ptr<ByteSource>> sources;
+    for (const auto& n : names) {
+        try {
+            sources.push_back(files.open(n));
+            prog.bytesTotal += sources.back()->size();
+        } catch (const std::exception& e) {
+            sources.push_back(nullptr);
+            skipped.push_back({files.where(n), e.what()});
+        }
+    }
+    bool sawConversation = false;
+    uint64_t doneBefore = 0;
+    std::string text;
+    json j;
+    for (size_t f = 0; f < names.size(); ++f) {
+        if (!sources[f]) continue;
+        const std::string where = files.where(names[f]);
+        readFiles.push_back(names[f]);
+        prog.currentFile = names[f];
+        ArrayReader reader(*sources[f], where);
+        while (!v.stopped()) {
+            size_t before = reader.utf8Repairs();
+            ArrayReader::Result r;
+            try {
+                r = reader.next(text);
+            } catch (const std::exception& e) {  // a read error in the zip or file
+                skipped.push_back({where, e.what()});
+                break;
+            }
+            if (r == ArrayReader::Result::End) break;
+            if (r == ArrayReader::Result::Error) {
+                if (!sawConversation && f == 0 && reader.elementIndex() < 0) {
+                    if (names.size() == 1) return reader.error() + ": not a " + std::string(sourceLabel(source)) + " export";
+                }
+                skipped.push_back({where, reader.error()});
+                break;
+            }
+            size_t repairs = reader.utf8Repairs() - before;
+            const std::string elemWhere = where + ", conversation #" + std::to_string(reader.elementIndex() + 1);
+            std::string err;
+            if (!parseElement(text, j, err, repairs)) {
+                if (!sawConversation && f == 0 && reader.elementIndex() == 0 && reader.singleObject())
+                    return where + ": not JSON: " + err;
+                skipped.push_back({elemWhere + " (offset " + std::to_string(reader.elementStart()) + ")", "not valid JSON: " + err});
+                continue;
+            }
+            repaired += static_cast<int64_t>(repairs);
+            const bool isChatGpt = looksLikeChatGpt(j), isClaude = looksLikeClaude(j);
+            const bool fits = source == ExportSource::ChatGpt ? isChatGpt : isClaude;
+            if (!fits) {
+                if (!sawConversation && f == 0) {
+                    if (source == ExportSource::ChatGpt && isClaude)
+                        return where + ": this is a Claude export (conversations have 'chat_messages'); use `import claude`";
+                    if (source == ExportSource::Claude && isChatGpt)
+                        return where + ": this is a ChatGPT export (conversations have 'mapping'); use `import chatgpt`";
+                    return where + ": not a " + std::string(sourceLabel(source)) + " export: its first element has no '" +
+                           (source == ExportSource::ChatGpt ? "mapping" : "chat_messages") + "' (" + keysOf(j) + ")";
+                }
+                skipped.push_back({elemWhere, std::string("not a ") + sourceLabel(source) + " conversation (" + keysOf(j) + ")"});
+                continue;
+            }
+            Conversation c;
+            try {
+                if (source == ExportSource::ChatGpt) parseChatGpt(j, c);
+                else parseClaude(j, c);
+            } catch (const std::exception& e) {
+                skipped.push_back({elemWhere, e.what()});
+                continue;
+            }
+            sawConversation = true;
+            if (repairs) c.warnings.push_back(std::to_string(repairs) + " invalid UTF-8 sequence(s) replaced by U+FFFD");
+            j = nullptr;  // free the DOM before writing
+            v.conversation(c, elemWhere + " " + quoteTitle(c.title) + " (id " + c.id + ")", text.size());
+            ++prog.conversations;
+            prog.bytesDone = doneBefore + reader.bytesRead();
+            v.progress(prog);
+        }
+        doneBefore += sources[f]->size() ? sources[f]->size() : reader.bytesRead();
+        prog.bytesDone = doneBefore;
+        sources[f].reset();
+        if (v.stopped()) break;
+    }
+    v.progress(prog);
+    return {};
+}
+
+} // namespace
+
+std::optional<ExportSource> detectSource(const std::string& path) {
+    try {
+        ExportFiles files(path);
+        auto names = files.conversationFiles();
+        if (names.empty()) return std::nullopt;
+        auto src = files.open(names.front());
+        ArrayReader reader(*src, files.where(names.front()));
+        std::string text;
+        if (reader.next(text) != ArrayReader::Result::Element) return std::nullopt;
+        json j;
+        std::string err;
+        size_t repairs = 0;
+        if (!parseElement(text, j, err, repairs)) return std::nullopt;
+        if (looksLikeChatGpt(j)) return ExportSource::ChatGpt;
+        if (looksLikeClaude(j)) return ExportSource::Claude;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+}
+
+ImportPreview previewExport(const ImportOptions& options, size_t maxTitles, const ProgressFn& progress,
+                            const std::atomic<bool>* cancel) {
+    ImportPreview pv;
+    pv.source = options.source;
+    std::unique_ptr<ExportFiles> files;
+    try {
+        files = std::make_unique<ExportFiles>(options.path);
+    } catch (const std::exception& e) {
+        pv.fatalError = e.what();
+        return pv;
+    }
+    struct V : ConversationVisitor {
+        ImportPreview& pv;
+        size_t maxTitles;
+        const ProgressFn& progressFn;
+        const std::atomic<bool>* cancel;
+        std::set<std::string> agents;
+        V(ImportPreview& p, size_t m, const ProgressFn& f, const std::atomic<bool>* c) : pv(p), maxTitles(m), progressFn(f), cancel(c) {}
+        bool stopped() override { return cancel && cancel->load(); }
+        void conversation(const Conversation& c, const std::string&, size_t) override {
+            ++pv.conversations;
+            if (pv.firstTitles.size() < maxTitles) pv.firstTitles.push_back(c.title.empty() ? "(untitled)" : c.title);
+            for (const auto& m : c.msgs) {
+                if (m.role == MsgRole::User) ++pv.userMessages;
+                else if (m.role == MsgRole::Reply && !m.text.empty()) ++pv.assistantMessages;
+            }
+            if (!c.agentKey.empty()) agents.insert(c.agentKey);
+        }
+        void progress(const ImportProgress& p) override {
+            if (progressFn) progressFn(p);
+        }
+    } v(pv, maxTitles, progress, cancel);
+    std::vector<std::string> read;
+    int64_t repaired = 0;
+    pv.fatalError = readConversations(*files, options.source, v, pv.problems, read, repaired);
+    pv.files = read;
+    pv.agents = static_cast<int64_t>(v.agents.size());
+    if (options.source == ExportSource::Claude) {
+        ImportReport tmp;
+        auto projects = loadProjects(*files, tmp);
+        for (auto& [uuid, a] : projects) v.agents.insert(uuid);
+        pv.agents = static_cast<int64_t>(v.agents.size());
+        for (auto& s : tmp.skipped) pv.problems.push_back(s);
+    }
+    return pv;
+}
+
+ImportReport runImport(Store& store, const ImportOptions& options, const ProgressFn& progress, const std::atomic<bool>* cancel) {
+    ImportReport report;
+    report.dryRun = options.dryRun;
+    std::unique_ptr<ExportFiles> files;
+    try {
+        files = std::make_unique<ExportFiles>(options.path);
+    } catch (const std::exception& e) {
+        report.fatalError = e.what();
+        return report;
+    }
+    if (files->conversationFiles().empty()) {
+        ImportReport none;
+        std::vector<std::string> f;
+        int64_t r = 0;
+        struct Nop : ConversationVisitor {
+            bool stopped() override { return false; }
+            void conversation(const Conversation&, const std::string&, size_t) override {}
+            void progress(const ImportProgress&) override {}
+        } nop;
+        report.fatalError = readConversations(*files, options.source, nop, none.skipped, f, r);
+        return report;
+    }
+
+    auto feedback = options.source == ExportSource::ChatGpt ? loadFeedback(*files, report)
+                                                            : std::unordered_map<std::string, Feedback>{};
+    auto projects = options.source == ExportSource::Claude ? loadProjects(*files, report) : std::unordered_map<std::string, Agent>{};
+
+    Writer writer(store, options);
+    Mapper mapper(writer, options, feedback, projects, report);
+
+    struct V : ConversationVisitor {
+        Store& store;
+        sql::Db& db;
+        Writer& writer;
+        Mapper& mapper;
+        ImportReport& report;
+        const ImportOptions& options;
+        const ProgressFn& progressFn;
+        const std::atomic<bool>* cancel;
+        std::optional<sql::Transaction> tx;
+        Writer::Counts committed;
+        int batchConversations = 0;
+        size_t batchBytes = 0;
+        bool sawAny = false;
+        V(Store& s, Writer& w, Mapper& m, ImportReport& r, const ImportOptions& o, const ProgressFn& p, const std::atomic<bool>* c)
+            : store(s), db(s.db()), writer(w), mapper(m), report(r), options(o), progressFn(p), cancel(c) {}
+        bool stopped() override { return cancel && cancel->load(); }
+        void conversation(const Conversation& c, const std::string& where, size_t bytes) override {
+            sawAny = true;
+            if (!tx) tx.emplace(db);
+            writer.mark();
+            db.exec("SAVEPOINT pv_import_conversation");
+            try {
+                bool added = mapper.map(c, where);
+                db.exec("RELEASE pv_import_conversation");
+                ++(added ? writer.counts.conversations.added : writer.counts.conversations.present);
+            } catch (const sql::Error& e) {
+                db.exec("ROLLBACK TO pv_import_conversation");
+                db.exec("RELEASE pv_import_conversation");
+                writer.undo();
+                if (isVaultFailure(e)) throw;
+                report.skipped.push_back({where, std::string("not imported, nothing of it was kept: ") + e.what()});
+            } catch (const std::exception& e) {
+                db.exec("ROLLBACK TO pv_import_conversation");
+                db.exec("RELEASE pv_import_conversation");
+                writer.undo();
+                report.skipped.push_back({where, std::string("not imported, nothing of it was kept: ") + e.what()});
+            }
+            ++batchConversations;
+            batchBytes += bytes;
+            if (!options.dryRun && (batchConversations >= std::max(1, options.batchConversations) || batchBytes >= kBatchBytes)) commit();
+        }
+        void commit() {
+            if (!tx) return;
+            tx->commit();
+            tx.reset();
+            committed = writer.counts;
+            batchConversations = 0;
+            batchBytes = 0;
+        }
+        void progress(const ImportProgress& p) override {
+            if (progressFn) progressFn(p);
+        }
+    } v(store, writer, mapper, report, options, progress, cancel);
+
+    std::string fatal = readConversations(*files, options.source, v, report.skipped, report.files, report.repairedTexts);
+    Writer::Counts final;
+    if (!fatal.empty()) {
+        report.fatalError = fatal;
+        v.tx.reset();  // nothing of a non-export is kept
+        final = v.committed;
+    } else if (v.stopped()) {
+        report.cancelled = true;
+        v.tx.reset();  // the unfinished batch rolls back; whole batches before it stay
+        final = v.committed;
+    } else if (options.dryRun) {
+        final = writer.counts;
+        v.tx.reset();  // a dry run keeps nothing
+    } else {
+        v.commit();
+        final = writer.counts;
+    }
+    report.conversations = final.conversations;
+    report.prompts = final.prompts;
+    report.outputs = final.outputs;
+    report.models = final.models;
+    report.agents = final.agents;
+    report.ratingsSet = final.ratingsSet;
+    return report;
+}
+
+std::string formatReport(const ImportReport& r) {
+    std::ostringstream out;
+    auto line = [&](const char* what, const EntityCounts& c) {
+        out << what << ": " << c.added << (r.dryRun ? " would be new" : " new") << ", " << c.present << " already present\n";
+    };
+    if (!r.fatalError.empty()) {
+        out << "error: " << r.fatalError << "\nnothing was imported\n";
+        return out.str();
+    }
+    line("conversations", r.conversations);
+    line("prompts", r.prompts);
+    line("outputs", r.outputs);
+    line("models", r.models);
+    line("agents", r.agents);
+    out << "ratings from feedback: " << r.ratingsSet << "\n";
+    if (r.repairedTexts) out << "invalid UTF-8 repaired (U+FFFD): " << r.repairedTexts << "\n";
+    if (!r.warnings.empty()) out << "warnings: " << r.warnings.size() << "\n";
+    for (size_t i = 0; i < r.warnings.size() && i < 20; ++i) out << "  warning: " << r.warnings[i] << "\n";
+    if (r.warnings.size() > 20) out << "  ... " << (r.warnings.size() - 20) << " more warnings\n";
+    if (!r.skipped.empty()) out << "skipped: " << r.skipped.size() << "\n";
+    for (const auto& s : r.skipped) out << "  skipped: " << s.where << ": " << s.reason << "\n";
+    if (r.cancelled) out << "cancelled: whole batches before the cancel were kept; import again to finish\n";
+    if (r.dryRun) out << "dry run: nothing was written\n";
+    return out.str();
+}
+
+} // namespace pv::capture
