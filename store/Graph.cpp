@@ -154,7 +154,8 @@ std::string filterSql(const RelationSql& r, const Filter& f, bool forPath = fals
 std::string firstLine(const std::string& s, size_t n) {
     size_t start = s.find_first_not_of(" \t\r\n");
     if (start == std::string::npos) return "";
-    return previewText(s.substr(start), n);
+    size_t end = s.find_first_of("\r\n", start);
+    return previewText(s.substr(start, end == std::string::npos ? std::string::npos : end - start), n);
 }
 
 std::string detailOf(Kind k, sql::Stmt& s, bool extraOverridden) {
@@ -434,7 +435,7 @@ Edit inverseOf(const Edit& e) {
 
 std::string quoted(Store& store, const RecordRef& r) {
     std::string l = store.labelOf(r);
-    if (l.size() > 40) l = previewText(l, 40) + "\xE2\x80\xA6";
+    if (l.size() > 40) l = previewText(l, 40) + "...";
     return std::string(kindName(r.kind)) + " '" + l + "'";
 }
 } // namespace

@@ -11,7 +11,7 @@ namespace pv::ui {
 namespace {
 
 constexpr float kNodeW = 184.f, kNodeH = 46.f;  // world units at zoom 1
-constexpr float kFocusW = 250.f, kFocusH = 70.f;
+constexpr float kFocusW = 300.f, kFocusH = 96.f;
 constexpr float kGapX = 16.f, kGapY = 12.f;
 constexpr float kPi = 3.14159265f;
 
@@ -66,7 +66,18 @@ std::string withThousands(int64_t n) {
 
 std::string shortLabel(const std::string& s, size_t n) {
     if (s.size() <= n) return s;
-    return previewText(s, n) + "\xE2\x80\xA6";
+    return previewText(s, n) + "...";
+}
+
+// s cut to fit width at this font size, ending in "..." when cut (never inside a UTF-8 sequence).
+std::string fitText(ImFont* font, float size, const std::string& s, float width) {
+    if (font->CalcTextSizeA(size, 1e9f, 0, s.c_str()).x <= width) return s;
+    float dots = font->CalcTextSizeA(size, 1e9f, 0, "...").x;
+    const char* rest = nullptr;
+    font->CalcTextSizeA(size, std::max(0.f, width - dots), 0, s.c_str(), nullptr, &rest);
+    size_t n = size_t(rest - s.c_str());
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    return s.substr(0, n) + "...";
 }
 
 struct Rect {
@@ -94,6 +105,8 @@ struct GraphView::Impl {
         ImVec2 size{kNodeW, kNodeH};
         ImVec2 screen;             // centre on screen, last frame
         std::string key;           // identity across layouts
+        mutable std::string fitted;  // label cut to the node's width with "...", for fittedAt
+        mutable float fittedAt = -1.f;
     };
     struct VEdge {
         int a, b;
@@ -124,7 +137,8 @@ struct GraphView::Impl {
     std::vector<VNode> ghosts;  // nodes of the previous layout fading out
 
     ImVec2 pan{0, 0}, panFrom{0, 0};
-    float zoom = 1.f;
+    float zoom = 1.f, zoomFrom = 1.f, zoomTo = 1.f;
+    ImVec2 canvasSize{1200, 800};
     double animStart = -1;
     float animSeconds = 0.35f;
     float animT = 1.f;
@@ -208,6 +222,17 @@ struct GraphView::Impl {
         return c - size * 0.5f;
     }
 
+    // Where a group's edge label goes: on the line from the parent, just outside the group.
+    static ImVec2 labelSpot(ImVec2 parent, ImVec2 centre, ImVec2 size) {
+        ImVec2 u = parent - centre;
+        float len = lengthOf(u);
+        if (len < 1) return centre;
+        u = u * (1.f / len);
+        float s = std::min(std::abs(u.x) > 1e-4f ? size.x * 0.5f / std::abs(u.x) : 1e9f,
+                           std::abs(u.y) > 1e-4f ? size.y * 0.5f / std::abs(u.y) : 1e9f);
+        return centre + u * std::min(s + 16.f, len * 0.5f + s * 0.5f);
+    }
+
     static int columnsFor(size_t n) { return n <= 4 ? 1 : n <= 12 ? 2 : n <= 30 ? 3 : 5; }
 
     int addNode(VNode n) {
@@ -219,12 +244,13 @@ struct GraphView::Impl {
     // Lays out one group of records (or its hub) around parent node p in direction `dir`.
     void layoutSlot(const graph::Slot& slot, const std::vector<graph::Item>* inPlace, int p, ImVec2 dir, float distance,
                     std::vector<Rect>& placed, std::unordered_map<std::string, int>& index) {
-        const VNode& parent = nodes[size_t(p)];
-        ImVec2 base = parent.to;
-        int ring = parent.ring + 1;
+        const ImVec2 base = nodes[size_t(p)].to;  // copied: addNode() below may move the nodes
+        const int ring = nodes[size_t(p)].ring + 1;
         const std::vector<graph::Item>* items = slot.hub ? inPlace : &slot.items;
         char text[96];
-        std::snprintf(text, sizeof text, "%s \xC2\xB7 %s", slot.relation.c_str(), withThousands(slot.total).c_str());
+        std::string name = slot.relation;
+        std::replace(name.begin(), name.end(), '_', ' ');
+        std::snprintf(text, sizeof text, "%s \xC2\xB7 %s", name.c_str(), withThousands(slot.total).c_str());
         if (!items) {
             VNode n;
             n.kind = slot.kind;
@@ -240,7 +266,7 @@ struct GraphView::Impl {
             n.to = tl + n.size * 0.5f;
             int i = addNode(std::move(n));
             edges.push_back({p, i});
-            labels.push_back({p, nodes[size_t(i)].to, text, slot.kind});
+            labels.push_back({p, labelSpot(base, nodes[size_t(i)].to, nodes[size_t(i)].size), text, slot.kind});
             return;
         }
         // Records already on screen get an edge, not a second node.
@@ -275,7 +301,7 @@ struct GraphView::Impl {
             index[nodes[size_t(i)].key] = i;
             edges.push_back({p, i});
         }
-        labels.push_back({p, tl + size * 0.5f, text, slot.kind});
+        labels.push_back({p, labelSpot(base, tl + size * 0.5f, size), text, slot.kind});
     }
 
     void layout(bool animate, ImVec2 spawnAt) {
@@ -383,8 +409,32 @@ struct GraphView::Impl {
         } else {
             animT = 1.f;
         }
-            selected = std::clamp(selected, 0, std::max(0, int(nodes.size()) - 1));
+        selected = std::clamp(selected, 0, std::max(0, int(nodes.size()) - 1));
         if (animate) selected = 0;
+        zoomFrom = zoomTo = zoom;
+        updateScreens();
+    }
+
+    // Screen positions as the next frame starts them, so hit tests and test hooks agree.
+    void updateScreens() {
+        ImVec2 p = currentPan();
+        for (auto& n : nodes) n.screen = origin + (currentPos(n) + p) * zoom;
+    }
+
+    // Zoom so the whole neighbourhood fits around the centred focus (never above 100%, and not
+    // so small that titles become unreadable: the rest is a pan away).
+    void fitZoom(bool animate) {
+        float ex = 1, ey = 1;
+        for (const auto& n : nodes) {
+            ex = std::max(ex, std::abs(n.to.x) + n.size.x * 0.5f);
+            ey = std::max(ey, std::abs(n.to.y) + n.size.y * 0.5f);
+        }
+        float z = std::min((canvasSize.x * 0.5f - 16.f) / ex, (canvasSize.y * 0.5f - 16.f) / ey);
+        z = std::clamp(z, 0.5f, 1.f);
+        zoomFrom = zoom;
+        zoomTo = z;
+        if (!animate || animT >= 1.f) zoom = z;
+        updateScreens();
     }
 
     ImVec2 currentPos(const VNode& n) const { return lerp(n.from, n.to, ease(animT)); }
@@ -400,6 +450,7 @@ struct GraphView::Impl {
         }
         load(r, true, spawnAt);
         pan = {0, 0};
+        fitZoom(true);
     }
     ImVec2 positionOf(const RecordRef& r) const {
         for (const auto& n : nodes)
@@ -450,6 +501,7 @@ struct GraphView::Impl {
         }
         layout(true, positionOf(r));
         animStart = ImGui::GetTime();
+        fitZoom(true);
     }
 
     void showInPlace(const std::string& relation) {
@@ -512,6 +564,7 @@ struct GraphView::Impl {
                                      : "these records are not connected", !path.found);
         layout(true, {0, 0});
         pan = {0, 0};
+        fitZoom(true);
     }
 
     int nodeAt(ImVec2 mouse) const {
@@ -629,9 +682,9 @@ void GraphView::Impl::drawToolbar() {
     ImGui::EndDisabled();
     if (edits.depth() && ImGui::IsItemHovered()) ImGui::SetTooltip("Undo: %s (Ctrl+Z)", edits.last()->description.c_str());
     ImGui::SameLine();
-    if (ImGui::Button("Centre")) {
+    if (ImGui::Button("Fit")) {
         pan = {0, 0};
-        zoom = 1;
+        fitZoom(false);
     }
     ImGui::SameLine();
     ImGui::TextDisabled("zoom %d%%", int(zoom * 100 + 0.5f));
@@ -698,10 +751,17 @@ void GraphView::Impl::drawNode(ImDrawList* dl, const VNode& n, float alpha, bool
         dl->AddText(font, small, {x, y}, grey(0.72f, alpha), "click: list \xC2\xB7 right-click: 50 most recent", nullptr, 0, &clip);
         return;
     }
-    dl->AddText(font, fs, {x, y}, grey(n.deleted ? 0.6f : 0.96f, alpha), n.label.c_str(), nullptr, 0, &clip);
+    if (n.fittedAt != fs) {
+        n.fitted = fitText(font, fs, n.label, clip.z - x);
+        n.fittedAt = fs;
+    }
+    dl->AddText(font, fs, {x, y}, grey(n.deleted ? 0.6f : 0.96f, alpha), n.fitted.c_str(), nullptr, 0, &clip);
     if (n.deleted) dl->AddLine({x, y + fs * 0.55f}, {b.x - 6 * zoom, y + fs * 0.55f}, grey(0.8f, alpha), 1.f);
     y += fs + 3 * zoom;
     std::string detail = n.detail;
+    // Ratings are drawn as a star when the font has one, else as "4/5".
+    if (n.kind == Kind::Output && detail.rfind("\xE2\x98\x85", 0) == 0 && !font->FindGlyphNoFallback(0x2605))
+        detail = "rated " + detail.substr(3, 1) + "/5" + detail.substr(4);
     if (!isFocus) detail = std::string(kindName(n.kind)) + (detail.empty() ? "" : " \xC2\xB7 " + detail);
     if (n.deleted) detail += " \xC2\xB7 deleted";
     dl->AddText(font, small, {x, y}, grey(0.68f, alpha), detail.c_str(), nullptr, 0, &clip);
@@ -709,7 +769,7 @@ void GraphView::Impl::drawNode(ImDrawList* dl, const VNode& n, float alpha, bool
         y += small + 3 * zoom;
         std::string counts;
         for (const auto& g : hood.groups) counts += (counts.empty() ? "" : "  ") + withThousands(g.total) + " " + g.relation;
-        dl->AddText(font, small, {x, y}, grey(0.55f, alpha), counts.c_str(), nullptr, 0, &clip);
+        dl->AddText(font, small, {x, y}, grey(0.55f, alpha), counts.c_str(), nullptr, clip.z - x, &clip);
     }
 }
 
@@ -719,6 +779,7 @@ void GraphView::Impl::drawCanvas() {
     avail.y = std::max(avail.y, 100.f);
     ImVec2 cmin = ImGui::GetCursorScreenPos();
     ImVec2 cmax = cmin + avail;
+    canvasSize = avail;
     ImGui::InvisibleButton("graph-canvas", avail,
                            ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight | ImGuiButtonFlags_MouseButtonMiddle);
     bool hoveredCanvas = ImGui::IsItemHovered();
@@ -733,8 +794,10 @@ void GraphView::Impl::drawCanvas() {
     if (animT < 1.f) {
         float t = animSeconds > 0 ? float((ImGui::GetTime() - animStart) / animSeconds) : 1.f;
         animT = std::min(1.f, std::max(t, 0.f));
+        zoom = zoomFrom + (zoomTo - zoomFrom) * ease(animT);
         if (animT >= 1.f) {
             pan = {0, 0};
+            zoom = zoomTo;
             ghosts.clear();
         }
     }
@@ -765,19 +828,6 @@ void GraphView::Impl::drawCanvas() {
         bool hot = hovered == ed.a || hovered == ed.b;
         dl->AddLine(a.screen, b.screen, kindColor(b.kind, (hot ? 0.9f : 0.38f) * alpha), (hot ? 2.2f : 1.3f) * std::max(0.5f, zoom));
     }
-    if (zoom > 0.45f) {
-        for (const auto& l : labels) {
-            const auto& p = nodes[size_t(l.parent)];
-            ImVec2 at = lerp(p.screen, toScreen(l.at), 0.5f);
-            if (pathMode) at = toScreen(l.at);
-            float fs = ImGui::GetFontSize() * std::min(zoom, 1.3f) * 0.9f;
-            ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(fs, 1e9f, 0, l.text.c_str());
-            ImVec2 a = at - ts * 0.5f - ImVec2{5, 2}, b = at + ts * 0.5f + ImVec2{5, 2};
-            dl->AddRectFilled(a, b, ImGui::GetColorU32(ImVec4(0.07f, 0.075f, 0.09f, 0.92f * e)), 8.f);
-            dl->AddRect(a, b, kindColor(l.kind, 0.6f * e), 8.f);
-            dl->AddText(ImGui::GetFont(), fs, at - ts * 0.5f, kindColor(l.kind, e), l.text.c_str());
-        }
-    }
     for (const auto& g : ghosts) drawNode(dl, g, 1.f - e, false, false);
 
     std::optional<graph::Edit> drop;
@@ -796,6 +846,19 @@ void GraphView::Impl::drawCanvas() {
             }
             drawNode(dl, n, n.alphaFrom + (1 - n.alphaFrom) * e, i == hovered, dropOk);
         }
+    if (zoom > 0.45f) {
+        for (const auto& l : labels) {
+            const auto& p = nodes[size_t(l.parent)];
+            (void)p;
+            ImVec2 at = toScreen(l.at);
+            float fs = ImGui::GetFontSize() * std::min(zoom, 1.3f) * 0.9f;
+            ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(fs, 1e9f, 0, l.text.c_str());
+            ImVec2 a = at - ts * 0.5f - ImVec2{5, 2}, b = at + ts * 0.5f + ImVec2{5, 2};
+            dl->AddRectFilled(a, b, ImGui::GetColorU32(ImVec4(0.07f, 0.075f, 0.09f, 0.92f * e)), 8.f);
+            dl->AddRect(a, b, kindColor(l.kind, 0.6f * e), 8.f);
+            dl->AddText(ImGui::GetFont(), fs, at - ts * 0.5f, kindColor(l.kind, e), l.text.c_str());
+        }
+    }
     if (dragging && pressedIdx >= 0) {
         dl->AddLine(nodes[size_t(pressedIdx)].screen, io.MousePos, kindColor(nodes[size_t(pressedIdx)].kind, 0.9f), 2.f);
         const char* what = "drop on an output or prompt to tag it, on a prompt or model to set it";
@@ -814,9 +877,9 @@ void GraphView::Impl::drawCanvas() {
     dl->PopClipRect();
 
     // ---- mouse --------------------------------------------------------------------------------
-    if (hoveredCanvas && io.MouseWheel != 0.f) {
+    if (hoveredCanvas && io.MouseWheel != 0.f && animT >= 1.f) {
         ImVec2 world = (io.MousePos - origin) * (1.f / zoom) - pan;
-        zoom = std::clamp(zoom * std::pow(1.12f, io.MouseWheel), 0.2f, 3.f);
+        zoom = zoomTo = std::clamp(zoom * std::pow(1.12f, io.MouseWheel), 0.2f, 3.f);
         pan = (io.MousePos - origin) * (1.f / zoom) - world;
     }
     if (hoveredCanvas && ImGui::IsMouseClicked(3)) go(histIdx - 1);
