@@ -22,11 +22,34 @@ std::string createTableSql(const TableDef& t) {
     } else {
         s += ", PRIMARY KEY (" + t.key[0] + ", " + t.key[1] + ")";
     }
-    if (t.name == "outputs") s += ", CHECK (rating IS NULL OR rating BETWEEN 1 AND 5)";
+    if (t.name == "outputs" || t.name == "pv_outputs_v3") s += ", CHECK (rating IS NULL OR rating BETWEEN 1 AND 5)";
     if (t.name == "lookups") s += ", CHECK (applies_to IN ('outputs','prompts'))";
     s += ")";
     return s;
 }
+
+// Indexes and search triggers of outputs, made by step 1 and again by step 3's rebuild.
+const char* const kOutputsIndexes = R"SQL(
+CREATE INDEX outputs_captured ON outputs(captured_at DESC, id DESC) WHERE deleted_at IS NULL;
+CREATE INDEX outputs_updated ON outputs(updated_at DESC, id DESC) WHERE deleted_at IS NULL;
+CREATE INDEX outputs_prompt ON outputs(prompt_id, captured_at DESC, id DESC);
+CREATE INDEX outputs_model ON outputs(model_id, captured_at DESC, id DESC);
+CREATE INDEX outputs_agent ON outputs(agent_id, captured_at DESC, id DESC);
+CREATE INDEX outputs_conversation ON outputs(conversation_id, message_id);
+)SQL";
+
+const char* const kOutputsFtsTriggers = R"SQL(
+CREATE TRIGGER outputs_fts_ins AFTER INSERT ON outputs BEGIN
+  INSERT INTO outputs_fts(rowid, output, output_edited) VALUES (NEW.rowid, NEW.output, NEW.output_edited);
+END;
+CREATE TRIGGER outputs_fts_del AFTER DELETE ON outputs BEGIN
+  INSERT INTO outputs_fts(outputs_fts, rowid, output, output_edited) VALUES ('delete', OLD.rowid, OLD.output, OLD.output_edited);
+END;
+CREATE TRIGGER outputs_fts_upd AFTER UPDATE OF output, output_edited ON outputs BEGIN
+  INSERT INTO outputs_fts(outputs_fts, rowid, output, output_edited) VALUES ('delete', OLD.rowid, OLD.output, OLD.output_edited);
+  INSERT INTO outputs_fts(rowid, output, output_edited) VALUES (NEW.rowid, NEW.output, NEW.output_edited);
+END;
+)SQL";
 
 void createTables(sql::Db& db, int version) {
     for (const auto& t : syncedTables())
@@ -59,13 +82,8 @@ CREATE INDEX pv_changes_row ON pv_changes(tbl, row_key);
 CREATE TABLE pv_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )SQL");
     createTables(db, 1);
+    db.exec(kOutputsIndexes);
     db.exec(R"SQL(
-CREATE INDEX outputs_captured ON outputs(captured_at DESC, id DESC) WHERE deleted_at IS NULL;
-CREATE INDEX outputs_updated ON outputs(updated_at DESC, id DESC) WHERE deleted_at IS NULL;
-CREATE INDEX outputs_prompt ON outputs(prompt_id, captured_at DESC, id DESC);
-CREATE INDEX outputs_model ON outputs(model_id, captured_at DESC, id DESC);
-CREATE INDEX outputs_agent ON outputs(agent_id, captured_at DESC, id DESC);
-CREATE INDEX outputs_conversation ON outputs(conversation_id, message_id);
 CREATE INDEX output_tags_tag ON output_tags(tag_id, output_id);
 CREATE INDEX prompt_tags_tag ON prompt_tags(tag_id, prompt_id);
 CREATE INDEX prompts_updated ON prompts(updated_at DESC, id DESC) WHERE deleted_at IS NULL;
@@ -88,17 +106,8 @@ CREATE TRIGGER prompts_fts_upd AFTER UPDATE OF title, body ON prompts BEGIN
   INSERT INTO prompts_fts(prompts_fts, rowid, title, body) VALUES ('delete', OLD.rowid, OLD.title, OLD.body);
   INSERT INTO prompts_fts(rowid, title, body) VALUES (NEW.rowid, NEW.title, NEW.body);
 END;
-CREATE TRIGGER outputs_fts_ins AFTER INSERT ON outputs BEGIN
-  INSERT INTO outputs_fts(rowid, output, output_edited) VALUES (NEW.rowid, NEW.output, NEW.output_edited);
-END;
-CREATE TRIGGER outputs_fts_del AFTER DELETE ON outputs BEGIN
-  INSERT INTO outputs_fts(outputs_fts, rowid, output, output_edited) VALUES ('delete', OLD.rowid, OLD.output, OLD.output_edited);
-END;
-CREATE TRIGGER outputs_fts_upd AFTER UPDATE OF output, output_edited ON outputs BEGIN
-  INSERT INTO outputs_fts(outputs_fts, rowid, output, output_edited) VALUES ('delete', OLD.rowid, OLD.output, OLD.output_edited);
-  INSERT INTO outputs_fts(rowid, output, output_edited) VALUES (NEW.rowid, NEW.output, NEW.output_edited);
-END;
 )SQL");
+    db.exec(kOutputsFtsTriggers);
 }
 
 void step2(sql::Db& db) {
@@ -108,6 +117,94 @@ CREATE INDEX lookup_values_lookup ON lookup_values(lookup_id, sort_order);
 CREATE INDEX output_lookup_values_value ON output_lookup_values(lookup_value_id, output_id);
 CREATE INDEX prompt_lookup_values_value ON prompt_lookup_values(lookup_value_id, prompt_id);
 )SQL");
+}
+
+// Relation counters (pv_counts, local and derived, never synced): live outputs per prompt, model,
+// agent and tag, live prompt links per tag, and all live outputs, kept exact by triggers so hub
+// counts (neighbours, usage columns, query plans) cost one lookup instead of a scan.
+std::string inc(const std::string& rel, const std::string& id, const std::string& when) {
+    return "INSERT INTO pv_counts(rel, id, n) SELECT '" + rel + "', " + id + ", 1 WHERE " + when +
+           " ON CONFLICT(rel, id) DO UPDATE SET n = n + 1;\n";
+}
+std::string dec(const std::string& rel, const std::string& id, const std::string& when) {
+    return "UPDATE pv_counts SET n = n - 1 WHERE rel = '" + rel + "' AND id = " + id + " AND " + when + ";\n";
+}
+std::string outputTerms(const char* row, bool add) {
+    const std::string r = row;
+    auto f = add ? inc : dec;
+    return f("outputs", "''", r + ".deleted_at IS NULL") +
+           f("prompt.outputs", r + ".prompt_id", r + ".prompt_id IS NOT NULL AND " + r + ".deleted_at IS NULL") +
+           f("model.outputs", r + ".model_id", r + ".model_id IS NOT NULL AND " + r + ".deleted_at IS NULL") +
+           f("agent.outputs", r + ".agent_id", r + ".agent_id IS NOT NULL AND " + r + ".deleted_at IS NULL");
+}
+std::string outputTagTerms(const char* row, bool add) {
+    // Every live link of this output counts (or stops counting) for its tag.
+    const std::string r = row;
+    if (add)
+        return "INSERT INTO pv_counts(rel, id, n) SELECT 'tag.outputs', tag_id, 1 FROM output_tags WHERE output_id = " + r +
+               ".id AND deleted_at IS NULL ON CONFLICT(rel, id) DO UPDATE SET n = n + 1;\n";
+    return "UPDATE pv_counts SET n = n - 1 WHERE rel = 'tag.outputs' AND id IN (SELECT tag_id FROM output_tags WHERE output_id = " + r +
+           ".id AND deleted_at IS NULL);\n";
+}
+std::string liveOutput(const char* row) {
+    return std::string("EXISTS (SELECT 1 FROM outputs WHERE id = ") + row + ".output_id AND deleted_at IS NULL)";
+}
+
+void createCounters(sql::Db& db) {
+    std::string s = "CREATE TABLE IF NOT EXISTS pv_counts (rel TEXT NOT NULL, id TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (rel, id)) WITHOUT ROWID;\n";
+    s += "CREATE TRIGGER pv_cnt_outputs_ins AFTER INSERT ON outputs WHEN NEW.deleted_at IS NULL BEGIN\n" + outputTerms("NEW", true) + outputTagTerms("NEW", true) + "END;\n";
+    s += "CREATE TRIGGER pv_cnt_outputs_del AFTER DELETE ON outputs WHEN OLD.deleted_at IS NULL BEGIN\n" + outputTerms("OLD", false) +
+         outputTagTerms("OLD", false) + "END;\n";
+    s += "CREATE TRIGGER pv_cnt_outputs_upd AFTER UPDATE OF prompt_id, model_id, agent_id, deleted_at ON outputs BEGIN\n" +
+         outputTerms("OLD", false) + outputTerms("NEW", true) +
+         "UPDATE pv_counts SET n = n + CASE WHEN NEW.deleted_at IS NULL THEN 1 ELSE -1 END WHERE rel = 'tag.outputs' AND "
+         "(OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL) AND id IN (SELECT tag_id FROM output_tags WHERE output_id = NEW.id AND deleted_at IS NULL);\n"
+         "INSERT INTO pv_counts(rel, id, n) SELECT 'tag.outputs', tag_id, 1 FROM output_tags WHERE OLD.deleted_at IS NOT NULL AND "
+         "NEW.deleted_at IS NULL AND output_id = NEW.id AND deleted_at IS NULL ON CONFLICT(rel, id) DO NOTHING;\n"
+         "END;\n";
+    s += "CREATE TRIGGER pv_cnt_output_tags_ins AFTER INSERT ON output_tags WHEN NEW.deleted_at IS NULL BEGIN\n" +
+         inc("tag.outputs", "NEW.tag_id", liveOutput("NEW")) + "END;\n";
+    s += "CREATE TRIGGER pv_cnt_output_tags_del AFTER DELETE ON output_tags WHEN OLD.deleted_at IS NULL BEGIN\n" +
+         dec("tag.outputs", "OLD.tag_id", liveOutput("OLD")) + "END;\n";
+    s += "CREATE TRIGGER pv_cnt_output_tags_upd AFTER UPDATE OF output_id, tag_id, deleted_at ON output_tags BEGIN\n" +
+         dec("tag.outputs", "OLD.tag_id", "OLD.deleted_at IS NULL AND " + liveOutput("OLD")) +
+         inc("tag.outputs", "NEW.tag_id", "NEW.deleted_at IS NULL AND " + liveOutput("NEW")) + "END;\n";
+    s += "CREATE TRIGGER pv_cnt_prompt_tags_ins AFTER INSERT ON prompt_tags WHEN NEW.deleted_at IS NULL BEGIN\n" +
+         inc("tag.prompts", "NEW.tag_id", "1") + "END;\n";
+    s += "CREATE TRIGGER pv_cnt_prompt_tags_del AFTER DELETE ON prompt_tags WHEN OLD.deleted_at IS NULL BEGIN\n" +
+         dec("tag.prompts", "OLD.tag_id", "1") + "END;\n";
+    s += "CREATE TRIGGER pv_cnt_prompt_tags_upd AFTER UPDATE OF prompt_id, tag_id, deleted_at ON prompt_tags BEGIN\n" +
+         dec("tag.prompts", "OLD.tag_id", "OLD.deleted_at IS NULL") + inc("tag.prompts", "NEW.tag_id", "NEW.deleted_at IS NULL") + "END;\n";
+    s += R"SQL(
+DELETE FROM pv_counts;
+INSERT INTO pv_counts SELECT 'outputs', '', count(*) FROM outputs WHERE deleted_at IS NULL;
+INSERT INTO pv_counts SELECT 'prompt.outputs', prompt_id, count(*) FROM outputs WHERE deleted_at IS NULL AND prompt_id IS NOT NULL GROUP BY prompt_id;
+INSERT INTO pv_counts SELECT 'model.outputs', model_id, count(*) FROM outputs WHERE deleted_at IS NULL AND model_id IS NOT NULL GROUP BY model_id;
+INSERT INTO pv_counts SELECT 'agent.outputs', agent_id, count(*) FROM outputs WHERE deleted_at IS NULL AND agent_id IS NOT NULL GROUP BY agent_id;
+INSERT INTO pv_counts SELECT 'tag.outputs', l.tag_id, count(*) FROM output_tags l JOIN outputs o ON o.id = l.output_id
+  WHERE l.deleted_at IS NULL AND o.deleted_at IS NULL GROUP BY l.tag_id;
+INSERT INTO pv_counts SELECT 'tag.prompts', tag_id, count(*) FROM prompt_tags WHERE deleted_at IS NULL GROUP BY tag_id;
+)SQL";
+    db.exec(s);
+}
+
+// Version 3, speed: outputs is rebuilt with its stamps before the long texts (a deleted_at check or
+// a list row no longer walks a long output's overflow pages; rowids kept, so the FTS index stays
+// valid), and relation counters are added. Foreign keys are off during migrate() (see there).
+void step3(sql::Db& db) {
+    const TableDef& t = *findTable("outputs");
+    std::string cols;
+    for (const auto& c : t.columns) cols += (cols.empty() ? "" : ", ") + c.name;
+    db.exec("DROP TRIGGER IF EXISTS outputs_fts_ins; DROP TRIGGER IF EXISTS outputs_fts_del; DROP TRIGGER IF EXISTS outputs_fts_upd; "
+            "DROP TRIGGER IF EXISTS pv_cap_ins_outputs; DROP TRIGGER IF EXISTS pv_cap_upd_outputs; DROP TRIGGER IF EXISTS pv_softdel_outputs;");
+    TableDef rebuilt = t;
+    rebuilt.name = "pv_outputs_v3";
+    db.exec(createTableSql(rebuilt));
+    db.exec("INSERT INTO pv_outputs_v3(rowid, " + cols + ") SELECT rowid, " + cols + " FROM outputs");
+    db.exec("DROP TABLE outputs; ALTER TABLE pv_outputs_v3 RENAME TO outputs;");
+    db.exec(kOutputsIndexes);
+    db.exec(kOutputsFtsTriggers);
+    createCounters(db);
 }
 
 std::string captureTriggersSql(const TableDef& t) {
@@ -174,12 +271,28 @@ void migrate(sql::Db& db, int target) {
         if (db.queryInt("SELECT count(*) FROM sqlite_schema") > 0)
             throw sql::Error("'" + db.path() + "' is an SQLite database but not a Promptvault vault (no schema version)");
     }
+    // A step may rebuild a parent table, which needs foreign keys off (the pragma is a no-op inside
+    // a transaction). Steps copy rows exactly, so they cannot add a violation.
+    const bool foreignKeys = db.queryInt("PRAGMA foreign_keys") != 0;
+    if (current < target && foreignKeys) db.exec("PRAGMA foreign_keys = OFF");
+    struct RestoreForeignKeys {
+        sql::Db& db;
+        bool on;
+        ~RestoreForeignKeys() {
+            if (!on) return;
+            try {
+                db.exec("PRAGMA foreign_keys = ON");
+            } catch (...) {
+            }
+        }
+    } restoreForeignKeys{db, foreignKeys && current < target};
     while (current < target) {
         int next = current + 1;
         sql::Transaction tx(db);
         switch (next) {
         case 1: step1(db); break;
         case 2: step2(db); break;
+        case 3: step3(db); break;
         default: throw sql::Error("no migration step to schema version " + std::to_string(next));
         }
         createCaptureTriggers(db, next);

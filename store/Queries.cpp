@@ -42,7 +42,9 @@ struct Binder {
     }
 };
 
-std::string outputWhere(const OutputFilter& f, Binder& b) {
+// denseTag: a tag on many outputs is probed per row (EXISTS) while an index gives the order; a
+// rare one drives the query from its links (IN) and the few rows are sorted.
+std::string outputWhere(const OutputFilter& f, Binder& b, bool denseTag = false) {
     std::string w;
     auto add = [&](const std::string& clause) { w += (w.empty() ? " WHERE " : " AND ") + clause; };
     if (f.onlyDeleted) add("o.deleted_at IS NOT NULL");
@@ -50,7 +52,10 @@ std::string outputWhere(const OutputFilter& f, Binder& b) {
     if (f.promptId) add("o.prompt_id = ?"), b.add(*f.promptId);
     if (f.modelId) add("o.model_id = ?"), b.add(*f.modelId);
     if (f.agentId) add("o.agent_id = ?"), b.add(*f.agentId);
-    if (f.tagId) add("o.id IN (SELECT output_id FROM output_tags WHERE tag_id = ? AND deleted_at IS NULL)"), b.add(*f.tagId);
+    if (f.tagId && denseTag)
+        add("EXISTS (SELECT 1 FROM output_tags l WHERE l.output_id = o.id AND l.tag_id = ? AND l.deleted_at IS NULL)"), b.add(*f.tagId);
+    else if (f.tagId)
+        add("o.id IN (SELECT output_id FROM output_tags WHERE tag_id = ? AND deleted_at IS NULL)"), b.add(*f.tagId);
     if (f.lookupValueId)
         add("o.id IN (SELECT output_id FROM output_lookup_values WHERE lookup_value_id = ? AND deleted_at IS NULL)"), b.add(*f.lookupValueId);
     if (f.minRating) add("o.rating >= ?"), b.add(*f.minRating);
@@ -64,10 +69,25 @@ std::string outputWhere(const OutputFilter& f, Binder& b) {
 
 } // namespace
 
+int64_t Store::relationCount(const char* rel, const std::string& id) {
+    auto& s = m_db.cached("SELECT n FROM pv_counts WHERE rel = ? AND id = ?");
+    sql::StmtUse use(s);
+    s.bind(1, rel).bind(2, id);
+    return s.step() ? s.getInt(0) : 0;
+}
+
+bool Store::tagIsDense(const std::string& tagId, const char* rel, int limit) {
+    // Probing costs about limit * total / count rows, collecting about count: pick the smaller.
+    const double count = static_cast<double>(relationCount(rel, tagId));
+    const double total = std::string(rel) == "tag.prompts" ? static_cast<double>(m_db.queryInt("SELECT max(rowid) FROM prompts"))
+                                                           : static_cast<double>(relationCount("outputs", ""));
+    return count * count >= static_cast<double>(limit) * std::max(total, 1.0);
+}
+
 Page<OutputRow> Store::listOutputs(const OutputFilter& f, OutputSort sort, const PageCursor& after, int limit) {
     if (limit <= 0) limit = 100;
     Binder b;
-    std::string where = outputWhere(f, b);
+    std::string where = outputWhere(f, b, f.tagId && tagIsDense(*f.tagId, "tag.outputs", limit));
     SortSpec spec = outputSort(sort);
     if (after.valid) {
         where += (where.empty() ? " WHERE " : " AND ");
@@ -152,7 +172,7 @@ Page<PromptRow> Store::listPrompts(const PromptFilter& f, PromptSort sort, const
     }
     const char* dir = desc ? " DESC" : " ASC";
     std::string sqlText = "SELECT p.id, p.title, substr(p.body, 1, 160), p.derived_from_id, "
-                          "(SELECT count(*) FROM outputs o WHERE o.prompt_id = p.id AND o.deleted_at IS NULL), " +
+                          "coalesce((SELECT n FROM pv_counts WHERE rel = 'prompt.outputs' AND id = p.id), 0), " +
                           qaDone + ", " + qaTotal + ", p.updated_at, p.deleted_at IS NOT NULL, " +
                           (sort == PromptSort::TitleAsc ? "p.title" : "p.updated_at") + " FROM prompts p" + w + " ORDER BY " + key + dir +
                           ", p.id" + dir + " LIMIT " + std::to_string(limit + 1);
@@ -186,16 +206,16 @@ std::vector<LookupRow> Store::listLookupRows(Kind kind, const std::string& nameF
     std::string sqlText;
     switch (kind) {
     case Kind::Model:
-        sqlText = "SELECT x.id, x.name, x.provider, (SELECT count(*) FROM outputs o WHERE o.model_id = x.id AND o.deleted_at IS NULL), "
+        sqlText = "SELECT x.id, x.name, x.provider, coalesce((SELECT n FROM pv_counts WHERE rel = 'model.outputs' AND id = x.id), 0), "
                   "x.deleted_at IS NOT NULL FROM models x";
         break;
     case Kind::Agent:
-        sqlText = "SELECT x.id, x.name, x.platform, (SELECT count(*) FROM outputs o WHERE o.agent_id = x.id AND o.deleted_at IS NULL), "
+        sqlText = "SELECT x.id, x.name, x.platform, coalesce((SELECT n FROM pv_counts WHERE rel = 'agent.outputs' AND id = x.id), 0), "
                   "x.deleted_at IS NOT NULL FROM agents x";
         break;
     case Kind::Tag:
-        sqlText = "SELECT x.id, x.name, x.color, (SELECT count(*) FROM output_tags l WHERE l.tag_id = x.id AND l.deleted_at IS NULL) + "
-                  "(SELECT count(*) FROM prompt_tags l WHERE l.tag_id = x.id AND l.deleted_at IS NULL), x.deleted_at IS NOT NULL FROM tags x";
+        sqlText = "SELECT x.id, x.name, x.color, (SELECT coalesce(sum(n), 0) FROM pv_counts WHERE rel IN ('tag.outputs', 'tag.prompts') "
+                  "AND id = x.id), x.deleted_at IS NOT NULL FROM tags x";
         break;
     case Kind::QaActivity:
         sqlText = "SELECT x.id, x.name, x.description, (SELECT count(*) FROM prompt_qa_checks c WHERE c.qa_activity_id = x.id AND c.done = 1 "
@@ -221,14 +241,15 @@ std::vector<SearchHit> Store::search(const std::string& text, int limit) {
     auto q = toFtsQuery(text);
     std::vector<SearchHit> out;
     if (q.empty()) return out;
+    // ORDER BY rank lets FTS5 sort the matches itself, so snippets are made for returned rows only.
     auto& s = m_db.cached(
         "SELECT * FROM ("
-        " SELECT 'prompt', p.id, p.title, snippet(prompts_fts, -1, '[', ']', '…', 12), bm25(prompts_fts) AS r FROM prompts_fts "
-        " JOIN prompts p ON p.rowid = prompts_fts.rowid WHERE prompts_fts MATCH ?1 AND p.deleted_at IS NULL ORDER BY r LIMIT ?2) "
+        " SELECT 'prompt', p.id, p.title, snippet(prompts_fts, -1, '[', ']', '…', 12), prompts_fts.rank FROM prompts_fts "
+        " CROSS JOIN prompts p ON p.rowid = prompts_fts.rowid WHERE prompts_fts MATCH ?1 AND p.deleted_at IS NULL ORDER BY prompts_fts.rank LIMIT ?2) "
         "UNION ALL SELECT * FROM ("
-        " SELECT 'output', o.id, coalesce(pp.title, ''), snippet(outputs_fts, -1, '[', ']', '…', 12), bm25(outputs_fts) AS r FROM outputs_fts "
-        " JOIN outputs o ON o.rowid = outputs_fts.rowid LEFT JOIN prompts pp ON pp.id = o.prompt_id "
-        " WHERE outputs_fts MATCH ?1 AND o.deleted_at IS NULL ORDER BY r LIMIT ?2) "
+        " SELECT 'output', o.id, coalesce(pp.title, ''), snippet(outputs_fts, -1, '[', ']', '…', 12), outputs_fts.rank FROM outputs_fts "
+        " CROSS JOIN outputs o ON o.rowid = outputs_fts.rowid LEFT JOIN prompts pp ON pp.id = o.prompt_id "
+        " WHERE outputs_fts MATCH ?1 AND o.deleted_at IS NULL ORDER BY outputs_fts.rank LIMIT ?2) "
         "ORDER BY 5 LIMIT ?2");
     sql::StmtUse use(s);
     s.bind(1, q).bind(2, int64_t(limit));
@@ -283,20 +304,25 @@ std::string Store::labelOf(const RecordRef& r) {
 
 std::vector<NeighbourGroup> Store::neighbours(const RecordRef& r, int perGroupLimit) {
     std::vector<NeighbourGroup> groups;
-    auto group = [&](const char* relation, Kind kind, const std::string& countSql, const std::string& itemsSql) {
-        NeighbourGroup g{relation, kind, 0, {}};
-        {
-            auto& c = m_db.cached(countSql);
-            sql::StmtUse use(c);
-            c.bind(1, r.id);
-            g.total = c.step() ? c.getInt(0) : 0;
-        }
+    // Hub totals come from the relation counters; the other groups are small and counted directly.
+    auto counted = [&](const char* relation, Kind kind, int64_t total, const std::string& itemsSql) {
+        NeighbourGroup g{relation, kind, total, {}};
         if (g.total == 0) return;
         auto& s = m_db.cached(itemsSql + " LIMIT ?2");
         sql::StmtUse use(s);
         s.bind(1, r.id).bind(2, int64_t(perGroupLimit));
         while (s.step()) g.items.push_back({{kind, s.getText(0)}, previewText(s.getText(1), 80), s.getText(2)});
         groups.push_back(std::move(g));
+    };
+    auto group = [&](const char* relation, Kind kind, const std::string& countSql, const std::string& itemsSql) {
+        auto& c = m_db.cached(countSql);
+        int64_t total = 0;
+        {
+            sql::StmtUse use(c);
+            c.bind(1, r.id);
+            total = c.step() ? c.getInt(0) : 0;
+        }
+        counted(relation, kind, total, itemsSql);
     };
     const std::string outputLabel =
         "o.id, substr(coalesce(o.output_edited, o.output), 1, 100), "
@@ -324,7 +350,7 @@ std::vector<NeighbourGroup> Store::neighbours(const RecordRef& r, int perGroupLi
               "AND l.deleted_at IS NULL AND v.deleted_at IS NULL ORDER BY v.value");
         break;
     case Kind::Prompt:
-        group("outputs", Kind::Output, "SELECT count(*) FROM outputs o WHERE o.prompt_id = ?1 AND o.deleted_at IS NULL",
+        counted("outputs", Kind::Output, relationCount("prompt.outputs", r.id),
               "SELECT " + outputLabel + " FROM outputs o WHERE o.prompt_id = ?1 AND o.deleted_at IS NULL ORDER BY o.captured_at DESC, o.id DESC");
         group("derived_from", Kind::Prompt, "SELECT count(*) FROM prompts s JOIN prompts p ON p.id = s.derived_from_id WHERE s.id = ?1",
               "SELECT " + promptLabel + " FROM prompts s JOIN prompts p ON p.id = s.derived_from_id WHERE s.id = ?1");
@@ -342,24 +368,31 @@ std::vector<NeighbourGroup> Store::neighbours(const RecordRef& r, int perGroupLi
               "AND l.deleted_at IS NULL AND v.deleted_at IS NULL ORDER BY v.value");
         break;
     case Kind::Model:
-        group("outputs", Kind::Output, "SELECT count(*) FROM outputs o WHERE o.model_id = ?1 AND o.deleted_at IS NULL",
+        counted("outputs", Kind::Output, relationCount("model.outputs", r.id),
               "SELECT " + outputLabel + " FROM outputs o WHERE o.model_id = ?1 AND o.deleted_at IS NULL ORDER BY o.captured_at DESC, o.id DESC");
         group("agents", Kind::Agent, "SELECT count(*) FROM agents a WHERE a.default_model_id = ?1 AND a.deleted_at IS NULL",
               "SELECT a.id, a.name, a.platform FROM agents a WHERE a.default_model_id = ?1 AND a.deleted_at IS NULL ORDER BY a.name");
         break;
     case Kind::Agent:
-        group("outputs", Kind::Output, "SELECT count(*) FROM outputs o WHERE o.agent_id = ?1 AND o.deleted_at IS NULL",
+        counted("outputs", Kind::Output, relationCount("agent.outputs", r.id),
               "SELECT " + outputLabel + " FROM outputs o WHERE o.agent_id = ?1 AND o.deleted_at IS NULL ORDER BY o.captured_at DESC, o.id DESC");
         group("default_model", Kind::Model, "SELECT count(*) FROM agents a JOIN models m ON m.id = a.default_model_id WHERE a.id = ?1",
               "SELECT m.id, m.name, m.provider FROM agents a JOIN models m ON m.id = a.default_model_id WHERE a.id = ?1");
         break;
     case Kind::Tag:
-        group("outputs", Kind::Output, "SELECT count(*) FROM output_tags l WHERE l.tag_id = ?1 AND l.deleted_at IS NULL",
-              "SELECT " + outputLabel + " FROM output_tags l JOIN outputs o ON o.id = l.output_id WHERE l.tag_id = ?1 AND l.deleted_at IS NULL "
-              "AND o.deleted_at IS NULL ORDER BY o.captured_at DESC, o.id DESC");
-        group("prompts", Kind::Prompt, "SELECT count(*) FROM prompt_tags l WHERE l.tag_id = ?1 AND l.deleted_at IS NULL",
-              "SELECT " + promptLabel + " FROM prompt_tags l JOIN prompts p ON p.id = l.prompt_id WHERE l.tag_id = ?1 AND l.deleted_at IS NULL "
-              "AND p.deleted_at IS NULL ORDER BY p.updated_at DESC, p.id DESC");
+        // A hub tag walks the newest records and probes the link; a rare one sorts its few links.
+        counted("outputs", Kind::Output, relationCount("tag.outputs", r.id),
+                tagIsDense(r.id, "tag.outputs", perGroupLimit)
+                    ? "SELECT " + outputLabel + " FROM outputs o WHERE o.deleted_at IS NULL AND EXISTS (SELECT 1 FROM output_tags l "
+                      "WHERE l.output_id = o.id AND l.tag_id = ?1 AND l.deleted_at IS NULL) ORDER BY o.captured_at DESC, o.id DESC"
+                    : "SELECT " + outputLabel + " FROM output_tags l JOIN outputs o ON o.id = l.output_id WHERE l.tag_id = ?1 "
+                      "AND l.deleted_at IS NULL AND o.deleted_at IS NULL ORDER BY o.captured_at DESC, o.id DESC");
+        counted("prompts", Kind::Prompt, relationCount("tag.prompts", r.id),
+                tagIsDense(r.id, "tag.prompts", perGroupLimit)
+                    ? "SELECT " + promptLabel + " FROM prompts p WHERE p.deleted_at IS NULL AND EXISTS (SELECT 1 FROM prompt_tags l "
+                      "WHERE l.prompt_id = p.id AND l.tag_id = ?1 AND l.deleted_at IS NULL) ORDER BY p.updated_at DESC, p.id DESC"
+                    : "SELECT " + promptLabel + " FROM prompt_tags l JOIN prompts p ON p.id = l.prompt_id WHERE l.tag_id = ?1 "
+                      "AND l.deleted_at IS NULL AND p.deleted_at IS NULL ORDER BY p.updated_at DESC, p.id DESC");
         break;
     case Kind::QaActivity:
         group("prompts", Kind::Prompt, "SELECT count(*) FROM prompt_qa_checks c WHERE c.qa_activity_id = ?1 AND c.deleted_at IS NULL",

@@ -45,10 +45,12 @@ void addStamps(std::vector<ColumnDef>& cols) {
     cols.push_back(textNull("deleted_at"));
 }
 
-TableDef entity(const char* name, std::vector<ColumnDef> body, int since = 1) {
+// `tail` columns (long texts) follow the stamps, so reading a stamp never walks a long value's overflow pages.
+TableDef entity(const char* name, std::vector<ColumnDef> body, int since = 1, std::vector<ColumnDef> tail = {}) {
     std::vector<ColumnDef> cols{idCol()};
     cols.insert(cols.end(), body.begin(), body.end());
     addStamps(cols);
+    cols.insert(cols.end(), tail.begin(), tail.end());
     return {name, cols, {"id"}, since};
 }
 
@@ -69,7 +71,8 @@ std::vector<TableDef> makeTables() {
     t.push_back(entity("outputs", {ref("prompt_id", "prompts(id)"), ref("model_id", "models(id)"), ref("agent_id", "agents(id)"),
                                    integer("rating", false), {"captured_at", ColType::Text, true, sqlNowIso(), ""},
                                    text("source"), text("conversation_id"), text("conversation_title"), text("message_id"),
-                                   text("conversation_url"), text("notes"), text("output"), textNull("output_edited")}));
+                                   text("conversation_url")},
+                             1, {text("notes"), text("output"), textNull("output_edited")}));  // order since version 3
     t.push_back(link("output_tags", ref("output_id", "outputs(id)", true), ref("tag_id", "tags(id)", true)));
     t.push_back(link("prompt_tags", ref("prompt_id", "prompts(id)", true), ref("tag_id", "tags(id)", true)));
     t.push_back(entity("qa_activities", {text("name"), text("description"), integer("sort_order", true, "0")}));

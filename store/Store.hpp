@@ -233,10 +233,15 @@ public:
     void transaction(const std::function<void()>& fn);
 
 private:
+    void prepareOutput(Output& o);  // validate, fill in id and captured time
     void insertOutput(Output& o);
     void checkText(const char* field, const std::string& value) const;
     void requireRow(const char* table, const std::optional<std::string>& id, const char* field);
     int64_t scalar(const std::string& sql, const std::string& arg);
+    // A relation counter kept by triggers (pv_counts): "prompt.outputs", "tag.outputs", ...
+    int64_t relationCount(const char* rel, const std::string& id);
+    // Whether walking outputs newest-first and probing the tag beats collecting the tag's links.
+    bool tagIsDense(const std::string& tagId, const char* rel, int limit);
 
     sql::Db m_db;
 };

@@ -130,7 +130,8 @@ TextGen::TextGen(uint64_t seed) : m_rng(seed) {
     size_t foreign = 0;
     while (m_words.size() < 30000) {
         std::string w;
-        int syllables = 1 + static_cast<int>(vocab() % 4);
+        static const int kSyllables[] = {1, 2, 2, 2, 3, 3, 4};
+        int syllables = kSyllables[vocab() % std::size(kSyllables)];
         for (int i = 0; i < syllables; ++i) {
             w += pickOf(kOnsets, vocab);
             w += (vocab() % 40 == 0) ? pickOf(kAccented, vocab) : pickOf(kVowels, vocab);
@@ -249,7 +250,8 @@ Output OutputFactory::next() {
         std::string edited = m_text.text(120 + rng() % 400);
         size_t keep = o.output.size() / 3;
         size_t cut = o.output.find("\n\n", keep);
-        edited += cut == std::string::npos ? "\n\n" + o.output.substr(o.output.size() / 2) : o.output.substr(cut);
+        if (cut == std::string::npos) cut = o.output.find(' ', o.output.size() / 2);  // a space: never inside a character
+        if (cut != std::string::npos) edited += "\n\n" + o.output.substr(cut + 1);
         cutAt(edited, 8192);
         o.outputEdited = edited;
     }
@@ -424,10 +426,11 @@ GenResult generateVault(Store& store, const GenOptions& opt) {
             }
             outs.push_back(std::move(o));
         }
-        store.transaction([&] {
-            store.createOutputs(outs);
-            store.linkTags(Kind::Output, links);
-        });
+        if (opt.onOutputBatch) opt.onOutputBatch(outs);
+        auto ti = std::chrono::steady_clock::now();
+        store.transaction([&] { store.createOutputs(outs); });
+        r.outputInsertSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - ti).count();
+        store.transaction([&] { store.linkTags(Kind::Output, links); });
         r.tagLinks += static_cast<int64_t>(links.size());
         if (r.sampleOutputId.empty() && !outs.empty()) r.sampleOutputId = outs[outs.size() / 2].id;
         progress("outputs", done, opt.outputs);

@@ -33,6 +33,8 @@ struct GenOptions {
     std::string capturedUntil = "2026-11-01T00:00:00.000Z";
     // Called now and then: phase ("models", "prompts", "outputs", "tags", ...), done, total.
     std::function<void(const std::string& phase, int64_t done, int64_t total)> progress;
+    // Sees each batch of outputs just before it is inserted (not timed), e.g. to write a CSV.
+    std::function<void(const std::vector<Output>& batch)> onOutputBatch;
 
     // The effective counts after defaults and scaling.
     int64_t promptCount() const { return prompts >= 0 ? prompts : std::max<int64_t>(1, outputs / 5); }
@@ -45,6 +47,7 @@ struct GenResult {
     int64_t edited = 0, rated = 0;
     int64_t textBytes = 0;  // output + output_edited bytes written
     double seconds = 0;
+    double outputInsertSeconds = 0;  // inside the output transactions only (insert + capture + commit)
     // Records worth timing: the biggest hubs and an ordinary output.
     std::string hubPromptId;  // the prompt with the most outputs
     std::string hubTagId;     // the tag with the most output links

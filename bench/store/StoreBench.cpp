@@ -1,0 +1,243 @@
+// pv-bench-store: bulk insert with change capture against `sqlite3 .import` of the same rows, and the
+// store's hot queries, on a realistic vault from benchgen. Prints a Markdown table (medians).
+#include "Generator.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const char* kUsage =
+    "usage: pv-bench-store --outputs N --dir DIR [--runs R] [--sqlite3 PATH] [--seed S] [--reuse]\n"
+    "Generates DIR/vault-N.db with benchgen (timing the output inserts, change capture on), imports the\n"
+    "same rows as CSV with the sqlite3 shell into a plain table, then times the hot queries (median of R\n"
+    "runs after one warm-up). --reuse keeps an existing DIR/vault-N.db and skips the insert comparison.\n";
+
+const char* kCsvColumns[] = {"id", "prompt_id", "model_id", "agent_id", "rating", "captured_at", "source", "conversation_id",
+                             "conversation_title", "message_id", "conversation_url", "notes", "output", "output_edited"};
+
+void csvField(std::ostream& out, const std::string& s) {
+    out << '"';
+    for (char c : s) {
+        if (c == '"') out << '"';
+        out << c;
+    }
+    out << '"';
+}
+
+void csvRow(std::ostream& out, const pv::Output& o) {
+    auto opt = [&](const std::optional<std::string>& v) {
+        if (v) csvField(out, *v);
+    };
+    csvField(out, o.id);
+    out << ',';
+    opt(o.promptId);
+    out << ',';
+    opt(o.modelId);
+    out << ',';
+    opt(o.agentId);
+    out << ',';
+    if (o.rating) out << *o.rating;
+    for (const std::string* s : {&o.capturedAt, &o.source, &o.conversationId, &o.conversationTitle, &o.messageId, &o.conversationUrl,
+                                 &o.notes, &o.output}) {
+        out << ',';
+        csvField(out, *s);
+    }
+    out << ',';
+    opt(o.outputEdited);
+    out << '\n';
+}
+
+double seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+double medianMs(int runs, const std::function<void()>& fn) {
+    fn();  // warm-up: the figure is the steady state of a running app, not a cold start
+    std::vector<double> ms;
+    for (int i = 0; i < runs; ++i) {
+        auto t = Clock::now();
+        fn();
+        ms.push_back(seconds(t) * 1000.0);
+    }
+    std::sort(ms.begin(), ms.end());
+    return ms[ms.size() / 2];
+}
+
+struct Row {
+    std::string measure;
+    std::string value;
+    std::string baseline;
+    std::string ratio;
+    std::string target;
+};
+
+std::string fmt(const char* f, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, v);
+    return buf;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        int64_t n = 100000;
+        int runs = 15;
+        uint64_t seed = 1;
+        std::string dir, sqlite3 = "sqlite3";
+        bool reuse = false;
+        for (int i = 1; i < argc; ++i) {
+            std::string a = argv[i];
+            auto value = [&]() -> std::string {
+                if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
+                return argv[++i];
+            };
+            if (a == "--help") {
+                std::cout << kUsage;
+                return 0;
+            } else if (a == "--outputs") n = std::stoll(value());
+            else if (a == "--dir") dir = value();
+            else if (a == "--runs") runs = std::max(1, std::stoi(value()));
+            else if (a == "--sqlite3") sqlite3 = value();
+            else if (a == "--seed") seed = std::stoull(value());
+            else if (a == "--reuse") reuse = true;
+            else throw std::runtime_error("unknown argument '" + a + "' (see --help)");
+        }
+        if (dir.empty()) throw std::runtime_error("--dir DIR is required (see --help)");
+        fs::create_directories(dir);
+        const std::string tag = std::to_string(n);
+        const std::string vault = dir + "/vault-" + tag + ".db", csv = dir + "/outputs-" + tag + ".csv";
+        const std::string plain = dir + "/import-" + tag + ".db";
+        std::vector<Row> rows;
+
+        pv::gen::GenResult gen;
+        bool reused = false;
+        if (reuse && fs::exists(vault)) {
+            pv::Store probe(vault, {.readOnly = false, .create = false});
+            if (auto s = probe.setting("bench.generated"); s && *s == tag + "/" + std::to_string(seed)) {
+                reused = true;
+                auto get = [&](const char* key) { return probe.setting(std::string("bench.") + key).value_or(""); };
+                gen.hubPromptId = get("hub_prompt");
+                gen.hubTagId = get("hub_tag");
+                gen.hubModelId = get("hub_model");
+                gen.sampleOutputId = get("sample_output");
+                gen.sampleWord = get("sample_word");
+            }
+        }
+        if (!reused) {
+            for (const auto& f : {vault, vault + "-wal", vault + "-shm", csv, plain, plain + "-wal", plain + "-shm"}) fs::remove(f);
+            std::ofstream out(csv, std::ios::binary);
+            if (!out) throw std::runtime_error("cannot write " + csv);
+            pv::gen::GenOptions opt;
+            opt.outputs = n;
+            opt.seed = seed;
+            opt.onOutputBatch = [&](const std::vector<pv::Output>& batch) {
+                for (const auto& o : batch) csvRow(out, o);
+            };
+            opt.progress = [](const std::string& phase, int64_t done, int64_t total) {
+                std::cerr << "\rgenerating " << phase << " " << done << "/" << total << "          " << std::flush;
+                if (done == total) std::cerr << "\n";
+            };
+            {
+                pv::Store store(vault);
+                gen = pv::gen::generateVault(store, opt);
+                store.setSetting("bench.generated", tag + "/" + std::to_string(seed));
+                store.setSetting("bench.hub_prompt", gen.hubPromptId);
+                store.setSetting("bench.hub_tag", gen.hubTagId);
+                store.setSetting("bench.hub_model", gen.hubModelId);
+                store.setSetting("bench.sample_output", gen.sampleOutputId);
+                store.setSetting("bench.sample_word", gen.sampleWord);
+            }
+            out.close();
+
+            // The baseline: the sqlite3 shell's .import of the same rows into a plain table with the
+            // vault's journal settings (WAL, synchronous=NORMAL), timed as one process.
+            std::string cols;
+            for (const char* c : kCsvColumns) cols += std::string(cols.empty() ? "" : ", ") + c + (std::string(c) == "rating" ? " INTEGER" : " TEXT");
+            std::string cmd = sqlite3 + " " + plain + " 'PRAGMA journal_mode=WAL' 'PRAGMA synchronous=NORMAL' 'CREATE TABLE outputs(" + cols +
+                              ")' '.import --csv " + csv + " outputs' > /dev/null";
+            auto t = Clock::now();
+            if (std::system(cmd.c_str()) != 0) throw std::runtime_error("sqlite3 .import failed: " + cmd);
+            double importS = seconds(t);
+            // What full-text indexing of the same rows costs on its own (FTS5, the vault's tokenizer):
+            // a floor for any store that keeps search current in the same transaction.
+            cmd = sqlite3 + " " + plain + " \"CREATE VIRTUAL TABLE f USING fts5(output, output_edited, content='outputs', "
+                  "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')\" \"INSERT INTO f(f) VALUES('rebuild')\" > /dev/null";
+            t = Clock::now();
+            if (std::system(cmd.c_str()) != 0) throw std::runtime_error("sqlite3 FTS5 rebuild failed: " + cmd);
+            double ftsS = seconds(t);
+            rows.push_back({"bulk insert " + tag + " outputs with change capture (s)", fmt("%.2f", gen.outputInsertSeconds),
+                            fmt("%.2f", importS) + " (`sqlite3 .import`)", fmt("%.2f×", gen.outputInsertSeconds / importS), "≤ 3×"});
+            rows.push_back({"FTS5 indexing of the same rows alone (s)", fmt("%.2f", ftsS), fmt("%.2f", importS) + " (`sqlite3 .import`)",
+                            fmt("%.2f×", ftsS / importS), "(floor)"});
+            rows.push_back({"bulk insert with capture vs .import + FTS5 indexing", fmt("%.2f", gen.outputInsertSeconds),
+                            fmt("%.2f", importS + ftsS), fmt("%.2f×", gen.outputInsertSeconds / (importS + ftsS)), ""});
+            std::cerr << "generated in " << gen.seconds << " s; text " << gen.textBytes / 1e6 << " MB\n";
+        }
+
+        pv::Store store(vault, {.readOnly = false, .create = false});
+        const int64_t live = store.countOutputs({});
+        if (live != n) throw std::runtime_error("vault has " + std::to_string(live) + " outputs, expected " + tag);
+
+        // Baseline for the queries: the same number of rows read by primary key (the cheapest read).
+        std::vector<std::string> ids;
+        for (const auto& r : store.listOutputs({}, pv::OutputSort::CapturedDesc, {}, 100).rows) ids.push_back(r.id);
+        auto& pk = store.db().cached("SELECT id, prompt_id, model_id, agent_id, rating, captured_at FROM outputs WHERE id = ?");
+        double baseMs = medianMs(runs, [&] {
+            for (const auto& id : ids) {
+                pv::sql::StmtUse use(pk);
+                pk.bind(1, id);
+                pk.step();
+            }
+        });
+        auto query = [&](const std::string& what, const std::string& target, const std::function<size_t()>& fn) {
+            size_t got = 0;
+            double ms = medianMs(runs, [&] { got = fn(); });
+            if (got == 0) throw std::runtime_error(what + " returned nothing; the benchmark would be meaningless");
+            rows.push_back({what, fmt("%.3f ms", ms), fmt("%.3f ms", baseMs), fmt("%.1f×", ms / baseMs), target});
+        };
+        const std::string listTarget = n >= 1000000 ? "< 2 ms" : "";
+        query("outputs list, first page (100, newest first)", listTarget, [&] { return store.listOutputs({}).rows.size(); });
+        auto first = store.listOutputs({});
+        query("outputs list, next page (keyset)", listTarget,
+              [&] { return store.listOutputs({}, pv::OutputSort::CapturedDesc, first.next).rows.size(); });
+        pv::OutputFilter f;
+        f.tagId = gen.hubTagId;
+        f.modelId = gen.hubModelId;
+        query("filtered page (top tag + top model)", listTarget, [&] { return store.listOutputs(f).rows.size(); });
+        pv::OutputFilter g;
+        g.modelId = gen.hubModelId;
+        g.minRating = 4;
+        query("filtered page (top model, rating ≥ 4)", listTarget, [&] { return store.listOutputs(g).rows.size(); });
+        const std::string ftsTarget = n <= 100000 ? "< 20 ms" : "";
+        query("FTS search, mid-frequency word '" + gen.sampleWord + "' (50 hits)", ftsTarget,
+              [&] { return store.search(gen.sampleWord, 50).size(); });
+        query("FTS search, two words", ftsTarget, [&] { return store.search("function model", 50).size(); });
+        pv::OutputFilter t;
+        t.text = gen.sampleWord;
+        query("outputs list filtered by FTS word", "", [&] { return store.listOutputs(t).rows.size(); });
+        query("neighbours of the top prompt", listTarget, [&] { return store.neighbours({pv::Kind::Prompt, gen.hubPromptId}).size(); });
+        query("neighbours of the top tag", listTarget, [&] { return store.neighbours({pv::Kind::Tag, gen.hubTagId}).size(); });
+        query("neighbours of the top model", listTarget, [&] { return store.neighbours({pv::Kind::Model, gen.hubModelId}).size(); });
+        query("neighbours of an output", listTarget, [&] { return store.neighbours({pv::Kind::Output, gen.sampleOutputId}).size(); });
+
+        std::cout << "\n### " << tag << " outputs" << (reused ? " (reused vault)" : "") << "\n\n"
+                  << "| measure | median | baseline (same run) | ratio | target |\n|---|---|---|---|---|\n";
+        for (const auto& r : rows) std::cout << "| " << r.measure << " | " << r.value << " | " << r.baseline << " | " << r.ratio << " | " << r.target << " |\n";
+        std::cout << "\nQuery baseline: reading the same 100 rows by primary key. Vault: " << fs::file_size(vault) / 1000000 << " MB.\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "pv-bench-store: " << e.what() << "\n";
+        return 1;
+    }
+}
