@@ -19,7 +19,14 @@ struct RelationSql {
     bool desc = true;
     std::string pathFrom;  // ids for path search, when they differ from `from` ("" = same)
     std::string extraExpr;  // overrides the kind's extra column
+    // Hubs: the store's relation counter (pv_counts) holding this relation's live total, and a
+    // query that walks the target's newest-first index probing the link, for relations so dense
+    // that probing a few rows beats collecting and sorting every link.
+    std::string counter;
+    std::string denseFrom;
 };
+
+constexpr int64_t kCountCap = 2000;  // without a counter (or with filters), counts stop here
 
 const char* aliasOf(Kind k) {
     switch (k) {
@@ -128,7 +135,28 @@ std::vector<RelationSql> makeRelations() {
 }
 
 const std::vector<RelationSql>& relationSql() {
-    static const std::vector<RelationSql> r = makeRelations();
+    static const std::vector<RelationSql> r = [] {
+        auto r = makeRelations();
+        auto set = [&](Kind from, const char* name, const char* counter, std::string dense) {
+            for (auto& x : r)
+                if (x.rel.from == from && std::string(x.rel.name) == name) {
+                    x.counter = counter;
+                    x.denseFrom = std::move(dense);
+                }
+        };
+        const std::string liveOutputs = "FROM outputs o WHERE o.deleted_at IS NULL AND EXISTS (SELECT 1 FROM ";
+        const std::string livePrompts = "FROM prompts p WHERE p.deleted_at IS NULL AND EXISTS (SELECT 1 FROM ";
+        set(Kind::Prompt, "outputs", "prompt.outputs", "");
+        set(Kind::Model, "outputs", "model.outputs", "");
+        set(Kind::Agent, "outputs", "agent.outputs", "");
+        set(Kind::Tag, "outputs", "tag.outputs", liveOutputs + "output_tags l WHERE l.output_id = o.id AND l.tag_id = ?1 AND l.deleted_at IS NULL)");
+        set(Kind::Tag, "prompts", "tag.prompts", livePrompts + "prompt_tags l WHERE l.prompt_id = p.id AND l.tag_id = ?1 AND l.deleted_at IS NULL)");
+        set(Kind::LookupValue, "outputs", "",
+            liveOutputs + "output_lookup_values l WHERE l.output_id = o.id AND l.lookup_value_id = ?1 AND l.deleted_at IS NULL)");
+        set(Kind::LookupValue, "prompts", "",
+            livePrompts + "prompt_lookup_values l WHERE l.prompt_id = p.id AND l.lookup_value_id = ?1 AND l.deleted_at IS NULL)");
+        return r;
+    }();
     return r;
 }
 
@@ -183,16 +211,59 @@ Item readItem(Kind k, sql::Stmt& s, bool extraOverridden, int sortCol, int linkC
     return it;
 }
 
-std::string itemsSql(const RelationSql& r, const Filter& f, const std::string& extraWhere, bool withCursor) {
+std::string itemsSql(const RelationSql& r, const Filter& f, const std::string& extraWhere, bool withCursor, bool dense = false) {
     std::string x = aliasOf(r.rel.to);
-    std::string linkCol = r.link.empty() ? "0" : "(" + r.link + ")";
-    std::string sql = "SELECT " + selectOf(r.rel.to, r.extraExpr) + ", " + r.sortExpr + ", " + linkCol + " " + r.from + filterSql(r, f) + extraWhere;
+    std::string linkCol = r.link.empty() || dense ? "0" : "(" + r.link + ")";
+    std::string where = dense ? std::string(f.onlyEditedOutputs && r.rel.to == Kind::Output ? " AND o.output_edited IS NOT NULL" : "")
+                              : filterSql(r, f);
+    std::string sql = "SELECT " + selectOf(r.rel.to, r.extraExpr) + ", " + r.sortExpr + ", " + linkCol + " " + (dense ? r.denseFrom : r.from) +
+                      where + extraWhere;
     const char* cmp = r.desc ? "<" : ">";
     if (withCursor)
         sql += " AND (" + r.sortExpr + " " + cmp + " ?3 OR (" + r.sortExpr + " = ?3 AND " + x + ".id " + cmp + " ?4))";
     const char* dir = r.desc ? " DESC" : "";
     sql += " ORDER BY " + r.sortExpr + dir + ", " + x + ".id" + dir + " LIMIT ?2";
     return sql;
+}
+
+bool hasCounters(Store& store) {
+    auto& s = store.db().cached("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'pv_counts'");
+    sql::StmtUse use(s);
+    return s.step() && s.getInt(0) > 0;
+}
+
+int64_t counterValue(Store& store, const std::string& rel, const std::string& id) {
+    auto& s = store.db().cached("SELECT n FROM pv_counts WHERE rel = ?1 AND id = ?2");
+    sql::StmtUse use(s);
+    s.bind(1, rel).bind(2, id);
+    return s.step() ? s.getInt(0) : 0;
+}
+
+struct Count {
+    int64_t n = 0;
+    bool exact = true;
+};
+
+// The live total from the store's counter when the filter allows it, else counted up to kCountCap.
+Count countRelation(Store& store, const RelationSql& r, const Filter& f, const std::string& focusId, bool counters) {
+    if (counters && !r.counter.empty() && !f.includeDeleted && !f.onlyEditedOutputs) return {counterValue(store, r.counter, focusId), true};
+    auto& c = store.db().cached("SELECT count(*) FROM (SELECT 1 " + r.from + filterSql(r, f) + " LIMIT " + std::to_string(kCountCap + 1) + ")");
+    sql::StmtUse use(c);
+    c.bind(1, focusId);
+    int64_t n = c.step() ? c.getInt(0) : 0;
+    if (n > kCountCap) return {kCountCap, false};
+    return {n, true};
+}
+
+// Probing `limit` rows of a dense relation costs about limit * all / n row visits; collecting
+// its links costs about n: probe when that is cheaper (the filter must keep to live records,
+// since the newest-first indexes hold live rows only).
+bool useDense(Store& store, const RelationSql& r, const Filter& f, const Count& count, int limit, bool counters) {
+    if (r.denseFrom.empty() || f.includeDeleted) return false;
+    if (!count.exact) return true;
+    double all = counters ? double(counterValue(store, r.rel.to == Kind::Output ? "outputs" : "", "")) : 0;
+    if (all <= 0) all = double(store.db().queryInt(r.rel.to == Kind::Output ? "SELECT max(rowid) FROM outputs" : "SELECT max(rowid) FROM prompts"));
+    return double(count.n) * double(count.n) >= double(limit) * std::max(all, 1.0);
 }
 
 } // namespace
@@ -240,17 +311,15 @@ Neighbourhood neighbourhood(Store& store, const RecordRef& focus, const Filter& 
     if (!self || (self->deleted && !filter.includeDeleted)) return n;
     n.found = true;
     n.focus = *self;
+    const bool counters = hasCounters(store);
     for (const auto& r : relationSql()) {
         if (r.rel.from != focus.kind || !filter.shows(r.family)) continue;
         Group g{r.rel.name, r.rel.to, 0, {}};
-        {
-            auto& c = store.db().cached("SELECT count(*) " + r.from + filterSql(r, filter));
-            sql::StmtUse use(c);
-            c.bind(1, focus.id);
-            g.total = c.step() ? c.getInt(0) : 0;
-        }
+        Count count = countRelation(store, r, filter, focus.id, counters);
+        g.total = count.n;
+        g.totalIsLowerBound = !count.exact;
         if (g.total == 0) continue;
-        auto& s = store.db().cached(itemsSql(r, filter, "", false));
+        auto& s = store.db().cached(itemsSql(r, filter, "", false, useDense(store, r, filter, count, perGroupLimit, counters)));
         sql::StmtUse use(s);
         s.bind(1, focus.id).bind(2, int64_t(perGroupLimit));
         while (s.step()) g.items.push_back(readItem(r.rel.to, s, !r.extraExpr.empty(), 6, 7));
@@ -262,7 +331,7 @@ Neighbourhood neighbourhood(Store& store, const RecordRef& focus, const Filter& 
 std::vector<Slot> groupForDisplay(const std::vector<Group>& groups, int hubThreshold, int maxNodes) {
     std::vector<Slot> slots;
     for (const auto& g : groups) {
-        Slot s{g.relation, g.kind, g.total > hubThreshold, g.total, {}};
+        Slot s{g.relation, g.kind, g.total > hubThreshold, g.total, g.totalIsLowerBound, {}};
         if (!s.hub) s.items = g.items;
         slots.push_back(std::move(s));
     }
@@ -299,7 +368,12 @@ ItemPage relationPage(Store& store, const RecordRef& focus, const std::string& r
             fts = search;
         }
     }
-    auto& s = store.db().cached(itemsSql(*r, filter, where, after != nullptr));
+    bool dense = false;
+    if (search.empty() && !r->denseFrom.empty() && !filter.includeDeleted) {
+        const bool counters = hasCounters(store);
+        dense = useDense(store, *r, filter, countRelation(store, *r, filter, focus.id, counters), limit, counters);
+    }
+    auto& s = store.db().cached(itemsSql(*r, filter, where, after != nullptr, dense));
     sql::StmtUse use(s);
     s.bind(1, focus.id).bind(2, int64_t(limit) + 1);
     if (after) s.bind(3, after->sortKey).bind(4, after->ref.id);

@@ -47,6 +47,7 @@ struct Group {
     std::string relation;
     Kind kind = Kind::Output;
     int64_t total = 0;         // every related record passing the filter
+    bool totalIsLowerBound = false;  // counting stopped at a cap: "total or more"
     std::vector<Item> items;   // the first perGroupLimit, most recent first (names: A..Z)
 };
 
@@ -72,6 +73,7 @@ struct Slot {
     Kind kind = Kind::Output;
     bool hub = false;          // one group node with the count instead of the records
     int64_t total = 0;
+    bool totalIsLowerBound = false;
     std::vector<Item> items;   // the records drawn as nodes (empty for a hub)
 };
 // Groups with at most hubThreshold records are drawn record by record; bigger ones become hubs.

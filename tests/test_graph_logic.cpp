@@ -222,6 +222,34 @@ TEST_CASE("grouping rules: big relations become hubs, and a view never draws mor
     CHECK(drawn == 19 + 18);
 }
 
+TEST_CASE("counts: exact from the store's counters, capped with filters") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    auto t = s.createTag({.name = "big"});
+    s.transaction([&] {
+        for (int i = 0; i < 2005; ++i) {
+            Output o;
+            o.output = "x" + std::to_string(i);
+            o.outputEdited = "y";
+            o = s.createOutput(o);
+            s.linkTag(Kind::Output, o.id, t.id);
+        }
+    });
+    auto n = graph::neighbourhood(s, {Kind::Tag, t.id}, {});
+    REQUIRE(groupOf(n, "outputs"));
+    CHECK(groupOf(n, "outputs")->total == 2005);
+    CHECK_FALSE(groupOf(n, "outputs")->totalIsLowerBound);
+    graph::Filter edited;
+    edited.onlyEditedOutputs = true;
+    n = graph::neighbourhood(s, {Kind::Tag, t.id}, edited);
+    CHECK(groupOf(n, "outputs")->total == 2000);
+    CHECK(groupOf(n, "outputs")->totalIsLowerBound);
+    CHECK(groupOf(n, "outputs")->items.size() == size_t(graph::kHubThreshold + 1));
+    auto slots = graph::groupForDisplay(n.groups);
+    CHECK(slots.at(0).hub);
+    CHECK(slots.at(0).totalIsLowerBound);
+}
+
 TEST_CASE("a hub's list: keyset pages in order without gaps, and search") {
     TempDir dir;
     Store s(dir.file("v.db"));

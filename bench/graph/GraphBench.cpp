@@ -217,9 +217,9 @@ int main(int argc, char** argv) {
             }
             rows.push_back({what, median(hop), pct(hop, 1.0), median(query), median(base), nodes});
         };
-        hopCase("prompt with 200 outputs", Kind::Prompt, shapes.prompts200);
-        hopCase("tag on 20,000 outputs", Kind::Tag, shapes.tags20k);
-        hopCase("output", Kind::Output, shapes.outputs);
+        hopCase(" prompt with 200 outputs", Kind::Prompt, shapes.prompts200);
+        hopCase(" tag on 20,000 outputs", Kind::Tag, shapes.tags20k);
+        hopCase("n output", Kind::Output, shapes.outputs);
 
         // A 200-node view: the tag's 50 most recent outputs in place, then rings around them.
         view.setAnimationSeconds(0);
@@ -266,7 +266,7 @@ int main(int argc, char** argv) {
         std::printf("| vault | case | hop median (ms) | hop max (ms) | of which query (ms) | baseline Store::neighbours (ms) | hop / baseline | nodes drawn |\n");
         std::printf("|---|---|---|---|---|---|---|---|\n");
         for (const auto& r : rows) {
-            std::snprintf(line, sizeof line, "| %lld outputs | hop from a %s | %.2f | %.2f | %.2f | %.2f | %.1fx | %zu |",
+            std::snprintf(line, sizeof line, "| %lld outputs | hop from a%s | %.2f | %.2f | %.2f | %.2f | %.1fx | %zu |",
                           static_cast<long long>(liveOutputs), r.what.c_str(), r.hop, r.hopMax, r.query, r.baseline,
                           r.baseline > 0 ? r.hop / r.baseline : 0.0, r.nodes);
             std::puts(line);

@@ -156,7 +156,7 @@ struct GraphView::Impl {
         RecordRef owner;
         std::string relation;
         Kind kind = Kind::Output;
-        int64_t total = 0;
+        std::string total;
         char search[128] = {};
         std::string loadedFor;
         std::vector<graph::Item> items;
@@ -250,7 +250,8 @@ struct GraphView::Impl {
         char text[96];
         std::string name = slot.relation;
         std::replace(name.begin(), name.end(), '_', ' ');
-        std::snprintf(text, sizeof text, "%s \xC2\xB7 %s", name.c_str(), withThousands(slot.total).c_str());
+        const std::string total = withThousands(slot.total) + (slot.totalIsLowerBound ? "+" : "");
+        std::snprintf(text, sizeof text, "%s \xC2\xB7 %s", name.c_str(), total.c_str());
         if (!items) {
             VNode n;
             n.kind = slot.kind;
@@ -260,7 +261,7 @@ struct GraphView::Impl {
             n.parent = p;
             n.ring = ring;
             n.label = slot.relation;
-            n.detail = withThousands(slot.total) + " records";
+            n.detail = total;
             n.size = {kNodeW, kNodeH + 8};
             ImVec2 tl = placeCluster(placed, base + dir * distance, dir, n.size);
             n.to = tl + n.size * 0.5f;
@@ -469,7 +470,7 @@ struct GraphView::Impl {
         list.owner = nodes[size_t(n.parent)].ref;
         list.relation = n.relation;
         list.kind = n.kind;
-        list.total = n.count;
+        list.total = n.detail;
         list.search[0] = 0;
         list.loadedFor = "\x01";  // force a load
         list.items.clear();
@@ -745,7 +746,7 @@ void GraphView::Impl::drawNode(ImDrawList* dl, const VNode& n, float alpha, bool
         y += small + 2 * zoom;
     }
     if (n.hub) {
-        std::string t = withThousands(n.count) + " " + n.relation;
+        std::string t = n.detail + " " + n.relation;
         dl->AddText(font, fs, {x, y}, grey(0.97f, alpha), t.c_str(), nullptr, 0, &clip);
         y += fs + 2 * zoom;
         dl->AddText(font, small, {x, y}, grey(0.72f, alpha), "click: list \xC2\xB7 right-click: 50 most recent", nullptr, 0, &clip);
@@ -974,7 +975,7 @@ void GraphView::Impl::drawContextMenu() {
     const VNode n = nodes[size_t(contextNode)];
     const RecordRef focusRef = hood.focus.ref;
     if (n.hub) {
-        ImGui::TextDisabled("%s %s", withThousands(n.count).c_str(), n.relation.c_str());
+        ImGui::TextDisabled("%s %s", n.detail.c_str(), n.relation.c_str());
         if (ImGui::MenuItem("List all (paged, searchable)")) openHubList(n);
         if (n.parent == 0 && !pathMode && ImGui::MenuItem("Show the 50 most recent here")) showInPlace(n.relation);
         ImGui::EndPopup();
@@ -1053,7 +1054,7 @@ void GraphView::Impl::drawHubList() {
     ImGui::SetNextWindowSize({360, 0});
     ImGui::TextColored(kindRgb(list.kind), "%s", list.relation.c_str());
     ImGui::SameLine();
-    ImGui::Text("of %s \xC2\xB7 %s", shortLabel(store.labelOf(list.owner), 30).c_str(), withThousands(list.total).c_str());
+    ImGui::Text("of %s \xC2\xB7 %s", shortLabel(store.labelOf(list.owner), 30).c_str(), list.total.c_str());
     ImGui::SameLine();
     if (ImGui::SmallButton("Close")) {
         list.open = false;
