@@ -23,7 +23,8 @@ using pv::RecordRef;
 namespace {
 
 const char* kUsage =
-    "usage: pv-graph-shot --out PNG (--demo DB | --vault DB --select KIND:ID) [--expand KIND:ID]... [--size WxH]\n"
+    "usage: pv-graph-shot --out PNG (--demo DB | --vault DB --select KIND:ID) [--expand KIND:ID]... [--path KIND:ID]\n"
+    "                     [--list RELATION] [--size WxH]\n"
     "KIND is prompt, output, model, agent, tag, qa_activity, lookup or lookup_value.\n";
 
 RecordRef parseRef(const std::string& s) {
@@ -131,6 +132,8 @@ int main(int argc, char** argv) {
         std::string out, vault, demo;
         std::optional<RecordRef> select;
         std::vector<RecordRef> expand;
+        std::optional<RecordRef> pathTo;
+        std::string list;
         int width = 1500, height = 900;
         for (int i = 1; i < argc; ++i) {
             std::string a = argv[i];
@@ -143,6 +146,8 @@ int main(int argc, char** argv) {
             else if (a == "--demo") demo = value();
             else if (a == "--select") select = parseRef(value());
             else if (a == "--expand") expand.push_back(parseRef(value()));
+            else if (a == "--path") pathTo = parseRef(value());
+            else if (a == "--list") list = value();
             else if (a == "--size") {
                 std::string v = value();
                 if (std::sscanf(v.c_str(), "%dx%d", &width, &height) != 2 || width < 200 || height < 200)
@@ -189,6 +194,8 @@ int main(int argc, char** argv) {
         view.setAnimationSeconds(0);
         view.focus(*select);
         for (const auto& r : expand) view.expand(r);
+        if (pathTo) view.showPath(*select, *pathTo);
+        if (!list.empty()) view.openList(list);
         glfwSetCursorPos(window, width - 5, height - 5);  // not over a node: no hover highlight
         for (int f = 0; f < 6; ++f) {
             glfwPollEvents();

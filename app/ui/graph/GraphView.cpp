@@ -80,6 +80,12 @@ std::string fitText(ImFont* font, float size, const std::string& s, float width)
     return s.substr(0, n) + "...";
 }
 
+// Ratings ("\xE2\x98\x85" "4") are shown with a star when the font has one, else as "rated 4/5".
+std::string withRating(const std::string& detail) {
+    if (detail.rfind("\xE2\x98\x85", 0) != 0 || detail.size() < 4 || ImGui::GetFont()->FindGlyphNoFallback(0x2605)) return detail;
+    return "rated " + detail.substr(3, 1) + "/5" + detail.substr(4);
+}
+
 struct Rect {
     ImVec2 min, max;
     bool overlaps(const Rect& o, float margin) const {
@@ -760,9 +766,7 @@ void GraphView::Impl::drawNode(ImDrawList* dl, const VNode& n, float alpha, bool
     if (n.deleted) dl->AddLine({x, y + fs * 0.55f}, {b.x - 6 * zoom, y + fs * 0.55f}, grey(0.8f, alpha), 1.f);
     y += fs + 3 * zoom;
     std::string detail = n.detail;
-    // Ratings are drawn as a star when the font has one, else as "4/5".
-    if (n.kind == Kind::Output && detail.rfind("\xE2\x98\x85", 0) == 0 && !font->FindGlyphNoFallback(0x2605))
-        detail = "rated " + detail.substr(3, 1) + "/5" + detail.substr(4);
+    detail = withRating(detail);
     if (!isFocus) detail = std::string(kindName(n.kind)) + (detail.empty() ? "" : " \xC2\xB7 " + detail);
     if (n.deleted) detail += " \xC2\xB7 deleted";
     dl->AddText(font, small, {x, y}, grey(0.68f, alpha), detail.c_str(), nullptr, 0, &clip);
@@ -1079,6 +1083,13 @@ void GraphView::Impl::drawHubList() {
             ImGui::PushStyleColor(ImGuiCol_Text, it.deleted ? ImVec4(0.5f, 0.5f, 0.5f, 1) : ImVec4(0.92f, 0.92f, 0.92f, 1));
             bool clicked = ImGui::Selectable(shortLabel(it.label, 70).c_str(), false, ImGuiSelectableFlags_AllowDoubleClick);
             ImGui::PopStyleColor();
+            if (!it.detail.empty()) {
+                // The summary at the right edge, over the selectable's tail.
+                std::string d = withRating(it.detail);
+                float w = ImGui::CalcTextSize(d.c_str()).x;
+                ImGui::SameLine(std::max(ImGui::GetWindowContentRegionMax().x - w - 4.f, 120.f));
+                ImGui::TextDisabled("%s", d.c_str());
+            }
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", it.label.c_str(), it.detail.c_str());
             if (clicked) {
                 RecordRef r = it.ref;
@@ -1154,6 +1165,17 @@ bool GraphView::applyEdit(const pv::graph::Edit& e) {
 void GraphView::refresh() { m->reload(); }
 void GraphView::expand(const pv::RecordRef& r) { m->toggleExpand(r); }
 void GraphView::showHubInPlace(const std::string& relation) { m->showInPlace(relation); }
+void GraphView::openList(const std::string& relation) {
+    for (const auto& g : m->hood.groups)
+        if (g.relation == relation) {
+            Impl::VNode n;
+            n.parent = 0;
+            n.relation = relation;
+            n.kind = g.kind;
+            n.detail = withThousands(g.total) + (g.totalIsLowerBound ? "+" : "");
+            if (!m->nodes.empty()) m->openHubList(n);
+        }
+}
 const std::string& GraphView::status() const { return m->status; }
 
 std::vector<GraphView::NodeInfo> GraphView::nodes() const {

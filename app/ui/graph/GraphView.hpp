@@ -44,6 +44,8 @@ public:
     // recent records as nodes (or group them again).
     void expand(const pv::RecordRef& r);
     void showHubInPlace(const std::string& relation);
+    // Open the paged, searchable list of one of the focus's relations (what clicking its hub does).
+    void openList(const std::string& relation);
 
     // Edits made from the graph, undone newest first.
     bool applyEdit(const pv::graph::Edit& e);  // false when it changed nothing or failed (see status())
