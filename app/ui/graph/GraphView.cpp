@@ -56,6 +56,14 @@ const char* kindTitle(Kind k) {
     return "?";
 }
 
+const char* kindWord(Kind k) {
+    switch (k) {
+    case Kind::QaActivity: return "QA";
+    case Kind::LookupValue: return "value";
+    default: return kindName(k);
+    }
+}
+
 std::string refKey(const RecordRef& r) { return std::string(kindName(r.kind)) + ":" + r.id; }
 
 std::string withThousands(int64_t n) {
@@ -145,6 +153,7 @@ struct GraphView::Impl {
     ImVec2 pan{0, 0}, panFrom{0, 0};
     float zoom = 1.f, zoomFrom = 1.f, zoomTo = 1.f;
     ImVec2 canvasSize{1200, 800};
+    bool canvasSeen = false, fitPending = false;
     double animStart = -1;
     float animSeconds = 0.35f;
     float animT = 1.f;
@@ -436,6 +445,7 @@ struct GraphView::Impl {
             ex = std::max(ex, std::abs(n.to.x) + n.size.x * 0.5f);
             ey = std::max(ey, std::abs(n.to.y) + n.size.y * 0.5f);
         }
+        if (!canvasSeen) fitPending = true;  // redone once the first frame knows the canvas size
         float z = std::min((canvasSize.x * 0.5f - 16.f) / ex, (canvasSize.y * 0.5f - 16.f) / ey);
         z = std::clamp(z, 0.5f, 1.f);
         zoomFrom = zoom;
@@ -767,7 +777,7 @@ void GraphView::Impl::drawNode(ImDrawList* dl, const VNode& n, float alpha, bool
     y += fs + 3 * zoom;
     std::string detail = n.detail;
     detail = withRating(detail);
-    if (!isFocus) detail = std::string(kindName(n.kind)) + (detail.empty() ? "" : " \xC2\xB7 " + detail);
+    if (!isFocus) detail = std::string(kindWord(n.kind)) + (detail.empty() ? "" : " \xC2\xB7 " + detail);
     if (n.deleted) detail += " \xC2\xB7 deleted";
     dl->AddText(font, small, {x, y}, grey(0.68f, alpha), detail.c_str(), nullptr, 0, &clip);
     if (isFocus) {
@@ -785,6 +795,12 @@ void GraphView::Impl::drawCanvas() {
     ImVec2 cmin = ImGui::GetCursorScreenPos();
     ImVec2 cmax = cmin + avail;
     canvasSize = avail;
+    origin = cmin + avail * 0.5f;
+    if (!canvasSeen) {
+        canvasSeen = true;
+        if (fitPending) fitZoom(false);
+        fitPending = false;
+    }
     ImGui::InvisibleButton("graph-canvas", avail,
                            ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight | ImGuiButtonFlags_MouseButtonMiddle);
     bool hoveredCanvas = ImGui::IsItemHovered();
