@@ -458,7 +458,7 @@ struct GraphView::Impl {
     ImVec2 currentPan() const { return animT < 1 ? lerp(panFrom, ImVec2{0, 0}, ease(animT)) : pan; }
 
     // ---- walking ----------------------------------------------------------------------------
-    void focusOn(const RecordRef& r, ImVec2 spawnAt, bool push) {
+    void focusOn(RecordRef r, ImVec2 spawnAt, bool push) {
         if (push) {
             if (histIdx >= 0 && hist[size_t(histIdx)] == r && !pathMode) return;
             hist.resize(size_t(histIdx + 1));
@@ -503,7 +503,7 @@ struct GraphView::Impl {
         }
     }
 
-    void toggleExpand(const RecordRef& r) {
+    void toggleExpand(RecordRef r) {  // by value: layout() rebuilds the nodes it may point into
         auto it = std::find_if(expanded.begin(), expanded.end(), [&](const Expansion& e) { return e.ref == r; });
         if (it != expanded.end()) {
             expanded.erase(it);
@@ -619,7 +619,7 @@ struct GraphView::Impl {
     // ---- drawing ----------------------------------------------------------------------------
     void drawToolbar();
     void drawCanvas();
-    void drawNode(ImDrawList* dl, const VNode& n, float alpha, bool hovered, bool dropOk);
+    void drawNode(ImDrawList* dl, const VNode& n, float alpha, bool hovered, bool dropOk, bool isSelected);
     void drawHubList();
     void drawContextMenu();
 };
@@ -732,7 +732,7 @@ void GraphView::Impl::drawToolbar() {
     }
 }
 
-void GraphView::Impl::drawNode(ImDrawList* dl, const VNode& n, float alpha, bool hovered, bool dropOk) {
+void GraphView::Impl::drawNode(ImDrawList* dl, const VNode& n, float alpha, bool hovered, bool dropOk, bool isSelected) {
     ImVec2 h = n.size * (0.5f * zoom);
     ImVec2 a = n.screen - h, b = n.screen + h;
     if (n.deleted) alpha *= 0.5f;
@@ -746,7 +746,7 @@ void GraphView::Impl::drawNode(ImDrawList* dl, const VNode& n, float alpha, bool
     float border = isFocus ? 3.f : 1.2f;
     dl->AddRect(a, b, kindColor(n.kind, (isFocus ? 1.f : 0.7f) * alpha), rounding, 0, border * std::max(0.6f, zoom));
     if (n.hub) dl->AddRect(a + ImVec2{3, 3} * zoom, b - ImVec2{3, 3} * zoom, kindColor(n.kind, 0.5f * alpha), rounding);
-    if (int(&n - nodes.data()) == selected && &n >= nodes.data() && &n < nodes.data() + nodes.size())
+    if (isSelected)
         dl->AddRect(a - ImVec2{3, 3}, b + ImVec2{3, 3}, ImGui::GetColorU32(ImVec4(1, 0.85f, 0.3f, alpha)), rounding + 3, 0, 2.f);
     if (dropOk) dl->AddRect(a - ImVec2{5, 5}, b + ImVec2{5, 5}, ImGui::GetColorU32(ImVec4(0.4f, 1, 0.5f, alpha)), rounding + 5, 0, 3.f);
 
@@ -849,7 +849,7 @@ void GraphView::Impl::drawCanvas() {
         bool hot = hovered == ed.a || hovered == ed.b;
         dl->AddLine(a.screen, b.screen, kindColor(b.kind, (hot ? 0.9f : 0.38f) * alpha), (hot ? 2.2f : 1.3f) * std::max(0.5f, zoom));
     }
-    for (const auto& g : ghosts) drawNode(dl, g, 1.f - e, false, false);
+    for (const auto& g : ghosts) drawNode(dl, g, 1.f - e, false, false, false);
 
     std::optional<graph::Edit> drop;
     int pressedIdx = pressed;
@@ -865,7 +865,7 @@ void GraphView::Impl::drawCanvas() {
                 drop = graph::dropEdit(nodes[size_t(pressedIdx)].ref, n.ref);
                 dropOk = drop.has_value();
             }
-            drawNode(dl, n, n.alphaFrom + (1 - n.alphaFrom) * e, i == hovered, dropOk);
+            drawNode(dl, n, n.alphaFrom + (1 - n.alphaFrom) * e, i == hovered, dropOk, i == selected);
         }
     if (zoom > 0.45f) {
         for (const auto& l : labels) {
