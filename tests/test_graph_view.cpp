@@ -231,6 +231,8 @@ TEST_CASE("drag a tag onto an output links it; Ctrl+Z undoes; the context edits 
     Headless ui;
     ui::GraphView view(v.s);
     view.setAnimationSeconds(0);
+    int edited = 0;
+    view.onEdited = [&] { ++edited; };
     RecordRef T{Kind::Tag, v.t.id}, O1{Kind::Output, v.o1.id}, O2{Kind::Output, v.o2.id};
     // Focus the prompt and expand O1's ring so the tag and O2 are both on screen.
     view.focus({Kind::Prompt, v.p1.id});
@@ -251,6 +253,7 @@ TEST_CASE("drag a tag onto an output links it; Ctrl+Z undoes; the context edits 
     ui.key(view, ImGuiKey_Z, false, true);
     CHECK(v.s.tagsOf(Kind::Output, v.o2.id).empty());
     CHECK(view.undoDepth() == 0);
+    CHECK(edited == 2);  // the app hears of the edit and of its undo
 
     // Dragging an output onto the other prompt moves it there (set prompt), undone by undo().
     view.focus(O2);

@@ -187,6 +187,7 @@ struct GraphView::Impl {
     std::string status;
     bool statusError = false;
     std::function<void(const RecordRef&)> onOpen;
+    std::function<void()> onEdited;
 
     Impl(Store& s) : store(s), edits(s) {}
 
@@ -537,9 +538,10 @@ struct GraphView::Impl {
 
     void applyEdit(const graph::Edit& e) {
         try {
-            if (edits.apply(e))
+            if (edits.apply(e)) {
                 setStatus(edits.last()->description + "  (Ctrl+Z undoes)");
-            else
+                if (onEdited) onEdited();
+            } else
                 setStatus("nothing to change");
         } catch (const std::exception& ex) {
             setStatus(std::string("could not edit: ") + ex.what(), true);
@@ -558,6 +560,7 @@ struct GraphView::Impl {
         try {
             edits.undo();
             setStatus("undone: " + d);
+            if (onEdited) onEdited();
         } catch (const std::exception& ex) {
             setStatus(std::string("could not undo: ") + ex.what(), true);
             return false;
@@ -1130,11 +1133,13 @@ GraphView::~GraphView() = default;
 
 void GraphView::focus(const pv::RecordRef& r) {
     m->onOpen = onOpenRecord;
+    m->onEdited = onEdited;
     m->focusOn(r, m->positionOf(r), true);
 }
 
 void GraphView::drawContents() {
     m->onOpen = onOpenRecord;
+    m->onEdited = onEdited;
     ImGui::PushID(this);
     m->drawToolbar();
     if (m->list.open) {
@@ -1171,9 +1176,13 @@ void GraphView::clearPath() {
     m->reload();
 }
 const pv::graph::PathResult& GraphView::path() const { return m->path; }
-bool GraphView::undo() { return m->undo(); }
+bool GraphView::undo() {
+    m->onEdited = onEdited;
+    return m->undo();
+}
 size_t GraphView::undoDepth() const { return m->edits.depth(); }
 bool GraphView::applyEdit(const pv::graph::Edit& e) {
+    m->onEdited = onEdited;
     size_t before = m->edits.depth();
     m->applyEdit(e);
     return m->edits.depth() > before;

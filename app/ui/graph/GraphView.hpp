@@ -24,6 +24,7 @@ public:
     void focus(const pv::RecordRef& r);  // make r the focus (pushes history)
     void drawContents();                  // draws inside the current window/child; no Begin/End
     std::function<void(const pv::RecordRef&)> onOpenRecord;  // double-click or Enter on a node
+    std::function<void()> onEdited;  // after an edit or undo made from the graph (lists may refresh)
 
     // ---- state the app and tests may read or drive -----------------------------------------
     std::optional<pv::RecordRef> focused() const;
