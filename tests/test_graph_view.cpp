@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 #include <imgui.h>
 
+#include <cmath>
 #include <optional>
 
 using namespace pv;
@@ -332,4 +333,56 @@ TEST_CASE("path mode lays out the chain between two records; filters re-query th
     view.applyFilter();
     ui.frame(view);
     CHECK(view.nodes().size() == 1);
+}
+
+TEST_CASE("a hop is animated from the clicked node to the centre; the wheel zooms and a drag pans") {
+    Vault v;
+    Headless ui;
+    ui::GraphView view(v.s);
+    view.setAnimationSeconds(0.25f);
+    RecordRef P1{Kind::Prompt, v.p1.id}, O1{Kind::Output, v.o1.id};
+    view.focus(P1);
+    for (int i = 0; i < 30; ++i) ui.frame(view);
+    CHECK_FALSE(view.animating());
+    ImVec2 centre = where(view, P1);
+    ImVec2 from = where(view, O1);
+
+    ui.click(view, from);
+    CHECK(*view.focused() == O1);
+    CHECK(view.animating());
+    CHECK(std::abs(where(view, O1).x - from.x) < 1.f);  // starts where it was clicked
+    for (int i = 0; i < 5; ++i) ui.frame(view);
+    CHECK(view.animating());
+    ImVec2 mid = where(view, O1);  // on its way from where it was to the centre
+    CHECK(std::abs(mid.x - from.x) + std::abs(mid.y - from.y) > 0.5f);
+    CHECK(std::abs(mid.x - centre.x) + std::abs(mid.y - centre.y) > 0.5f);
+    for (int i = 0; i < 30; ++i) ui.frame(view);
+    CHECK_FALSE(view.animating());
+    ImVec2 end = where(view, O1);
+    CHECK(std::abs(end.x - centre.x) < 1.f);
+    CHECK(std::abs(end.y - centre.y) < 1.f);
+
+    // Wheel over the canvas: zooming in spreads the nodes apart around the cursor.
+    ImVec2 pa = where(view, O1), pb = where(view, P1);
+    float before = std::abs(pa.x - pb.x) + std::abs(pa.y - pb.y);
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = {pa.x + 400, pa.y + 300};
+    ui.frame(view);
+    io.MouseWheel = 2.f;
+    ui.frame(view);
+    ui.frame(view);
+    pa = where(view, O1);
+    pb = where(view, P1);
+    float after = std::abs(pa.x - pb.x) + std::abs(pa.y - pb.y);
+    CHECK(after > before * 1.2f);
+
+    // Dragging empty canvas moves every node by the drag.
+    ImVec2 start{30, 980};
+    REQUIRE(view.nodes().size() >= 2);
+    ImVec2 o1 = where(view, O1);
+    ui.drag(view, start, {start.x + 120, start.y - 60});
+    ImVec2 moved = where(view, O1);
+    CHECK(moved.x - o1.x == doctest::Approx(120).epsilon(0.05));
+    CHECK(moved.y - o1.y == doctest::Approx(-60).epsilon(0.05));
+    CHECK(*view.focused() == O1);
 }
