@@ -324,7 +324,13 @@ TEST_CASE("path mode lays out the chain between two records; filters re-query th
     CHECK(nodes[0].ref.id == v.p1.id);
     CHECK(nodes[4].ref.id == v.p2.id);
     CHECK(nodes[0].screenPos.x < nodes[4].screenPos.x);
-    // Clicking a record on the path focuses it and leaves path mode.
+    // Escape leaves path mode; showing the path again and clicking a record on it focuses that.
+    ui.key(view, ImGuiKey_Escape);
+    CHECK(view.nodes().size() == 3);  // back to the prompt with its two outputs
+    view.showPath({Kind::Prompt, v.p1.id}, {Kind::Prompt, v.p2.id});
+    ui.frame(view);
+    nodes = view.nodes();
+    REQUIRE(nodes.size() == 5);
     ui.click(view, nodes[2].screenPos);
     CHECK(*view.focused() == RecordRef{Kind::Tag, v.t.id});
     CHECK(view.nodes().size() == 3);  // the tag with its two outputs

@@ -985,6 +985,14 @@ void GraphView::Impl::drawCanvas() {
                 }
         }
         if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z))) undo();
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+            if (list.open) {
+                list.open = false;
+            } else if (pathMode) {
+                pathMode = false;
+                reload();
+            }
+        }
     }
     drawContextMenu();
 }
