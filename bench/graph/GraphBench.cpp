@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using Clock = std::chrono::steady_clock;
@@ -220,6 +221,17 @@ int main(int argc, char** argv) {
         hopCase(" prompt with 200 outputs", Kind::Prompt, shapes.prompts200);
         hopCase(" tag on 20,000 outputs", Kind::Tag, shapes.tags20k);
         hopCase("n output", Kind::Output, shapes.outputs);
+        // The generator's own biggest hubs (Zipf-skewed): a tag and a model "used everywhere".
+        auto biggest = [&](const char* rel) -> std::pair<std::string, int64_t> {
+            if (!store.db().queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'pv_counts'")) return {"", 0};
+            auto st = store.db().prepare(std::string("SELECT id, n FROM pv_counts WHERE rel = '") + rel + "' ORDER BY n DESC LIMIT 1");
+            if (!st.step()) return {"", 0};
+            return {st.getText(0), st.getInt(1)};
+        };
+        for (auto [rel, kind, name] : {std::tuple{"tag.outputs", Kind::Tag, "tag"}, std::tuple{"model.outputs", Kind::Model, "model"}}) {
+            auto [id, n] = biggest(rel);
+            if (!id.empty()) hopCase(std::string(" ") + name + " on " + std::to_string(n) + " outputs (the biggest)", kind, {id});
+        }
 
         // A 200-node view: the tag's 50 most recent outputs in place, then rings around them.
         view.setAnimationSeconds(0);
