@@ -503,6 +503,8 @@ private:
             auto it = m_feedback.find(c.id + "/" + id);
             if (it != m_feedback.end()) fb = it->second;
         }
+        std::optional<std::string> agentId;
+        if (!c.agentKey.empty()) agentId = m_w.agent(agentFor(c.agentKey));
         if (auto existing = m_w.findOutput(c.id, p.lastReplyId)) {
             m_w.present();
             if (fb && !existing->hasRating) m_w.setRatingIfNone(existing->id, fb->rating);
@@ -515,7 +517,7 @@ private:
         if (modelName.empty())
             modelName = !m_o.defaultModelName.empty() ? m_o.defaultModelName : chatgpt ? "ChatGPT (unspecified)" : "Claude (unspecified)";
         o.modelId = m_w.model(modelName, chatgpt ? "OpenAI" : "Anthropic");
-        if (!c.agentKey.empty()) o.agentId = m_w.agent(agentFor(c.agentKey));
+        o.agentId = agentId;
         o.output = !p.text.empty() ? p.text : std::string("[no answer text in this reply; its tool calls and results are in the notes]");
         o.notes = p.notes;
         if (fb) {
@@ -592,6 +594,8 @@ std::string readConversations(const ExportFiles& files, ExportSource source, Con
         }
     }
     bool sawConversation = false;
+    std::string firstMismatch;
+    std::vector<SkippedItem> pending;  // problems seen before the first conversation
     uint64_t doneBefore = 0;
     std::string text;
     json j;
@@ -612,34 +616,44 @@ std::string readConversations(const ExportFiles& files, ExportSource source, Con
             }
             if (r == ArrayReader::Result::End) break;
             if (r == ArrayReader::Result::Error) {
-                if (!sawConversation && f == 0 && reader.elementIndex() < 0) {
-                    if (names.size() == 1) return reader.error() + ": not a " + std::string(sourceLabel(source)) + " export";
-                }
+                if (!sawConversation && f == 0 && reader.elementIndex() < 0 && names.size() == 1)
+                    return reader.error() + ": not a " + std::string(sourceLabel(source)) + " export";
                 skipped.push_back({where, reader.error()});
                 break;
             }
             size_t repairs = reader.utf8Repairs() - before;
             const std::string elemWhere = where + ", conversation #" + std::to_string(reader.elementIndex() + 1);
             std::string err;
+            if (reader.tooDeep()) {
+                (sawConversation ? skipped : pending)
+                    .push_back({elemWhere + " (offset " + std::to_string(reader.elementStart()) + ")",
+                                "nested more than 256 levels deep: not a conversation"});
+                continue;
+            }
             if (!parseElement(text, j, err, repairs)) {
                 if (!sawConversation && f == 0 && reader.elementIndex() == 0 && reader.singleObject())
                     return where + ": not JSON: " + err;
-                skipped.push_back({elemWhere + " (offset " + std::to_string(reader.elementStart()) + ")", "not valid JSON: " + err});
+                (sawConversation ? skipped : pending)
+                    .push_back({elemWhere + " (offset " + std::to_string(reader.elementStart()) + ")", "not valid JSON: " + err});
                 continue;
             }
             repaired += static_cast<int64_t>(repairs);
             const bool isChatGpt = looksLikeChatGpt(j), isClaude = looksLikeClaude(j);
             const bool fits = source == ExportSource::ChatGpt ? isChatGpt : isClaude;
             if (!fits) {
-                if (!sawConversation && f == 0) {
+                // Until one conversation fits, this may not be an export at all: decided at the end.
+                if (!sawConversation && firstMismatch.empty()) {
                     if (source == ExportSource::ChatGpt && isClaude)
-                        return where + ": this is a Claude export (conversations have 'chat_messages'); use `import claude`";
-                    if (source == ExportSource::Claude && isChatGpt)
-                        return where + ": this is a ChatGPT export (conversations have 'mapping'); use `import chatgpt`";
-                    return where + ": not a " + std::string(sourceLabel(source)) + " export: its first element has no '" +
-                           (source == ExportSource::ChatGpt ? "mapping" : "chat_messages") + "' (" + keysOf(j) + ")";
+                        firstMismatch = where + ": this is a Claude export (conversations have 'chat_messages'); use `import claude`";
+                    else if (source == ExportSource::Claude && isChatGpt)
+                        firstMismatch = where + ": this is a ChatGPT export (conversations have 'mapping'); use `import chatgpt`";
+                    else
+                        firstMismatch = where + ": not a " + std::string(sourceLabel(source)) + " export: element #" +
+                                        std::to_string(reader.elementIndex() + 1) + " has no '" +
+                                        (source == ExportSource::ChatGpt ? "mapping" : "chat_messages") + "' (" + keysOf(j) + ")";
                 }
-                skipped.push_back({elemWhere, std::string("not a ") + sourceLabel(source) + " conversation (" + keysOf(j) + ")"});
+                (sawConversation ? skipped : pending)
+                    .push_back({elemWhere, std::string("not a ") + sourceLabel(source) + " conversation (" + keysOf(j) + ")"});
                 continue;
             }
             Conversation c;
@@ -649,6 +663,10 @@ std::string readConversations(const ExportFiles& files, ExportSource source, Con
             } catch (const std::exception& e) {
                 skipped.push_back({elemWhere, e.what()});
                 continue;
+            }
+            if (!sawConversation) {
+                skipped.insert(skipped.end(), pending.begin(), pending.end());
+                pending.clear();
             }
             sawConversation = true;
             if (repairs) c.warnings.push_back(std::to_string(repairs) + " invalid UTF-8 sequence(s) replaced by U+FFFD");
@@ -664,6 +682,9 @@ std::string readConversations(const ExportFiles& files, ExportSource source, Con
         if (v.stopped()) break;
     }
     v.progress(prog);
+    if (!sawConversation && !firstMismatch.empty()) return firstMismatch;
+    if (!sawConversation && !pending.empty())
+        return pending.front().where + ": " + pending.front().reason + " (no element of the export could be read)";
     return {};
 }
 
@@ -821,6 +842,14 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
         }
     } v(store, writer, mapper, report, options, progress, cancel);
 
+    // Claude projects are agents whether or not a conversation of this export uses them.
+    if (!projects.empty()) {
+        v.tx.emplace(store.db());
+        std::vector<std::string> uuids;
+        for (const auto& [uuid, a] : projects) uuids.push_back(uuid);
+        std::sort(uuids.begin(), uuids.end());
+        for (const auto& uuid : uuids) writer.agent(projects.at(uuid));
+    }
     std::string fatal = readConversations(*files, options.source, v, report.skipped, report.files, report.repairedTexts);
     Writer::Counts final;
     if (!fatal.empty()) {

@@ -8,6 +8,8 @@ namespace pv::capture {
 
 namespace {
 constexpr size_t kChunk = 1 << 20;
+// Real conversations nest a few dozen levels; deeper input is refused before any recursive code sees it.
+constexpr size_t kMaxDepth = 256;
 
 // Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid (overlong, surrogate, >U+10FFFF).
 size_t utf8SeqLen(const unsigned char* s, size_t i, size_t n) {
@@ -228,8 +230,11 @@ ArrayReader::Result ArrayReader::next(std::string& text) {
     }
     m_elemStart = m_offset + m_pos;
     ++m_index;
-    // Copy bytes until the element closes, tracking strings and nesting only.
-    int depth = 0;
+    // Copy bytes until the element closes, tracking strings and nesting only. A closer that does
+    // not match closes up to its opener, so one broken element does not swallow the next ones.
+    std::string& open = m_open;
+    open.clear();
+    m_tooDeep = false;
     bool inString = false, escape = false;
     bool scalar = (c != '{' && c != '[');
     bool scalarString = scalar && c == '"';
@@ -260,13 +265,20 @@ ArrayReader::Result ArrayReader::next(std::string& text) {
                 continue;
             }
             if (ch == '"') inString = true;
-            else if (ch == '{' || ch == '[') ++depth;
+            else if (ch == '{' || ch == '[') {
+                open.push_back(ch);
+                if (open.size() > kMaxDepth) m_tooDeep = true;
+            }
             else if (ch == '}' || ch == ']') {
                 if (scalar) {  // a bare number/literal ends at the array's ']'
                     done = true;
                     break;
                 }
-                if (--depth == 0) {
+                const char opener = ch == '}' ? '{' : '[';
+                auto at = open.find_last_of(opener);
+                if (at == std::string::npos) continue;  // a stray closer: the parser will report it
+                open.resize(at);
+                if (open.empty()) {
                     ++i;
                     done = true;
                     break;

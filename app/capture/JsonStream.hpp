@@ -37,6 +37,8 @@ public:
     size_t utf8Repairs() const { return m_repairs; }
     // True when the top level was a single object instead of an array (returned as one element).
     bool singleObject() const { return m_single; }
+    // The last element nests deeper than 256 levels: not a conversation, never parsed.
+    bool tooDeep() const { return m_tooDeep; }
 
 private:
     bool fill();
@@ -53,6 +55,8 @@ private:
     enum class State { Start, BeforeElement, AfterElement, Done } m_state = State::Start;
     bool m_single = false;
     std::string m_error;
+    std::string m_open;
+    bool m_tooDeep = false;  // the brackets open in the current element
 };
 
 } // namespace pv::capture

@@ -1,0 +1,218 @@
+// Import benchmark. Generates a ChatGPT-style conversations.json of a given size (streamed to
+// disk, never held in memory), then measures, each in a child process so that getrusage's
+// ru_maxrss is that run's peak memory:
+//   read    — the streaming splitter alone (bytes through ArrayReader): the I/O + scan floor
+//   parse   — previewExport: split + JSON-parse + map every conversation, no vault (baseline)
+//   import  — runImport into a fresh vault (change capture, FTS, one transaction per batch)
+// and prints a Markdown table with MB/s, peak RSS and import/parse as a ratio.
+#include "capture/Import.hpp"
+#include "capture/JsonStream.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <string>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kWords[] = {"the", "function", "returns", "a", "value", "when", "borrow", "checker", "lifetime", "vector", "database",
+                        "index", "transaction", "query", "latency", "Grüße", "naïve", "日本語", "テスト", "café", "résumé",
+                        "stream", "parser", "memory", "thread", "async", "await", "closure", "iterator", "benchmark"};
+
+std::string words(std::mt19937_64& rng, size_t bytes) {
+    std::string s;
+    s.reserve(bytes + 16);
+    std::uniform_int_distribution<size_t> w(0, std::size(kWords) - 1);
+    size_t sentence = 0;
+    while (s.size() < bytes) {
+        if (!s.empty()) s += (++sentence % 12 == 0) ? ".\n\n" : " ";
+        s += kWords[w(rng)];
+    }
+    return s;
+}
+
+// One conversation: 3..8 turns, replies 1..4 KB, sometimes a regenerated reply, an edited
+// prompt, or a tool call with its result; 1 in 8 prompts reuses a common prompt text.
+json conversation(std::mt19937_64& rng, int64_t n) {
+    const std::string id = "bench-" + std::to_string(n);
+    double t = 1700000000.0 + static_cast<double>(n) * 60;
+    json mapping = json::object();
+    auto node = [&](const std::string& nid, const std::string& parent, const std::string& role, json content, const std::string& recipient,
+                    const std::string& model) {
+        t += 5;
+        json meta = json::object();
+        if (!model.empty()) meta["model_slug"] = model;
+        mapping[nid] = {{"id", nid},
+                        {"message", {{"id", nid}, {"author", {{"role", role}, {"name", nullptr}, {"metadata", json::object()}}},
+                                     {"create_time", t}, {"content", std::move(content)}, {"status", "finished_successfully"},
+                                     {"metadata", std::move(meta)}, {"recipient", recipient}}},
+                        {"parent", parent},
+                        {"children", json::array()}};
+        mapping[parent]["children"].push_back(nid);
+    };
+    mapping["root"] = {{"id", "root"}, {"message", nullptr}, {"parent", nullptr}, {"children", json::array()}};
+    std::uniform_int_distribution<int> turns(3, 8), pct(0, 99);
+    std::uniform_int_distribution<size_t> replyLen(1000, 4000), promptLen(80, 600);
+    const char* models[] = {"gpt-4o", "gpt-4o-mini", "o1", "gpt-4"};
+    std::string parent = "root";
+    const int nt = turns(rng);
+    for (int k = 0; k < nt; ++k) {
+        std::string u = "u" + std::to_string(k), a = "a" + std::to_string(k);
+        std::string prompt = pct(rng) < 12 ? "Common prompt " + std::to_string(pct(rng) % 20) : words(rng, promptLen(rng));
+        node(u, parent, "user", {{"content_type", "text"}, {"parts", {prompt}}}, "all", "");
+        std::string model = models[pct(rng) % 4];
+        std::string replyParent = u;
+        if (pct(rng) < 15) {  // a tool call and its result before the answer
+            node(a + "c", u, "assistant", {{"content_type", "code"}, {"language", "python"}, {"text", words(rng, 200)}}, "python", model);
+            node(a + "t", a + "c", "tool", {{"content_type", "execution_output"}, {"text", words(rng, 300)}}, "all", "");
+            replyParent = a + "t";
+        }
+        node(a, replyParent, "assistant", {{"content_type", "text"}, {"parts", {words(rng, replyLen(rng))}}}, "all", model);
+        if (pct(rng) < 15)  // regenerated
+            node(a + "r", replyParent, "assistant", {{"content_type", "text"}, {"parts", {words(rng, replyLen(rng))}}}, "all", model);
+        if (pct(rng) < 8) {  // an edited prompt on a sibling branch
+            node(u + "e", parent, "user", {{"content_type", "text"}, {"parts", {prompt + " (edited)"}}}, "all", "");
+            node(a + "e", u + "e", "assistant", {{"content_type", "text"}, {"parts", {words(rng, replyLen(rng))}}}, "all", model);
+        }
+        parent = a;
+    }
+    return {{"title", "Bench conversation " + std::to_string(n)}, {"create_time", 1700000000.0 + static_cast<double>(n) * 60},
+            {"update_time", t}, {"mapping", std::move(mapping)}, {"current_node", parent}, {"conversation_id", id}, {"id", id},
+            {"default_model_slug", "gpt-4o"}};
+}
+
+int generate(const std::string& out, double mb) {
+    std::ofstream f(out, std::ios::binary | std::ios::trunc);
+    if (!f) {
+        std::cerr << "cannot write " << out << "\n";
+        return 2;
+    }
+    std::mt19937_64 rng(42);
+    const auto target = static_cast<uint64_t>(mb * 1e6);
+    uint64_t written = 1;
+    f << "[";
+    for (int64_t n = 0; written < target; ++n) {
+        std::string c = conversation(rng, n).dump();
+        if (n) f << ",\n", written += 2;
+        f << c;
+        written += c.size();
+    }
+    f << "]\n";
+    return f ? 0 : 2;
+}
+
+double seconds(std::chrono::steady_clock::time_point a) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count();
+}
+
+// The child: does one mode, prints "seconds conversations" on stdout.
+int child(const std::string& mode, const std::string& path, const std::string& vault) {
+    auto t0 = std::chrono::steady_clock::now();
+    int64_t conversations = 0;
+    if (mode == "read") {
+        pv::capture::ExportFiles files(path);
+        auto src = files.open(files.conversationFiles().front());
+        pv::capture::ArrayReader reader(*src, path);
+        std::string text;
+        while (reader.next(text) == pv::capture::ArrayReader::Result::Element) ++conversations;
+    } else if (mode == "parse") {
+        pv::capture::ImportOptions o;
+        o.path = path;
+        auto p = pv::capture::previewExport(o);
+        if (!p.fatalError.empty()) {
+            std::cerr << p.fatalError << "\n";
+            return 2;
+        }
+        conversations = p.conversations;
+    } else {
+        pv::Store store(vault);
+        pv::capture::ImportOptions o;
+        o.path = path;
+        auto r = pv::capture::runImport(store, o);
+        if (!r.ok()) {
+            std::cerr << pv::capture::formatReport(r);
+            return 2;
+        }
+        conversations = r.conversations.added;
+        std::cerr << pv::capture::formatReport(r);
+    }
+    std::printf("%.3f %lld\n", seconds(t0), static_cast<long long>(conversations));
+    return 0;
+}
+
+struct Result {
+    double seconds = 0;
+    long long conversations = 0;
+    long maxRssKb = 0;
+};
+
+Result runChild(const std::string& self, const std::string& mode, const std::string& path, const std::string& vault) {
+    int pipefd[2];
+    if (pipe(pipefd) != 0) throw std::runtime_error("pipe failed");
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(pipefd[1], 1);
+        close(pipefd[0]);
+        close(pipefd[1]);
+        execl(self.c_str(), self.c_str(), "child", mode.c_str(), path.c_str(), vault.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    close(pipefd[1]);
+    std::string out;
+    char buf[256];
+    for (ssize_t n; (n = read(pipefd[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+    close(pipefd[0]);
+    int status = 0;
+    struct rusage ru {};
+    wait4(pid, &status, 0, &ru);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("child '" + mode + "' failed");
+    Result r;
+    std::sscanf(out.c_str(), "%lf %lld", &r.seconds, &r.conversations);
+    r.maxRssKb = ru.ru_maxrss;
+    return r;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> a(argv + 1, argv + argc);
+    if (a.size() >= 3 && a[0] == "gen") return generate(a[1], std::stod(a[2]));
+    if (a.size() >= 4 && a[0] == "child") return child(a[1], a[2], a[3]);
+    if (a.size() >= 3 && a[0] == "measure") {
+        // measure EXPORT_FILE VAULT_DIR
+        const std::string self = fs::read_symlink("/proc/self/exe").string();
+        const std::string path = a[1];
+        const std::string vault = (fs::path(a[2]) / "bench-import.db").string();
+        for (const char* ext : {"", "-wal", "-shm"}) fs::remove(vault + ext);
+        const double mb = static_cast<double>(fs::file_size(path)) / 1e6;
+        auto read = runChild(self, "read", path, vault);
+        auto parse = runChild(self, "parse", path, vault);
+        auto imp = runChild(self, "import", path, vault);
+        double vaultMb = static_cast<double>(fs::file_size(vault)) / 1e6;
+        for (const char* ext : {"", "-wal", "-shm"}) fs::remove(vault + ext);
+        auto row = [&](const char* what, const Result& r) {
+            std::printf("| %.0f MB | %s | %lld | %.1f s | %.1f MB/s | %.0f MB | %.2f |\n", mb, what, r.conversations, r.seconds, mb / r.seconds,
+                        static_cast<double>(r.maxRssKb) / 1024.0, parse.seconds / r.seconds);
+        };
+        row("read (split only)", read);
+        row("parse (baseline: split + JSON + map, no vault)", parse);
+        row("**import** (into a new vault)", imp);
+        std::printf("|  | vault size after import: %.0f MB |  |  |  |  |  |\n", vaultMb);
+        return 0;
+    }
+    std::cerr << "usage: pv-bench-import gen OUT MB | measure EXPORT VAULT_DIR | child MODE EXPORT VAULT\n";
+    return 2;
+}

@@ -1,0 +1,6 @@
+// libFuzzer target: the Claude importer (conversations.json or a zip).
+#include "FuzzImport.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    return pvfuzz::importOnce(pv::capture::ExportSource::Claude, data, size);
+}
