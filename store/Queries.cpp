@@ -267,18 +267,24 @@ std::vector<SearchHit> Store::search(const std::string& text, int limit) {
 std::vector<SearchHit> Store::jumpTo(const std::string& text, int limit) {
     std::vector<SearchHit> out;
     if (text.empty()) return out;
+    // LIKE wildcards in what was typed are literal characters, not patterns.
+    std::string like;
+    for (char c : text) {
+        if (c == '%' || c == '_' || c == '\\') like += '\\';
+        like += c;
+    }
     // Names first (prefix beats substring), across every kind a person names.
     auto& s = m_db.cached(
-        "SELECT kind, id, name, (name LIKE ?1 || '%') AS prefix FROM ("
-        " SELECT 'prompt' AS kind, id, title AS name FROM prompts WHERE deleted_at IS NULL AND title LIKE '%' || ?1 || '%'"
-        " UNION ALL SELECT 'model', id, name FROM models WHERE deleted_at IS NULL AND name LIKE '%' || ?1 || '%'"
-        " UNION ALL SELECT 'agent', id, name FROM agents WHERE deleted_at IS NULL AND name LIKE '%' || ?1 || '%'"
-        " UNION ALL SELECT 'tag', id, name FROM tags WHERE deleted_at IS NULL AND name LIKE '%' || ?1 || '%'"
-        " UNION ALL SELECT 'qa_activity', id, name FROM qa_activities WHERE deleted_at IS NULL AND name LIKE '%' || ?1 || '%'"
-        " UNION ALL SELECT 'output', id, substr(output, 1, 80) FROM outputs WHERE id = ?1"
+        "SELECT kind, id, name, (name LIKE ?1 || '%' ESCAPE '\\') AS prefix FROM ("
+        " SELECT 'prompt' AS kind, id, title AS name FROM prompts WHERE deleted_at IS NULL AND title LIKE '%' || ?1 || '%' ESCAPE '\\'"
+        " UNION ALL SELECT 'model', id, name FROM models WHERE deleted_at IS NULL AND name LIKE '%' || ?1 || '%' ESCAPE '\\'"
+        " UNION ALL SELECT 'agent', id, name FROM agents WHERE deleted_at IS NULL AND name LIKE '%' || ?1 || '%' ESCAPE '\\'"
+        " UNION ALL SELECT 'tag', id, name FROM tags WHERE deleted_at IS NULL AND name LIKE '%' || ?1 || '%' ESCAPE '\\'"
+        " UNION ALL SELECT 'qa_activity', id, name FROM qa_activities WHERE deleted_at IS NULL AND name LIKE '%' || ?1 || '%' ESCAPE '\\'"
+        " UNION ALL SELECT 'output', id, substr(output, 1, 80) FROM outputs WHERE id = ?3"
         ") ORDER BY prefix DESC, length(name), name LIMIT ?2");
     sql::StmtUse use(s);
-    s.bind(1, text).bind(2, int64_t(limit));
+    s.bind(1, like).bind(2, int64_t(limit)).bind(3, text);
     while (s.step()) {
         SearchHit h;
         h.ref = {*kindFromName(s.getText(0)), s.getText(1)};

@@ -152,10 +152,14 @@ bool isValidUtf8(std::string_view s) {
     return true;
 }
 
-std::string nowIso() {
+namespace {
+
+int64_t nowMs() {
     using namespace std::chrono;
-    auto now = system_clock::now();
-    auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count();
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string isoFromMs(int64_t ms) {
     std::time_t secs = static_cast<std::time_t>(ms / 1000);
     std::tm tm{};
     gmtime_r(&secs, &tm);
@@ -163,6 +167,18 @@ std::string nowIso() {
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                   tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
     return buf;
+}
+
+} // namespace
+
+std::string nowIso() { return isoFromMs(nowMs()); }
+
+std::string Store::tombstoneStamp() {
+    // restore() finds what one delete took along by its stamp, so no two tombstoning writes of this
+    // Store share one, even within a millisecond (an unlink just before a tag delete stays unlinked).
+    int64_t ms = std::max(nowMs(), m_lastStampMs + 1);
+    m_lastStampMs = ms;
+    return isoFromMs(ms);
 }
 
 std::string newUuidV7() {
@@ -772,7 +788,7 @@ void Store::softDelete(const RecordRef& r, DeleteMode mode) {
     Atomic tx(m_db);
     auto live = scalar("SELECT count(*) FROM " + table + " WHERE id = ?", r.id);
     if (live == 0) throw StoreError(std::string(kindName(r.kind)) + " '" + r.id + "' does not exist");
-    const std::string stamp = nowIso();
+    const std::string stamp = tombstoneStamp();
     auto tombstone = [&](const std::string& sqlText) {
         auto& s = m_db.cached(sqlText);
         sql::StmtUse use(s);
@@ -912,7 +928,7 @@ void Store::merge(Kind kind, const std::string& fromId, const std::string& intoI
     {
         auto& s = m_db.cached("UPDATE " + table + " SET deleted_at = ? WHERE id = ?");
         sql::StmtUse use(s);
-        s.bind(1, nowIso()).bind(2, fromId).exec();
+        s.bind(1, tombstoneStamp()).bind(2, fromId).exec();
     }
     tx.commit();
 }
@@ -940,7 +956,7 @@ void Store::unlinkTag(Kind kind, const std::string& recordId, const std::string&
     auto [table, col] = tagLink(kind);
     auto& s = m_db.cached(std::string("UPDATE ") + table + " SET deleted_at = ? WHERE " + col + " = ? AND tag_id = ? AND deleted_at IS NULL");
     sql::StmtUse use(s);
-    s.bind(1, nowIso()).bind(2, recordId).bind(3, tagId).exec();
+    s.bind(1, tombstoneStamp()).bind(2, recordId).bind(3, tagId).exec();
 }
 
 std::vector<Tag> Store::tagsOf(Kind kind, const std::string& recordId) {
@@ -977,7 +993,7 @@ void Store::linkLookupValue(Kind kind, const std::string& recordId, const std::s
         auto& s = m_db.cached(std::string("UPDATE ") + table + " SET deleted_at = ?1 WHERE " + col + " = ?2 AND deleted_at IS NULL AND "
                               "lookup_value_id <> ?3 AND lookup_value_id IN (SELECT id FROM lookup_values WHERE lookup_id = ?4)");
         sql::StmtUse use(s);
-        s.bind(1, nowIso()).bind(2, recordId).bind(3, valueId).bind(4, lookup->id).exec();
+        s.bind(1, tombstoneStamp()).bind(2, recordId).bind(3, valueId).bind(4, lookup->id).exec();
     }
     auto& s = m_db.cached(std::string("INSERT INTO ") + table + "(" + col + ", lookup_value_id) VALUES (?, ?) "
                           "ON CONFLICT DO UPDATE SET deleted_at = NULL WHERE deleted_at IS NOT NULL");
@@ -993,7 +1009,7 @@ void Store::unlinkLookupValue(Kind kind, const std::string& recordId, const std:
     auto& s = m_db.cached(std::string("UPDATE ") + table + " SET deleted_at = ? WHERE " + col +
                           " = ? AND lookup_value_id = ? AND deleted_at IS NULL");
     sql::StmtUse use(s);
-    s.bind(1, nowIso()).bind(2, recordId).bind(3, valueId).exec();
+    s.bind(1, tombstoneStamp()).bind(2, recordId).bind(3, valueId).exec();
 }
 
 std::vector<LookupValue> Store::lookupValuesOf(Kind kind, const std::string& recordId) {

@@ -243,7 +243,10 @@ private:
     // Whether walking outputs newest-first and probing the tag beats collecting the tag's links.
     bool tagIsDense(const std::string& tagId, const char* rel, int limit);
 
+    std::string tombstoneStamp();
+
     sql::Db m_db;
+    int64_t m_lastStampMs = 0;
 };
 
 // A new UUIDv7 (time-ordered) as lowercase text.

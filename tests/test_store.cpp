@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <random>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
@@ -539,4 +540,453 @@ TEST_CASE("export json: every table, sorted, stable") {
     s.exportJson(a);
     s.exportJson(b);
     CHECK(a.str() == b.str());
+}
+
+namespace {
+// What a delete took along must come back with restore, and nothing that was deleted on its own.
+int64_t liveIn(Store& s, const std::string& sqlText) { return s.db().queryInt(sqlText); }
+} // namespace
+
+TEST_CASE("restore brings back exactly what each kind's delete took along") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    auto p = s.createPrompt({.title = "P", .body = "b"});
+    auto t = s.createTag({.name = "T"});
+    auto other = s.createTag({.name = "other"});
+    std::vector<std::string> outs;
+    for (int i = 0; i < 3; ++i) {
+        Output o;
+        o.promptId = p.id;
+        o.output = "o" + std::to_string(i);
+        outs.push_back(s.createOutput(o).id);
+        s.linkTag(Kind::Output, outs.back(), t.id);
+    }
+    s.linkTag(Kind::Prompt, p.id, t.id);
+    s.linkTag(Kind::Prompt, p.id, other.id);
+
+    SUBCASE("prompt cascade: its outputs and tag links, not an output deleted before") {
+        s.softDelete({Kind::Output, outs[0]});
+        s.softDelete({Kind::Prompt, p.id}, DeleteMode::Cascade);
+        CHECK(liveIn(s, "SELECT count(*) FROM outputs WHERE deleted_at IS NULL") == 0);
+        CHECK(liveIn(s, "SELECT count(*) FROM prompt_tags WHERE deleted_at IS NULL") == 0);
+        s.restore({Kind::Prompt, p.id});
+        CHECK(!s.getPrompt(p.id)->deleted());
+        CHECK(s.getOutput(outs[0])->deleted());  // deleted on its own, stays deleted
+        CHECK(!s.getOutput(outs[1])->deleted());
+        CHECK(!s.getOutput(outs[2])->deleted());
+        CHECK(s.tagsOf(Kind::Prompt, p.id).size() == 2);
+    }
+    SUBCASE("output: its tag links stay and come back with it") {
+        s.softDelete({Kind::Output, outs[1]});
+        CHECK(liveIn(s, "SELECT count(*) FROM output_tags WHERE deleted_at IS NULL") == 3);
+        OutputFilter f;
+        f.tagId = t.id;
+        CHECK(s.countOutputs(f) == 2);
+        s.restore({Kind::Output, outs[1]});
+        CHECK(s.countOutputs(f) == 3);
+        CHECK(s.tagsOf(Kind::Output, outs[1]).size() == 1);
+    }
+    SUBCASE("tag: its output and prompt links, not a link removed before") {
+        s.unlinkTag(Kind::Output, outs[2], t.id);
+        s.softDelete({Kind::Tag, t.id});
+        CHECK(s.tagsOf(Kind::Prompt, p.id).size() == 1);
+        s.restore({Kind::Tag, t.id});
+        CHECK(s.tagsOf(Kind::Prompt, p.id).size() == 2);
+        CHECK(s.tagsOf(Kind::Output, outs[0]).size() == 1);
+        CHECK(s.tagsOf(Kind::Output, outs[2]).empty());
+    }
+    SUBCASE("QA activity: its checks") {
+        auto q = s.createQaActivity({.name = "Checked"});
+        s.setQaCheck(p.id, q.id, true, "ok");
+        s.softDelete({Kind::QaActivity, q.id});
+        CHECK(s.qaChecklist(p.id).empty());
+        CHECK(liveIn(s, "SELECT count(*) FROM prompt_qa_checks WHERE deleted_at IS NULL") == 0);
+        s.restore({Kind::QaActivity, q.id});
+        auto list = s.qaChecklist(p.id);
+        REQUIRE(list.size() == 1);
+        CHECK(list[0].done);
+        CHECK(list[0].note == "ok");
+    }
+    SUBCASE("lookup: its values and their links; lookup value: its links") {
+        auto l = s.createLookup({.name = "Project", .appliesTo = "outputs", .multi = true});
+        auto a = s.createLookupValue({.lookupId = l.id, .value = "A"});
+        auto b = s.createLookupValue({.lookupId = l.id, .value = "B"});
+        s.linkLookupValue(Kind::Output, outs[0], a.id);
+        s.linkLookupValue(Kind::Output, outs[0], b.id);
+        s.softDelete({Kind::LookupValue, b.id});
+        CHECK(s.lookupValuesOf(Kind::Output, outs[0]).size() == 1);
+        s.softDelete({Kind::Lookup, l.id});
+        CHECK(s.lookupValuesOf(Kind::Output, outs[0]).empty());
+        CHECK(s.lookupValues(l.id).empty());
+        s.restore({Kind::Lookup, l.id});
+        auto vals = s.lookupValuesOf(Kind::Output, outs[0]);
+        REQUIRE(vals.size() == 1);  // B was deleted before, on its own
+        CHECK(vals[0].id == a.id);
+        s.restore({Kind::LookupValue, b.id});
+        CHECK(s.lookupValuesOf(Kind::Output, outs[0]).size() == 2);
+    }
+    SUBCASE("restore of a live record changes nothing; of a missing one is refused") {
+        auto before = s.db().queryInt("SELECT count(*) FROM pv_changes");
+        s.restore({Kind::Prompt, p.id});
+        CHECK(s.db().queryInt("SELECT count(*) FROM pv_changes") == before);
+        CHECK_THROWS_WITH_AS(s.restore({Kind::Tag, "nope"}), doctest::Contains("tag 'nope' does not exist"), StoreError);
+    }
+}
+
+TEST_CASE("jumpTo: names of every kind, prefix before substring, outputs by id") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    auto p = s.createPrompt({.title = "Deploy checklist"});
+    auto m = s.createModel({.name = "deploy-model"});
+    auto a = s.createAgent({.name = "Undeploy Agent"});
+    auto t = s.createTag({.name = "deployment"});
+    auto q = s.createQaActivity({.name = "Deploy review"});
+    Output o;
+    o.output = "some answer";
+    o = s.createOutput(o);
+    auto hits = s.jumpTo("deploy");
+    REQUIRE(hits.size() == 5);
+    std::set<Kind> kinds;
+    for (size_t i = 0; i < hits.size(); ++i) {
+        kinds.insert(hits[i].ref.kind);
+        if (i < 4) CHECK(hits[i].ref.id != a.id);  // the only substring match comes last
+    }
+    CHECK(hits.back().ref == RecordRef{Kind::Agent, a.id});
+    CHECK(kinds == std::set<Kind>{Kind::Prompt, Kind::Model, Kind::Agent, Kind::Tag, Kind::QaActivity});
+    CHECK(hits[0].ref == RecordRef{Kind::Tag, t.id});  // shortest prefix match first
+    CHECK(s.jumpTo("DEPLOY", 2).size() == 2);
+    auto byId = s.jumpTo(o.id);
+    REQUIRE(byId.size() == 1);
+    CHECK(byId[0].ref == RecordRef{Kind::Output, o.id});
+    CHECK(byId[0].title == "some answer");
+    s.softDelete({Kind::Tag, t.id});
+    CHECK(s.jumpTo("deploy").size() == 4);
+    CHECK(s.jumpTo("").empty());
+    CHECK(s.jumpTo("%").empty());  // LIKE wildcards are not a way to list everything
+    (void)p;
+    (void)q;
+    (void)m;
+}
+
+TEST_CASE("listPrompts by title: case-insensitive order, keyset pages visit each prompt once") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    std::vector<std::string> titles;
+    s.transaction([&] {
+        for (int i = 0; i < 95; ++i) {
+            std::string title = std::string(1, static_cast<char>((i % 2 ? 'a' : 'A') + i % 26)) + " prompt " + std::to_string(i / 26);
+            if (i % 10 == 0) title = "same title";  // ties are ordered by id
+            s.createPrompt({.title = title, .body = "body " + std::to_string(i)});
+        }
+    });
+    std::set<std::string> seen;
+    std::string last;
+    PageCursor cursor;
+    int pages = 0;
+    do {
+        auto page = s.listPrompts({}, PromptSort::TitleAsc, cursor, 20);
+        for (const auto& r : page.rows) {
+            std::string lower = r.title;
+            for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            CHECK(lower >= last);
+            last = lower;
+            CHECK(seen.insert(r.id).second);
+        }
+        cursor = page.next;
+        ++pages;
+    } while (cursor.valid);
+    CHECK(seen.size() == 95);
+    CHECK(pages == 5);
+    PromptFilter f;
+    f.text = "body";
+    CHECK(s.listPrompts(f, PromptSort::TitleAsc, {}, 500).rows.size() == 95);
+}
+
+TEST_CASE("countOutputs honours every filter") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    auto p = s.createPrompt({.title = "P"});
+    auto m = s.createModel({.name = "M"});
+    auto a = s.createAgent({.name = "A"});
+    auto t = s.createTag({.name = "T"});
+    auto l = s.createLookup({.name = "Project"});
+    auto v = s.createLookupValue({.lookupId = l.id, .value = "X"});
+    std::vector<std::string> ids;
+    for (int i = 0; i < 20; ++i) {
+        Output o;
+        o.output = i % 4 == 0 ? "zebra text " + std::to_string(i) : "plain " + std::to_string(i);
+        if (i % 2) o.promptId = p.id;
+        if (i % 3 == 0) o.modelId = m.id;
+        if (i % 5 == 0) o.agentId = a.id;
+        if (i < 10) o.rating = 1 + i % 5;
+        if (i % 7 == 0) o.outputEdited = "fixed";
+        o.capturedAt = "2026-03-" + std::string(i + 1 < 10 ? "0" : "") + std::to_string(i + 1) + "T12:00:00.000Z";
+        ids.push_back(s.createOutput(o).id);
+        if (i % 4 == 1) s.linkTag(Kind::Output, ids.back(), t.id);
+        if (i % 6 == 0) s.linkLookupValue(Kind::Output, ids.back(), v.id);
+    }
+    auto count = [&](auto setup) {
+        OutputFilter f;
+        setup(f);
+        CHECK(s.countOutputs(f) == static_cast<int64_t>(s.listOutputs(f, OutputSort::CapturedDesc, {}, 1000).rows.size()));
+        return s.countOutputs(f);
+    };
+    CHECK(count([](OutputFilter&) {}) == 20);
+    CHECK(count([&](OutputFilter& f) { f.promptId = p.id; }) == 10);
+    CHECK(count([&](OutputFilter& f) { f.modelId = m.id; }) == 7);
+    CHECK(count([&](OutputFilter& f) { f.agentId = a.id; }) == 4);
+    CHECK(count([&](OutputFilter& f) { f.tagId = t.id; }) == 5);
+    CHECK(count([&](OutputFilter& f) { f.lookupValueId = v.id; }) == 4);
+    CHECK(count([](OutputFilter& f) { f.minRating = 4; }) == 4);
+    CHECK(count([](OutputFilter& f) { f.edited = true; }) == 3);
+    CHECK(count([](OutputFilter& f) { f.edited = false; }) == 17);
+    CHECK(count([](OutputFilter& f) { f.capturedFrom = "2026-03-05"; f.capturedTo = "2026-03-10"; }) == 5);
+    CHECK(count([](OutputFilter& f) { f.text = "zebra"; }) == 5);
+    CHECK(count([&](OutputFilter& f) { f.text = "zebra"; f.promptId = p.id; }) == 0);
+    CHECK(count([&](OutputFilter& f) { f.modelId = m.id; f.minRating = 1; }) == 4);
+    s.softDelete({Kind::Output, ids[0]});
+    s.softDelete({Kind::Output, ids[1]});
+    CHECK(count([](OutputFilter&) {}) == 18);
+    CHECK(count([](OutputFilter& f) { f.includeDeleted = true; }) == 20);
+    CHECK(count([](OutputFilter& f) { f.onlyDeleted = true; }) == 2);
+    CHECK(count([&](OutputFilter& f) { f.tagId = t.id; }) == 4);
+    // A tag on most outputs is listed by walking outputs newest-first: same rows, same order.
+    auto all = s.createTag({.name = "all"});
+    for (const auto& id : ids) s.linkTag(Kind::Output, id, all.id);
+    OutputFilter f;
+    f.tagId = all.id;
+    std::vector<std::string> paged;
+    PageCursor cursor;
+    do {
+        auto page = s.listOutputs(f, OutputSort::CapturedDesc, cursor, 4);
+        for (const auto& r : page.rows) paged.push_back(r.id);
+        cursor = page.next;
+    } while (cursor.valid);
+    std::vector<std::string> whole;
+    for (const auto& r : s.listOutputs({}, OutputSort::CapturedDesc, {}, 100).rows) whole.push_back(r.id);
+    CHECK(paged == whole);
+    CHECK(s.countOutputs(f) == 18);
+}
+
+TEST_CASE("lookup lists carry usage counts that follow links, deletes and merges") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    auto m1 = s.createModel({.name = "alpha-model", .provider = "x"});
+    auto m2 = s.createModel({.name = "beta-model"});
+    auto ag = s.createAgent({.name = "Agent", .platform = "claude"});
+    auto t = s.createTag({.name = "tag"});
+    auto q = s.createQaActivity({.name = "QA"});
+    auto l = s.createLookup({.name = "L"});
+    s.createLookupValue({.lookupId = l.id, .value = "v1"});
+    s.createLookupValue({.lookupId = l.id, .value = "v2"});
+    auto p = s.createPrompt({.title = "p"});
+    std::vector<std::string> outs;
+    for (int i = 0; i < 4; ++i) {
+        Output o;
+        o.output = "x";
+        o.modelId = i < 3 ? m1.id : m2.id;
+        if (i < 2) o.agentId = ag.id;
+        outs.push_back(s.createOutput(o).id);
+        s.linkTag(Kind::Output, outs.back(), t.id);
+    }
+    s.linkTag(Kind::Prompt, p.id, t.id);
+    s.setQaCheck(p.id, q.id, true, "");
+    auto usage = [&](Kind k, const std::string& name) -> int64_t {
+        for (const auto& r : s.listLookupRows(k))
+            if (r.name == name) return r.usage;
+        return -1;
+    };
+    CHECK(usage(Kind::Model, "alpha-model") == 3);
+    CHECK(usage(Kind::Model, "beta-model") == 1);
+    CHECK(usage(Kind::Agent, "Agent") == 2);
+    CHECK(usage(Kind::Tag, "tag") == 5);
+    CHECK(usage(Kind::QaActivity, "QA") == 1);
+    CHECK(usage(Kind::Lookup, "L") == 2);
+    CHECK(s.listLookupRows(Kind::Model)[0].detail == "x");
+    CHECK(s.listLookupRows(Kind::Model, "beta").size() == 1);
+
+    s.softDelete({Kind::Output, outs[0]});
+    CHECK(usage(Kind::Model, "alpha-model") == 2);
+    CHECK(usage(Kind::Agent, "Agent") == 1);
+    CHECK(usage(Kind::Tag, "tag") == 4);
+    s.unlinkTag(Kind::Output, outs[1], t.id);
+    CHECK(usage(Kind::Tag, "tag") == 3);
+    s.restore({Kind::Output, outs[0]});
+    CHECK(usage(Kind::Tag, "tag") == 4);
+    s.merge(Kind::Model, m1.id, m2.id);
+    CHECK(usage(Kind::Model, "beta-model") == 4);
+    CHECK(usage(Kind::Model, "alpha-model") == -1);  // merged away: tombstoned, listed only with deleted
+    CHECK(s.listLookupRows(Kind::Model, "", true).size() == 2);
+    // Writes through the sqlite3 shell keep the counts exact too.
+    auto r = pv::test::runCommand(pv::test::sqliteShell() + " " + s.path() + " \"DELETE FROM outputs WHERE id = '" + outs[3] + "'\"");
+    REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+    CHECK(usage(Kind::Model, "beta-model") == 3);
+}
+
+TEST_CASE("relation counters stay equal to a recount after every kind of write") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    std::mt19937 rng(7);
+    auto m = s.createModel({.name = "m"});
+    auto m2 = s.createModel({.name = "m2"});
+    auto ag = s.createAgent({.name = "a"});
+    std::vector<std::string> prompts, tags, outs;
+    for (int i = 0; i < 5; ++i) prompts.push_back(s.createPrompt({.title = "p" + std::to_string(i)}).id);
+    for (int i = 0; i < 4; ++i) tags.push_back(s.createTag({.name = "t" + std::to_string(i)}).id);
+    auto recount = [&] {
+        auto mismatches = s.db().queryInt(R"SQL(
+WITH truth(rel, id, n) AS (
+  SELECT 'outputs', '', count(*) FROM outputs WHERE deleted_at IS NULL
+  UNION ALL SELECT 'prompt.outputs', prompt_id, count(*) FROM outputs WHERE deleted_at IS NULL AND prompt_id IS NOT NULL GROUP BY prompt_id
+  UNION ALL SELECT 'model.outputs', model_id, count(*) FROM outputs WHERE deleted_at IS NULL AND model_id IS NOT NULL GROUP BY model_id
+  UNION ALL SELECT 'agent.outputs', agent_id, count(*) FROM outputs WHERE deleted_at IS NULL AND agent_id IS NOT NULL GROUP BY agent_id
+  UNION ALL SELECT 'tag.outputs', l.tag_id, count(*) FROM output_tags l JOIN outputs o ON o.id = l.output_id
+    WHERE l.deleted_at IS NULL AND o.deleted_at IS NULL GROUP BY l.tag_id
+  UNION ALL SELECT 'tag.prompts', tag_id, count(*) FROM prompt_tags WHERE deleted_at IS NULL GROUP BY tag_id)
+SELECT (SELECT count(*) FROM (SELECT rel, id, n FROM truth EXCEPT SELECT rel, id, n FROM pv_counts WHERE n <> 0)) +
+       (SELECT count(*) FROM (SELECT rel, id, n FROM pv_counts WHERE n <> 0 EXCEPT SELECT rel, id, n FROM truth)))SQL");
+        CHECK(mismatches == 0);
+    };
+    for (int step = 0; step < 300; ++step) {
+        int action = static_cast<int>(rng() % 9);
+        if (outs.empty()) action = 0;
+        const std::string& anyOut = outs.empty() ? std::string() : outs[rng() % outs.size()];
+        switch (action) {
+        case 0: {
+            Output o;
+            o.output = "o";
+            if (rng() % 2) o.promptId = prompts[rng() % prompts.size()];
+            if (rng() % 2) o.modelId = rng() % 2 ? m.id : m2.id;
+            if (rng() % 3 == 0) o.agentId = ag.id;
+            outs.push_back(s.createOutput(o).id);
+            break;
+        }
+        case 1: s.linkTag(Kind::Output, anyOut, tags[rng() % tags.size()]); break;
+        case 2: s.unlinkTag(Kind::Output, anyOut, tags[rng() % tags.size()]); break;
+        case 3: s.softDelete({Kind::Output, anyOut}); break;
+        case 4: s.restore({Kind::Output, anyOut}); break;
+        case 5: {
+            auto o = *s.getOutput(anyOut);
+            o.promptId = rng() % 3 ? std::optional<std::string>(prompts[rng() % prompts.size()]) : std::nullopt;
+            o.modelId = rng() % 2 ? m.id : m2.id;
+            s.updateOutput(o);
+            break;
+        }
+        case 6: s.linkTag(Kind::Prompt, prompts[rng() % prompts.size()], tags[rng() % tags.size()]); break;
+        case 7: {
+            RecordRef tag{Kind::Tag, tags[rng() % tags.size()]};
+            if (s.getTag(tag.id)->deleted()) s.restore(tag);
+            else s.softDelete(tag);
+            break;
+        }
+        case 8: {
+            RecordRef p{Kind::Prompt, prompts[rng() % prompts.size()]};
+            if (s.getPrompt(p.id)->deleted()) s.restore(p);
+            else s.softDelete(p, DeleteMode::Cascade);
+            break;
+        }
+        }
+        if (step % 25 == 0) recount();
+    }
+    recount();
+    // The sqlite3 shell and a bulk insert keep them exact as well.
+    auto r = pv::test::runCommand(pv::test::sqliteShell() + " " + s.path() + " \"DELETE FROM outputs WHERE rowid % 3 = 0; " +
+                                  "UPDATE outputs SET deleted_at = NULL WHERE rowid % 5 = 0; UPDATE output_tags SET deleted_at = '2026' WHERE rowid % 4 = 0\"");
+    REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+    std::vector<Output> bulk(50);
+    for (size_t i = 0; i < bulk.size(); ++i) {
+        bulk[i].output = "bulk";
+        bulk[i].promptId = prompts[i % prompts.size()];
+        bulk[i].modelId = m.id;
+    }
+    s.createOutputs(bulk);
+    recount();
+}
+
+TEST_CASE("createOutputs: all rows with capture, or none with an error naming the row") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    auto p = s.createPrompt({.title = "p"});
+    std::vector<Output> outs(4500);  // more than one internal chunk
+    for (size_t i = 0; i < outs.size(); ++i) {
+        outs[i].output = "bulk output " + std::to_string(i);
+        outs[i].promptId = p.id;
+        if (i % 2) outs[i].rating = 1 + static_cast<int64_t>(i % 5);
+    }
+    auto before = s.pendingChanges();
+    s.createOutputs(outs);
+    for (const auto& o : outs) CHECK(!o.id.empty());
+    CHECK(s.countOutputs({}) == 4500);
+    CHECK(s.pendingChanges() - before == 4500);
+    CHECK(s.getOutput(outs[4321].id)->output == "bulk output 4321");
+    CHECK(s.search("4321").size() == 1);
+    CHECK(s.neighbours({Kind::Prompt, p.id})[0].total == 4500);
+
+    std::vector<Output> bad(3000);
+    for (size_t i = 0; i < bad.size(); ++i) bad[i].output = "second batch " + std::to_string(i);
+    bad[2500].id = outs[7].id;  // a duplicate id, in the second chunk
+    auto changes = s.pendingChanges();
+    const std::string expected = "output 2501 of 3000 ('" + outs[7].id + "') was refused";
+    CHECK_THROWS_WITH_AS(s.createOutputs(bad), doctest::Contains(expected.c_str()), StoreError);
+    CHECK(s.countOutputs({}) == 4500);
+    CHECK(s.pendingChanges() == changes);
+    CHECK(s.search("second").empty());
+    bad[2500].id.clear();
+    bad[10].output = std::string("\xff\xfe");
+    CHECK_THROWS_WITH_AS(s.createOutputs(bad), doctest::Contains("invalid UTF-8 in field 'output'"), StoreError);
+    CHECK(s.countOutputs({}) == 4500);
+}
+
+TEST_CASE("migration to version 3 rebuilds outputs with the old column order, keeping rows, search and capture") {
+    TempDir dir;
+    auto path = dir.file("v2.db");
+    {
+        sql::Db db(path);
+        migrate(db, 2);
+        db.exec("INSERT INTO prompts(id, title, body) VALUES ('p1', 'title', 'body')");
+        db.exec("INSERT INTO tags(id, name) VALUES ('t1', 'tag')");
+        for (int i = 0; i < 30; ++i)
+            db.exec("INSERT INTO outputs(id, prompt_id, output, rating) VALUES ('o" + std::to_string(i) + "', 'p1', 'walrus number " +
+                    std::to_string(i) + "', " + std::to_string(1 + i % 5) + ")");
+        db.exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('o1', 't1'), ('o2', 't1')");
+        db.exec("UPDATE outputs SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = 'o2'");
+        // The version-2 layout: long texts before the stamps.
+        db.exec(R"SQL(
+DROP TRIGGER outputs_fts_ins; DROP TRIGGER outputs_fts_del; DROP TRIGGER outputs_fts_upd;
+DROP TRIGGER pv_cap_ins_outputs; DROP TRIGGER pv_cap_upd_outputs; DROP TRIGGER pv_softdel_outputs;
+CREATE TABLE old_outputs (id TEXT NOT NULL, prompt_id TEXT REFERENCES prompts(id) DEFERRABLE INITIALLY DEFERRED,
+  model_id TEXT, agent_id TEXT, rating INTEGER, captured_at TEXT NOT NULL, source TEXT NOT NULL DEFAULT '',
+  conversation_id TEXT NOT NULL DEFAULT '', conversation_title TEXT NOT NULL DEFAULT '', message_id TEXT NOT NULL DEFAULT '',
+  conversation_url TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '', output TEXT NOT NULL DEFAULT '', output_edited TEXT,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, deleted_at TEXT, PRIMARY KEY (id));
+INSERT INTO old_outputs(rowid, id, prompt_id, model_id, agent_id, rating, captured_at, source, conversation_id, conversation_title,
+  message_id, conversation_url, notes, output, output_edited, created_at, updated_at, deleted_at)
+  SELECT rowid, id, prompt_id, model_id, agent_id, rating, captured_at, source, conversation_id, conversation_title,
+  message_id, conversation_url, notes, output, output_edited, created_at, updated_at, deleted_at FROM outputs;
+DROP TABLE outputs;
+ALTER TABLE old_outputs RENAME TO outputs;
+)SQL");
+        CHECK(db.queryText("SELECT name FROM pragma_table_info('outputs') WHERE cid = 14") == "created_at");
+    }
+    Store s(path);
+    CHECK(s.schemaVersion() == 3);
+    CHECK(s.db().queryText("SELECT name FROM pragma_table_info('outputs') WHERE cid = 11") == "created_at");
+    CHECK(s.db().queryText("SELECT name FROM pragma_table_info('outputs') ORDER BY cid DESC LIMIT 1") == "output_edited");
+    CHECK(s.countOutputs({}) == 29);
+    CHECK(s.getOutput("o7")->output == "walrus number 7");
+    CHECK(s.getOutput("o7")->rating == 3);
+    CHECK(s.search("walrus", 100).size() == 29);  // the FTS index still points at the right rows
+    auto ng = s.neighbours({Kind::Prompt, "p1"});
+    CHECK(ng[0].total == 29);
+    CHECK(s.neighbours({Kind::Tag, "t1"})[0].total == 1);
+    CHECK(s.db().queryInt("PRAGMA foreign_keys") == 1);
+    CHECK(s.db().queryInt("SELECT count(*) FROM pragma_foreign_key_check") == 0);
+    auto before = s.pendingChanges();
+    auto o = *s.getOutput("o3");
+    o.outputEdited = "edited walrus";
+    s.updateOutput(o);
+    CHECK(s.pendingChanges() == before + 1);
+    CHECK(s.search("edited").size() == 1);
+    s.softDelete({Kind::Output, "o4"});
+    CHECK(s.countOutputs({}) == 28);
 }
