@@ -1,0 +1,88 @@
+// Thin RAII layer over libpq: one owner per PGconn / PGresult, errors that never carry a password.
+#pragma once
+#include <libpq-fe.h>
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pv::sync {
+
+// A failure talking to PostgreSQL. connectionLost: the link broke (retry later); otherwise the
+// server refused a statement (sqlState says why).
+class PgError : public std::runtime_error {
+public:
+    PgError(const std::string& what, bool connectionLost, std::string sqlState = {})
+        : std::runtime_error(what), m_lost(connectionLost), m_state(std::move(sqlState)) {}
+    bool connectionLost() const { return m_lost; }
+    const std::string& sqlState() const { return m_state; }
+
+private:
+    bool m_lost;
+    std::string m_state;
+};
+
+struct PgResultFree {
+    void operator()(PGresult* r) const { PQclear(r); }
+};
+using PgResultPtr = std::unique_ptr<PGresult, PgResultFree>;
+
+class PgResult {
+public:
+    PgResult() = default;
+    explicit PgResult(PGresult* r) : m_r(r) {}
+    int rows() const { return PQntuples(m_r.get()); }
+    int cols() const { return PQnfields(m_r.get()); }
+    bool isNull(int row, int col) const { return PQgetisnull(m_r.get(), row, col) != 0; }
+    std::string text(int row, int col) const { return std::string(PQgetvalue(m_r.get(), row, col), PQgetlength(m_r.get(), row, col)); }
+    const char* raw(int row, int col) const { return PQgetvalue(m_r.get(), row, col); }
+    int length(int row, int col) const { return PQgetlength(m_r.get(), row, col); }
+    std::optional<std::string> optText(int row, int col) const;
+    long long integer(int row, int col) const;
+    PGresult* get() const { return m_r.get(); }
+
+private:
+    PgResultPtr m_r;
+};
+
+// Replaces password=... (keyword form) and user:password@ (URI form) with ***.
+std::string maskConninfo(const std::string& conninfo);
+// The conninfo without its password, for saving in the vault (a .pgpass or service file serves it).
+std::string conninfoWithoutPassword(const std::string& conninfo);
+
+class PgConn {
+public:
+    PgConn() = default;
+    // Connects (connect_timeout defaults to 5 s); throws PgError with a masked message.
+    explicit PgConn(const std::string& conninfo);
+    PgConn(PgConn&&) noexcept = default;
+    PgConn& operator=(PgConn&&) noexcept = default;
+
+    bool ok() const { return m_conn && PQstatus(m_conn.get()) == CONNECTION_OK; }
+    PGconn* get() const { return m_conn.get(); }
+    std::string where() const;  // user@host:port/db, for messages
+
+    PgResult exec(const std::string& sql);
+    PgResult exec(const std::string& sql, const std::vector<std::optional<std::string>>& params);
+    // COPY ... FROM STDIN with data already in COPY text format.
+    void copyIn(const std::string& copySql, const std::string& data);
+    // Pending NOTIFYs: consumes input, returns payloads received.
+    std::vector<std::string> notifications();
+    int socket() const { return PQsocket(m_conn.get()); }
+
+private:
+    [[noreturn]] void fail(PGresult* r, const std::string& sql);
+    struct ConnFree {
+        void operator()(PGconn* c) const { PQfinish(c); }
+    };
+    std::unique_ptr<PGconn, ConnFree> m_conn;
+    std::string m_secret;  // the password, scrubbed out of any message
+};
+
+// Escapes a value for COPY text format (tab-separated, \N is NULL).
+void appendCopyField(std::string& out, const std::optional<std::string>& v);
+std::string quoteIdent(const std::string& s);
+
+} // namespace pv::sync

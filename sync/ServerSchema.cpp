@@ -1,0 +1,135 @@
+// The PostgreSQL side: the same tables as the vault (derived from syncedTables()), plus per-column
+// clocks and the bookkeeping of pushes. Created and migrated by the program on first contact.
+#include "Schema.hpp"
+#include "SyncEngine.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <sstream>
+
+namespace pv::sync {
+namespace {
+
+std::string pgColumnType(const ColumnDef& c) { return c.type == ColType::Integer ? "bigint" : "text COLLATE \"C\""; }
+
+std::string createTableSql(const std::string& s, const TableDef& t) {
+    std::string sql = "CREATE TABLE " + s + "." + t.name + " (";
+    for (const auto& c : t.columns) {
+        sql += c.name + " " + pgColumnType(c);
+        if (c.notNull) sql += " NOT NULL";
+        sql += ", ";
+    }
+    // _clocks: column -> "hlc@device" of the write that set it (per-column last-writer-wins).
+    // _seq / _xid: the change_log entry and the transaction that last changed the row (pull cursor).
+    sql += "_clocks jsonb NOT NULL, _seq bigint NOT NULL, _xid xid8 NOT NULL, PRIMARY KEY (";
+    for (size_t i = 0; i < t.key.size(); ++i) sql += (i ? ", " : "") + t.key[i];
+    sql += ")";
+    for (const auto& c : t.columns) {
+        if (c.references.empty()) continue;
+        sql += ", FOREIGN KEY (" + c.name + ") REFERENCES " + s + "." + c.references;
+    }
+    if (t.name == "outputs") sql += ", CHECK (rating IS NULL OR rating BETWEEN 1 AND 5)";
+    if (t.name == "lookups") sql += ", CHECK (applies_to IN ('outputs','prompts'))";
+    sql += ");\n";
+    sql += "CREATE INDEX " + t.name + "_xid ON " + s + "." + t.name + " (_xid);\n";
+    return sql;
+}
+
+std::string step1Sql(const std::string& s) {
+    std::string sql = "CREATE TABLE " + s + R"SQL(.schema_version (version int NOT NULL, server_id text NOT NULL);
+CREATE TABLE )SQL" + s + R"SQL(.devices (device_id text COLLATE "C" PRIMARY KEY, pushed_seq bigint NOT NULL DEFAULT 0,
+  last_push_at timestamptz);
+CREATE TABLE )SQL" + s + R"SQL(.refused_changes (device_id text COLLATE "C" NOT NULL, seq bigint NOT NULL, tbl text NOT NULL,
+  row_key text NOT NULL, error text NOT NULL, refused_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (device_id, seq));
+CREATE TABLE )SQL" + s + R"SQL(.change_log (server_seq bigserial PRIMARY KEY, xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  device_id text NOT NULL, first_seq bigint NOT NULL, last_seq bigint NOT NULL, changes int NOT NULL DEFAULT 0,
+  rows_changed int NOT NULL DEFAULT 0, refused int NOT NULL DEFAULT 0, committed_at timestamptz NOT NULL DEFAULT now());
+CREATE FUNCTION )SQL" + s + R"SQL(.pv_merge_clocks(cur jsonb, inc jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT cur || COALESCE(jsonb_object_agg(e.key, e.value), '{}'::jsonb)
+  FROM jsonb_each_text(inc) e WHERE e.value COLLATE "C" > COALESCE(cur->>e.key, '') COLLATE "C" $$;
+CREATE FUNCTION )SQL" + s + R"SQL(.pv_any_newer(cur jsonb, inc jsonb) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+  SELECT EXISTS (SELECT 1 FROM jsonb_each_text(inc) e WHERE e.value COLLATE "C" > COALESCE(cur->>e.key, '') COLLATE "C") $$;
+CREATE FUNCTION )SQL" + s + R"SQL(.pv_only_device(clocks jsonb, dev text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+  SELECT NOT EXISTS (SELECT 1 FROM jsonb_each_text(clocks) e WHERE split_part(e.value, '@', 2) <> dev) $$;
+)SQL";
+    for (const auto& t : syncedTables()) sql += createTableSql(s, t);
+    return sql;
+}
+
+} // namespace
+
+std::string ensureServerSchema(PgConn& conn, const std::string& schema) {
+    const std::string s = quoteIdent(schema);
+    conn.exec("BEGIN");
+    try {
+        // Two devices making first contact at once: one creates, the other waits and sees it.
+        conn.exec("SELECT pg_advisory_xact_lock(hashtext($1))", {"promptvault-schema:" + schema});
+        // CREATE SCHEMA needs CREATE on the database even with IF NOT EXISTS: check first, so a role
+        // that only owns an existing schema works.
+        if (conn.exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", {schema}).rows() == 0) conn.exec("CREATE SCHEMA " + s);
+        auto reg = conn.exec("SELECT to_regclass($1) IS NOT NULL", {s + ".schema_version"});
+        std::string serverId;
+        if (reg.text(0, 0) != "t") {
+            conn.exec(step1Sql(s));
+            auto r = conn.exec("INSERT INTO " + s + ".schema_version VALUES (" + std::to_string(kServerSchemaVersion) +
+                               ", md5(random()::text || clock_timestamp()::text)) RETURNING server_id");
+            serverId = r.text(0, 0);
+        } else {
+            auto r = conn.exec("SELECT version, server_id FROM " + s + ".schema_version");
+            if (r.rows() != 1) throw PgError("PostgreSQL schema '" + schema + "' has a damaged schema_version table (" +
+                                                 std::to_string(r.rows()) + " rows); refusing to sync", false);
+            long long v = r.integer(0, 0);
+            if (v > kServerSchemaVersion)
+                throw PgError("PostgreSQL schema '" + schema + "' on " + conn.where() + " is at version " + std::to_string(v) +
+                                  ", newer than this build supports (" + std::to_string(kServerSchemaVersion) +
+                                  "); update Promptvault on this device. Nothing was synced.", false);
+            // Older versions would be migrated here step by step (none yet: version 1 is the first).
+            serverId = r.text(0, 1);
+        }
+        conn.exec("COMMIT");
+        return serverId;
+    } catch (...) {
+        if (conn.ok()) {
+            try {
+                conn.exec("ROLLBACK");
+            } catch (...) {
+            }
+        }
+        throw;
+    }
+}
+
+std::string exportServerJson(PgConn& conn, const std::string& schema) {
+    const std::string s = quoteIdent(schema);
+    std::vector<const TableDef*> tables;
+    for (const auto& t : syncedTables()) tables.push_back(&t);
+    std::sort(tables.begin(), tables.end(), [](auto* a, auto* b) { return a->name < b->name; });
+    std::ostringstream out;
+    out << "{";
+    bool firstTable = true;
+    for (const auto* t : tables) {
+        out << (firstTable ? "\n" : ",\n") << nlohmann::json(t->name).dump() << ": [";
+        firstTable = false;
+        std::string cols, order;
+        for (const auto& c : t->columns) cols += (cols.empty() ? "" : ", ") + c.name;
+        for (const auto& k : t->key) order += (order.empty() ? "" : ", ") + k;
+        auto r = conn.exec("SELECT " + cols + " FROM " + s + "." + t->name + " ORDER BY " + order);
+        for (int i = 0; i < r.rows(); ++i) {
+            nlohmann::json row = nlohmann::json::object();
+            for (size_t c = 0; c < t->columns.size(); ++c) {
+                const auto& col = t->columns[c];
+                int ci = static_cast<int>(c);
+                if (r.isNull(i, ci)) row[col.name] = nullptr;
+                else if (col.type == ColType::Integer) row[col.name] = static_cast<int64_t>(r.integer(i, ci));
+                else row[col.name] = r.text(i, ci);
+            }
+            out << (i ? ",\n  " : "\n  ") << row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        }
+        out << (r.rows() ? "\n]" : "]");
+    }
+    out << "\n}\n";
+    return out.str();
+}
+
+} // namespace pv::sync

@@ -1,0 +1,549 @@
+#include "SyncEngine.hpp"
+
+#include "Schema.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <map>
+#include <set>
+#include <algorithm>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace pv::sync {
+namespace {
+
+using Json = nlohmann::json;
+
+int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// A clock is "<hlc>@<device>" with hlc = '%015d.%06d' (ms.counter): plain text order is
+// (time, counter, device) order, the same in C++, SQLite and PostgreSQL (COLLATE "C").
+int64_t clockMs(const std::string& clock) { return std::strtoll(clock.c_str(), nullptr, 10); }
+int64_t clockCounter(const std::string& clock) {
+    auto dot = clock.find('.');
+    return dot == std::string::npos ? 0 : std::strtoll(clock.c_str() + dot + 1, nullptr, 10);
+}
+
+std::optional<std::string> jsonToText(const Json& v) {
+    switch (v.type()) {
+    case Json::value_t::null: return std::nullopt;
+    case Json::value_t::string: return v.get<std::string>();
+    case Json::value_t::boolean: return std::string(v.get<bool>() ? "1" : "0");
+    case Json::value_t::number_integer: return std::to_string(v.get<int64_t>());
+    case Json::value_t::number_unsigned: return std::to_string(v.get<uint64_t>());
+    default: return v.dump();
+    }
+}
+
+int tableIndex(const std::string& name) {
+    const auto& ts = syncedTables();
+    for (size_t i = 0; i < ts.size(); ++i)
+        if (ts[i].name == name) return static_cast<int>(i);
+    return -1;
+}
+
+// One row of a push batch: the changes of one row collapsed, per column the value of the newest clock.
+struct PushRow {
+    int table = 0;
+    std::string rowKey;
+    std::map<std::string, std::optional<std::string>> values;
+    std::map<std::string, std::string> clocks;
+    std::vector<int64_t> seqs;
+    std::string error;
+};
+
+// Two statements per table: an UPDATE of rows the server has (a change may carry only some
+// columns, and INSERT ... ON CONFLICT checks NOT NULL on the proposed row before it looks for a
+// conflict), then an INSERT of new rows whose ON CONFLICT merges a row another device inserted
+// meanwhile (the same tag link made on two laptops). Both keep per column the newest clock.
+struct UpsertSql {
+    std::string update, insert;
+};
+
+UpsertSql upsertSql(const std::string& s, const TableDef& t) {
+    std::string cols, sets, updSets, keys, join, stageCols;
+    for (const auto& c : t.columns) {
+        cols += c.name + ", ";
+        stageCols += "st." + c.name + ", ";
+        bool isKey = std::find(t.key.begin(), t.key.end(), c.name) != t.key.end();
+        if (isKey) continue;
+        const std::string newer = "(%s._clocks->>'" + c.name + "') COLLATE \"C\" > COALESCE(cur._clocks->>'" + c.name + "', '') COLLATE \"C\"";
+        auto with = [&](const std::string& alias) {
+            std::string n = newer;
+            n.replace(n.find("%s"), 2, alias);
+            return c.name + " = CASE WHEN " + n + " THEN " + alias + "." + c.name + " ELSE cur." + c.name + " END, ";
+        };
+        sets += with("EXCLUDED");
+        updSets += with("st");
+    }
+    for (const auto& k : t.key) {
+        keys += (keys.empty() ? "" : ", ") + k;
+        join += std::string(join.empty() ? "" : " AND ") + "cur." + k + " = st." + k;
+    }
+    const std::string stage = "pg_temp.pv_stage_" + t.name;
+    UpsertSql u;
+    u.update = "UPDATE " + s + "." + t.name + " AS cur SET " + updSets + "_clocks = " + s + ".pv_merge_clocks(cur._clocks, st._clocks), "
+               "_seq = $1::bigint, _xid = pg_current_xact_id() FROM " + stage + " st WHERE " + join + " AND " + s +
+               ".pv_any_newer(cur._clocks, st._clocks)";
+    u.insert = "INSERT INTO " + s + "." + t.name + " AS cur (" + cols + "_clocks, _seq, _xid) SELECT " + stageCols +
+               "st._clocks, $1::bigint, pg_current_xact_id() FROM " + stage + " st WHERE NOT EXISTS (SELECT 1 FROM " + s + "." + t.name +
+               " cur WHERE " + join + ") ON CONFLICT (" + keys + ") DO UPDATE SET " + sets + "_clocks = " + s +
+               ".pv_merge_clocks(cur._clocks, EXCLUDED._clocks), _seq = EXCLUDED._seq, _xid = EXCLUDED._xid WHERE " + s +
+               ".pv_any_newer(cur._clocks, EXCLUDED._clocks)";
+    return u;
+}
+
+void appendCopyRow(std::string& out, const TableDef& t, const PushRow& r) {
+    for (const auto& c : t.columns) {
+        auto it = r.values.find(c.name);
+        appendCopyField(out, it == r.values.end() ? std::nullopt : it->second);
+        out += '\t';
+    }
+    Json clocks = Json::object();
+    for (const auto& [k, v] : r.clocks) clocks[k] = v;
+    appendCopyField(out, clocks.dump());
+    out += '\n';
+}
+
+std::string literal(PgConn& c, const std::string& v) {
+    char* q = PQescapeLiteral(c.get(), v.c_str(), v.size());
+    if (!q) throw PgError("cannot quote a value: " + std::string(PQerrorMessage(c.get())), false);
+    std::string out = q;
+    PQfreemem(q);
+    return out;
+}
+
+} // namespace
+
+std::string resolveConninfo(Store& store, const std::string& explicitConninfo) {
+    if (!explicitConninfo.empty()) return explicitConninfo;
+    if (auto saved = store.setting(kConninfoSetting)) return *saved;
+    return {};
+}
+
+std::string resolveSchema(Store& store, const std::string& explicitSchema) {
+    if (!explicitSchema.empty()) return explicitSchema;
+    if (auto saved = store.setting(kSchemaSetting)) return *saved;
+    if (const char* env = std::getenv("PV_PG_SCHEMA"); env && *env) return env;
+    return "promptvault";
+}
+
+VaultSyncLock::VaultSyncLock(const std::string& vaultPath) {
+    std::string path = vaultPath + "-sync.lock";
+    m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (m_fd < 0) throw StoreError("cannot open the sync lock file '" + path + "': " + std::strerror(errno));
+    while (::flock(m_fd, LOCK_EX) != 0) {
+        if (errno != EINTR) throw StoreError("cannot lock '" + path + "': " + std::strerror(errno));
+    }
+}
+
+VaultSyncLock::~VaultSyncLock() {
+    if (m_fd >= 0) ::close(m_fd);
+}
+
+SyncEngine::SyncEngine(Store& store, SyncOptions options) : m_store(store), m_opt(std::move(options)) {
+    if (m_opt.schema.empty()) m_opt.schema = "promptvault";
+    m_s = quoteIdent(m_opt.schema);
+    m_deviceId = m_store.deviceId();
+}
+
+std::string SyncEngine::channel() const { return "pv_changes_" + m_opt.schema; }
+
+void SyncEngine::step(const char* name) {
+    if (onStep) onStep(name);
+    if (const char* fp = std::getenv("PV_FAILPOINT"); fp && std::strcmp(fp, name) == 0) {
+        std::raise(SIGKILL);
+    }
+}
+
+void SyncEngine::connect() {
+    if (m_conn.ok()) return;
+    m_conn = PgConn();
+    m_conn = PgConn(m_opt.conninfo);
+    m_serverId = ensureServerSchema(m_conn, m_opt.schema);
+    createStaging();
+}
+
+void SyncEngine::disconnect() { m_conn = PgConn(); }
+
+void SyncEngine::createStaging() {
+    // Staging tables have no constraints: the upsert decides, so a refused row is reported by the
+    // statement that applies it, not by COPY.
+    std::string sql;
+    for (const auto& t : syncedTables()) {
+        sql += "CREATE TEMP TABLE IF NOT EXISTS pv_stage_" + t.name + " (";
+        for (const auto& c : t.columns) sql += c.name + " " + (c.type == ColType::Integer ? "bigint" : "text") + ", ";
+        sql += "_clocks jsonb) ON COMMIT DELETE ROWS;\n";
+    }
+    m_conn.exec(sql);
+}
+
+SyncReport SyncEngine::syncOnce() {
+    VaultSyncLock lock(m_store.path());
+    connect();
+    SyncReport r;
+    r.push = push();
+    r.pull = pull();
+    return r;
+}
+
+// ---- push ------------------------------------------------------------------------------------
+
+PushResult SyncEngine::push() {
+    connect();
+    PushResult result;
+    int64_t afterSeq = 0;
+    bool more = true;
+    while (more) pushBatch(result, afterSeq, more);
+    return result;
+}
+
+void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
+    auto& db = m_store.db();
+    struct LocalChange {
+        int64_t seq;
+        std::string tbl, rowKey, cols, clock;
+    };
+    std::vector<LocalChange> changes;
+    {
+        auto& s = db.cached("SELECT seq, tbl, row_key, cols, hlc || '@' || device_id FROM pv_changes "
+                            "WHERE status = 'pending' AND seq > ? ORDER BY seq LIMIT ?");
+        sql::StmtUse use(s);
+        s.bind(1, afterSeq).bind(2, static_cast<int64_t>(m_opt.batchSize));
+        while (s.step()) changes.push_back({s.getInt(0), s.getText(1), s.getText(2), s.getText(3), s.getText(4)});
+    }
+    if (changes.empty()) {
+        more = false;
+        return;
+    }
+    more = static_cast<int>(changes.size()) == m_opt.batchSize;
+    const int64_t firstSeq = changes.front().seq, lastSeq = changes.back().seq;
+    afterSeq = lastSeq;
+
+    std::map<int64_t, std::string> refused;  // seq -> why
+    std::set<int64_t> skip;                   // already applied by an interrupted push
+    const auto& tables = syncedTables();
+
+    step("push-begin");
+    m_conn.exec("BEGIN");
+    int64_t serverSeq = 0;
+    try {
+        // The device row serialises pushes of one vault and holds its high-water mark: a device
+        // pushes in seq order, so "mutation device:seq applied" is exactly "seq <= pushed_seq".
+        m_conn.exec("INSERT INTO " + m_s + ".devices(device_id) VALUES ($1) ON CONFLICT DO NOTHING", {m_deviceId});
+        auto dev = m_conn.exec("SELECT pushed_seq, (extract(epoch from clock_timestamp()) * 1000)::bigint FROM " + m_s +
+                                   ".devices WHERE device_id = $1 FOR UPDATE",
+                               {m_deviceId});
+        const int64_t pushedSeq = dev.integer(0, 0);
+        const int64_t serverNow = dev.integer(0, 1);
+        if (pushedSeq >= firstSeq) {
+            auto r = m_conn.exec("SELECT seq, error FROM " + m_s + ".refused_changes WHERE device_id = $1 AND seq BETWEEN $2 AND $3",
+                                 {m_deviceId, std::to_string(firstSeq), std::to_string(lastSeq)});
+            for (int i = 0; i < r.rows(); ++i) refused[r.integer(i, 0)] = r.text(i, 1);
+            for (const auto& c : changes)
+                if (c.seq <= pushedSeq) skip.insert(c.seq);
+        }
+
+        std::map<std::pair<int, std::string>, PushRow> rows;  // parents before children, then by key
+        for (const auto& c : changes) {
+            if (skip.count(c.seq)) continue;
+            int ti = tableIndex(c.tbl);
+            if (ti < 0) {
+                refused[c.seq] = "unknown table '" + c.tbl + "'";
+                continue;
+            }
+            if (clockMs(c.clock) > serverNow + m_opt.maxClockAheadMs) {
+                refused[c.seq] = "clock of this change (" + c.clock.substr(0, c.clock.find('@')) + ") is " +
+                                 std::to_string((clockMs(c.clock) - serverNow) / 1000) +
+                                 " s ahead of the server's; check this device's clock";
+                continue;
+            }
+            Json cols;
+            try {
+                cols = Json::parse(c.cols);
+            } catch (const std::exception& e) {
+                refused[c.seq] = std::string("unreadable change: ") + e.what();
+                continue;
+            }
+            auto& row = rows[{ti, c.rowKey}];
+            row.table = ti;
+            row.rowKey = c.rowKey;
+            row.seqs.push_back(c.seq);
+            if (row.seqs.size() == 1) {
+                // An update carries only the columns it changed: the key comes from row_key.
+                const auto& key = tables[ti].key;
+                size_t start = 0;
+                for (size_t k = 0; k < key.size(); ++k) {
+                    size_t end = k + 1 < key.size() ? c.rowKey.find(kKeySeparator, start) : std::string::npos;
+                    row.values[key[k]] = c.rowKey.substr(start, end == std::string::npos ? std::string::npos : end - start);
+                    start = end == std::string::npos ? c.rowKey.size() : end + 1;
+                }
+            }
+            for (auto it = cols.begin(); it != cols.end(); ++it) {
+                if (!tables[ti].hasColumn(it.key())) continue;
+                auto& clock = row.clocks[it.key()];
+                if (c.clock > clock) {
+                    clock = c.clock;
+                    row.values[it.key()] = jsonToText(it.value());
+                }
+            }
+        }
+
+        auto log = m_conn.exec("INSERT INTO " + m_s + ".change_log(device_id, first_seq, last_seq, changes) VALUES ($1, $2, $3, $4) "
+                               "RETURNING server_seq",
+                               {m_deviceId, std::to_string(firstSeq), std::to_string(lastSeq), std::to_string(changes.size())});
+        serverSeq = log.integer(0, 0);
+        const std::string seqText = std::to_string(serverSeq);
+
+        auto applyRows = [&](const std::vector<const PushRow*>& batch) {
+            // Fast path: COPY every row of a table into its staging table, then one set-based upsert.
+            int64_t changed = 0;
+            for (size_t ti = 0; ti < tables.size(); ++ti) {
+                std::string data;
+                for (const auto* r : batch)
+                    if (r->table == static_cast<int>(ti)) appendCopyRow(data, tables[ti], *r);
+                if (data.empty()) continue;
+                m_conn.copyIn("COPY pg_temp.pv_stage_" + tables[ti].name + " FROM STDIN", data);
+                step("push-after-copy");
+                auto up = upsertSql(m_s, tables[ti]);
+                auto r1 = m_conn.exec(up.update, {seqText});
+                auto r2 = m_conn.exec(up.insert, {seqText});
+                changed += std::strtoll(PQcmdTuples(r1.get()), nullptr, 10) + std::strtoll(PQcmdTuples(r2.get()), nullptr, 10);
+                m_conn.exec("TRUNCATE pg_temp.pv_stage_" + tables[ti].name);
+            }
+            return changed;
+        };
+
+        std::vector<const PushRow*> all;
+        for (const auto& [k, r] : rows) all.push_back(&r);
+        int64_t rowsChanged = 0;
+        if (!all.empty()) {
+            m_conn.exec("SAVEPOINT pv_batch");
+            try {
+                rowsChanged = applyRows(all);
+            } catch (const PgError& e) {
+                if (e.connectionLost()) throw;
+                // Something in the batch was refused: find it row by row, set it aside, keep the rest.
+                m_conn.exec("ROLLBACK TO SAVEPOINT pv_batch");
+                for (auto& [k, r] : rows) {
+                    m_conn.exec("SAVEPOINT pv_row");
+                    try {
+                        rowsChanged += applyRows({&r});
+                        m_conn.exec("RELEASE SAVEPOINT pv_row");
+                    } catch (const PgError& e2) {
+                        if (e2.connectionLost()) throw;
+                        m_conn.exec("ROLLBACK TO SAVEPOINT pv_row");
+                        for (int64_t seq : r.seqs) refused[seq] = e2.what();
+                    }
+                }
+            }
+        }
+        step("push-after-apply");
+        for (const auto& [seq, why] : refused) {
+            if (skip.count(seq)) continue;
+            const LocalChange* c = nullptr;
+            for (const auto& lc : changes)
+                if (lc.seq == seq) c = &lc;
+            m_conn.exec("INSERT INTO " + m_s + ".refused_changes(device_id, seq, tbl, row_key, error) VALUES ($1, $2, $3, $4, $5) "
+                        "ON CONFLICT DO NOTHING",
+                        {m_deviceId, std::to_string(seq), c ? c->tbl : "", c ? c->rowKey : "", why});
+        }
+        m_conn.exec("UPDATE " + m_s + ".change_log SET rows_changed = $2, refused = $3 WHERE server_seq = $1",
+                    {seqText, std::to_string(rowsChanged), std::to_string(refused.size())});
+        m_conn.exec("UPDATE " + m_s + ".devices SET pushed_seq = GREATEST(pushed_seq, $2), last_push_at = now() WHERE device_id = $1",
+                    {m_deviceId, std::to_string(lastSeq)});
+        if (rowsChanged > 0) m_conn.exec("SELECT pg_notify($1, $2)", {channel(), m_deviceId});
+        step("push-before-commit");
+    } catch (...) {
+        if (m_conn.ok()) {
+            try {
+                m_conn.exec("ROLLBACK");
+            } catch (...) {
+            }
+        } else {
+            m_conn = PgConn();
+        }
+        throw;
+    }
+
+    // A connection lost during COMMIT leaves the outcome unknown: settle it by looking up the
+    // device's high-water mark on a new connection.
+    bool committed = false;
+    try {
+        auto r = m_conn.exec("COMMIT");
+        if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0) throw PgError("the server rolled the push back", false);
+        committed = true;
+    } catch (const PgError& e) {
+        if (!e.connectionLost()) throw;
+        m_conn = PgConn();
+        try {
+            connect();
+            auto r = m_conn.exec("SELECT pushed_seq FROM " + m_s + ".devices WHERE device_id = $1", {m_deviceId});
+            committed = r.rows() == 1 && r.integer(0, 0) >= lastSeq;
+        } catch (const PgError&) {
+        }
+        if (!committed) throw;
+    }
+    step("push-after-commit");
+
+    sql::Transaction tx(db);
+    auto& mark = db.cached("UPDATE pv_changes SET status = ?, error = ? WHERE seq = ? AND status = 'pending'");
+    for (const auto& c : changes) {
+        sql::StmtUse use(mark);
+        auto it = refused.find(c.seq);
+        if (it != refused.end()) {
+            mark.bind(1, "set_aside").bind(2, it->second).bind(3, c.seq).exec();
+            result.setAside.push_back({c.seq, c.tbl, c.rowKey, it->second});
+        } else {
+            mark.bind(1, "pushed").bind(2, nullptr).bind(3, c.seq).exec();
+            if (skip.count(c.seq)) ++result.alreadyApplied;
+            else ++result.pushed;
+        }
+    }
+    tx.commit();
+    ++result.batches;
+    step("push-after-mark");
+}
+
+// ---- pull ------------------------------------------------------------------------------------
+
+PullResult SyncEngine::pull() {
+    connect();
+    PullResult result;
+    auto& db = m_store.db();
+    const std::string cursorKey = "sync.pull_cursor." + m_serverId;
+    const std::string from = m_store.setting(cursorKey).value_or("0");
+    const bool anySetAside = db.queryInt("SELECT EXISTS (SELECT 1 FROM pv_changes WHERE status = 'set_aside')") != 0;
+    const auto& tables = syncedTables();
+
+    step("pull-begin");
+    m_conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    try {
+        // Every transaction with an xid below the snapshot's xmin has finished, so reading rows
+        // last written by xid in [cursor, xmin) and then moving the cursor to xmin never skips a
+        // write that commits late: it carries an xid >= xmin and is read next time.
+        auto snap = m_conn.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
+        const std::string to = snap.text(0, 0);
+        if (to == from) {
+            m_conn.exec("COMMIT");
+            return result;
+        }
+
+        sql::Transaction tx(db);
+        db.exec("UPDATE pv_sync_state SET applying = 1");
+        const bool anyPending = db.queryInt("SELECT EXISTS (SELECT 1 FROM pv_changes WHERE status = 'pending')") != 0;
+        const int64_t localNow = nowMs();
+        std::string maxClock;
+        // Rows whose every column was last written by this device hold what this vault already
+        // has, unless one of its changes was set aside (then the server's value must come back).
+        const std::string ownFilter = anySetAside ? "" : " AND NOT " + m_s + ".pv_only_device(_clocks, " + literal(m_conn, m_deviceId) + ")";
+        bool firstFetch = true;
+        for (const auto& t : tables) {
+            std::string cols, placeholders, sets;
+            for (size_t i = 0; i < t.columns.size(); ++i) {
+                const auto& c = t.columns[i];
+                cols += c.name + ", ";
+                placeholders += (i ? ", ?" : "?") + std::to_string(i + 1);
+                bool isKey = std::find(t.key.begin(), t.key.end(), c.name) != t.key.end();
+                if (!isKey)
+                    sets += std::string(sets.empty() ? "" : ", ") + c.name + " = CASE WHEN ?" + std::to_string(t.columns.size() + i + 1) +
+                            " THEN excluded." + c.name + " ELSE " + c.name + " END";
+            }
+            std::string keys;
+            for (const auto& k : t.key) keys += (keys.empty() ? "" : ", ") + k;
+            std::string colList = cols.substr(0, cols.size() - 2);
+            auto& apply = db.cached("INSERT INTO " + t.name + " (" + colList + ") VALUES (" + placeholders + ") ON CONFLICT (" + keys +
+                                    ") DO UPDATE SET " + sets);
+            auto& pending = db.cached("SELECT cols, hlc || '@' || device_id FROM pv_changes WHERE tbl = ? AND row_key = ? AND status = 'pending'");
+            std::vector<int> keyIdx;
+            for (const auto& k : t.key)
+                for (size_t i = 0; i < t.columns.size(); ++i)
+                    if (t.columns[i].name == k) keyIdx.push_back(static_cast<int>(i));
+
+            m_conn.exec("DECLARE pv_pull NO SCROLL CURSOR FOR SELECT " + cols + "_clocks::text FROM " + m_s + "." + t.name +
+                        " WHERE _xid >= " + literal(m_conn, from) + "::xid8 AND _xid < " + literal(m_conn, to) + "::xid8" + ownFilter);
+            const int nc = static_cast<int>(t.columns.size());
+            for (;;) {
+                auto r = m_conn.exec("FETCH 2000 FROM pv_pull");
+                if (r.rows() == 0) break;
+                for (int i = 0; i < r.rows(); ++i) {
+                    ++result.rows;
+                    Json clocks = Json::parse(r.raw(i, nc), nullptr, false);
+                    if (!clocks.is_object()) throw PgError("row of " + t.name + " has unreadable clocks", false);
+                    std::map<std::string, std::string> localClock;
+                    if (anyPending) {
+                        std::string rowKey;
+                        for (size_t k = 0; k < keyIdx.size(); ++k) rowKey += (k ? "|" : "") + r.text(i, keyIdx[k]);
+                        sql::StmtUse use(pending);
+                        pending.bind(1, t.name).bind(2, rowKey);
+                        while (pending.step()) {
+                            Json pc = Json::parse(pending.getText(0), nullptr, false);
+                            std::string clock = pending.getText(1);
+                            if (!pc.is_object()) continue;
+                            for (auto it = pc.begin(); it != pc.end(); ++it)
+                                if (clock > localClock[it.key()]) localClock[it.key()] = clock;
+                        }
+                    }
+                    sql::StmtUse use(apply);
+                    bool any = false;
+                    for (int c = 0; c < nc; ++c) {
+                        const auto& col = t.columns[c];
+                        if (r.isNull(i, c)) apply.bind(c + 1, nullptr);
+                        else if (col.type == ColType::Integer) apply.bind(c + 1, static_cast<int64_t>(r.integer(i, c)));
+                        else apply.bind(c + 1, std::string_view(r.raw(i, c), static_cast<size_t>(r.length(i, c))));
+                        std::string remote = clocks.contains(col.name) && clocks[col.name].is_string() ? clocks[col.name].get<std::string>() : "";
+                        bool take = true;
+                        if (auto lc = localClock.find(col.name); lc != localClock.end() && lc->second >= remote) {
+                            take = false;  // a newer local edit of this column waits to be pushed
+                            ++result.protectedCols;
+                        }
+                        if (!remote.empty() && remote > maxClock && clockMs(remote) <= localNow + m_opt.maxClockAheadMs) maxClock = remote;
+                        apply.bind(nc + c + 1, static_cast<int64_t>(take ? 1 : 0));
+                        any = any || take;
+                    }
+                    if (any) apply.exec();
+                }
+                if (firstFetch) {
+                    firstFetch = false;
+                    step("pull-after-fetch");
+                }
+            }
+            m_conn.exec("CLOSE pv_pull");
+        }
+        // Merge the remote clocks into this device's HLC so its next edit orders after what it saw.
+        // A clock too far ahead of real time is not merged: one wrong clock cannot drag every
+        // device into the future.
+        if (!maxClock.empty()) {
+            auto& s = db.cached("UPDATE pv_sync_state SET hlc_ms = ?1, hlc_counter = ?2 WHERE hlc_ms < ?1 OR (hlc_ms = ?1 AND hlc_counter < ?2)");
+            sql::StmtUse use(s);
+            s.bind(1, clockMs(maxClock)).bind(2, clockCounter(maxClock)).exec();
+        }
+        db.exec("UPDATE pv_sync_state SET applying = 0");
+        m_store.setSetting(cursorKey, to);
+        step("pull-before-commit");
+        tx.commit();
+        step("pull-after-commit");
+        m_conn.exec("COMMIT");
+    } catch (...) {
+        if (m_conn.ok()) {
+            try {
+                m_conn.exec("ROLLBACK");
+            } catch (...) {
+            }
+        } else {
+            m_conn = PgConn();
+        }
+        throw;
+    }
+    return result;
+}
+
+} // namespace pv::sync

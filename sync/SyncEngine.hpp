@@ -1,0 +1,106 @@
+// One push / pull of a vault against PostgreSQL: the sync engine the CLI runs once and
+// SyncService runs in the background. Not thread-safe: one engine per thread (it owns a PGconn
+// and uses the Store it is given, which must belong to the same thread).
+#pragma once
+#include "Pg.hpp"
+#include "Store.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace pv::sync {
+
+// Version of the PostgreSQL side (table promptvault.schema_version). Bump with a step in
+// ServerSchema.cpp; a server at a newer version is refused.
+constexpr int kServerSchemaVersion = 1;
+
+struct SyncOptions {
+    std::string conninfo;              // libpq string; empty = PG* variables, service file, .pgpass
+    std::string schema = "promptvault";
+    int batchSize = 2000;              // changes per server transaction
+    int64_t maxClockAheadMs = 5 * 60 * 1000;  // a change stamped further ahead of the server's clock is refused
+};
+
+struct SetAsideChange {
+    int64_t seq = 0;
+    std::string table, rowKey, error;
+};
+
+struct PushResult {
+    int64_t pushed = 0;          // changes accepted by the server (including ones that lost LWW)
+    int64_t alreadyApplied = 0;  // found applied by an earlier, interrupted push
+    int64_t batches = 0;
+    std::vector<SetAsideChange> setAside;
+};
+
+struct PullResult {
+    int64_t rows = 0;            // rows received
+    int64_t protectedCols = 0;   // columns kept because a newer local edit waits to be pushed
+};
+
+struct SyncReport {
+    PushResult push;
+    PullResult pull;
+};
+
+// Resolves the connection string: explicit, else the one saved in the vault, else "" (PG* env).
+std::string resolveConninfo(Store& store, const std::string& explicitConninfo);
+std::string resolveSchema(Store& store, const std::string& explicitSchema);
+constexpr const char* kConninfoSetting = "sync.conninfo";
+constexpr const char* kSchemaSetting = "sync.schema";
+
+class SyncEngine {
+public:
+    SyncEngine(Store& store, SyncOptions options);
+    SyncEngine(const SyncEngine&) = delete;
+    SyncEngine& operator=(const SyncEngine&) = delete;
+
+    // Connects when not connected and creates / migrates the server schema; throws PgError.
+    void connect();
+    void disconnect();
+    bool connected() const { return m_conn.ok(); }
+    PgConn& conn() { return m_conn; }
+    const std::string& serverId() const { return m_serverId; }
+    std::string channel() const;  // LISTEN/NOTIFY channel of this schema
+
+    PushResult push();
+    PullResult pull();
+    SyncReport syncOnce();  // push then pull, holding the vault's sync lock
+
+    // Called at every named step of push and pull (tests stop a server or block here). The
+    // environment variable PV_FAILPOINT=<step> kills the process with SIGKILL at that step.
+    std::function<void(const std::string& step)> onStep;
+
+private:
+    void step(const char* name);
+    void pushBatch(PushResult& result, int64_t& afterSeq, bool& more);
+    void createStaging();
+
+    Store& m_store;
+    SyncOptions m_opt;
+    PgConn m_conn;
+    std::string m_serverId;
+    std::string m_deviceId;
+    std::string m_s;  // quoted schema name
+};
+
+// Creates or migrates the schema; returns the server id. Throws PgError on a newer version.
+std::string ensureServerSchema(PgConn& conn, const std::string& schema);
+// The server's rows in the exact format of Store::exportJson, for comparing replicas.
+std::string exportServerJson(PgConn& conn, const std::string& schema);
+
+// Holds an exclusive lock file next to the vault so that two processes never sync it at once.
+class VaultSyncLock {
+public:
+    explicit VaultSyncLock(const std::string& vaultPath);
+    ~VaultSyncLock();
+    VaultSyncLock(const VaultSyncLock&) = delete;
+    VaultSyncLock& operator=(const VaultSyncLock&) = delete;
+
+private:
+    int m_fd = -1;
+};
+
+} // namespace pv::sync
