@@ -390,7 +390,7 @@ ItemPage relationPage(Store& store, const RecordRef& focus, const std::string& r
 }
 
 PathResult shortestPath(Store& store, const RecordRef& from, const RecordRef& to, const Filter& filter, int maxDepth,
-                        int64_t maxVisited) {
+                        int64_t maxVisited, const std::atomic<bool>* cancel) {
     PathResult result;
     auto key = [](const RecordRef& r) { return std::string(1, char('0' + int(r.kind))) + r.id; };
     auto refOf = [](const std::string& k) { return RecordRef{Kind(k[0] - '0'), k.substr(1)}; };
@@ -420,6 +420,10 @@ PathResult shortestPath(Store& store, const RecordRef& from, const RecordRef& to
         Side& other = fromA ? b : a;
         std::vector<std::string> next;
         for (const auto& k : side.frontier) {
+            if (cancel && cancel->load(std::memory_order_relaxed)) {
+                result.cancelled = true;
+                return result;
+            }
             RecordRef r = refOf(k);
             for (const auto& rel : relationSql()) {
                 if (rel.rel.from != r.kind || !filter.shows(rel.family)) continue;

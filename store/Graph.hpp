@@ -5,6 +5,7 @@
 #pragma once
 #include "Store.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -99,11 +100,13 @@ struct PathStep {
 struct PathResult {
     bool found = false;
     bool exhausted = false;  // stopped at a bound before finding one (a longer path may exist)
+    bool cancelled = false;
     int64_t visited = 0;
     std::vector<PathStep> steps;  // from .. to, inclusive
 };
+// `cancel`, when given and set (from another thread), stops the search soon.
 PathResult shortestPath(Store& store, const RecordRef& from, const RecordRef& to, const Filter& filter,
-                        int maxDepth = 6, int64_t maxVisited = 200000);
+                        int maxDepth = 6, int64_t maxVisited = 200000, const std::atomic<bool>* cancel = nullptr);
 
 // ---- edits from the graph, each remembered with its inverse ---------------------------------
 enum class EditOp { LinkTag, UnlinkTag, SetPrompt, SetModel };

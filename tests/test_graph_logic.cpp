@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <set>
 
 using namespace pv;
@@ -330,6 +331,11 @@ TEST_CASE("shortest path over the relations, bounded") {
     auto bounded = graph::shortestPath(s, {Kind::Prompt, pa.id}, {Kind::Prompt, pb.id}, {}, 3);
     CHECK_FALSE(bounded.found);
     CHECK(bounded.exhausted);
+
+    std::atomic<bool> cancel{true};
+    auto stopped = graph::shortestPath(s, {Kind::Prompt, pa.id}, {Kind::Prompt, pb.id}, {}, 6, 200000, &cancel);
+    CHECK(stopped.cancelled);
+    CHECK_FALSE(stopped.found);
 
     graph::Filter noTags;
     noTags.hiddenRelations = {"tags", "outputs"};

@@ -9,8 +9,10 @@
 #include <doctest/doctest.h>
 #include <imgui.h>
 
+#include <chrono>
 #include <cmath>
 #include <optional>
+#include <thread>
 
 using namespace pv;
 using pv::test::TempDir;
@@ -98,6 +100,16 @@ ImVec2 where(const ui::GraphView& v, const RecordRef& r) {
     auto n = nodeOf(v, r);
     REQUIRE_MESSAGE(n, "no node for " << kindName(r.kind) << " " << r.id);
     return n->screenPos;
+}
+
+// The path search runs on its own thread: draw frames until its result has been picked up.
+void waitForPath(Headless& ui, ui::GraphView& view) {
+    for (int i = 0; i < 2000 && view.pathSearching(); ++i) {
+        ui.frame(view);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    REQUIRE_FALSE(view.pathSearching());
+    ui.frame(view);
 }
 
 Output makeOutput(Store& s, const std::string& promptId, const std::string& text, const std::string& at) {
@@ -316,7 +328,7 @@ TEST_CASE("path mode lays out the chain between two records; filters re-query th
     view.focus({Kind::Prompt, v.p1.id});
     ui.frame(view);
     view.showPath({Kind::Prompt, v.p1.id}, {Kind::Prompt, v.p2.id});
-    ui.frame(view);
+    waitForPath(ui, view);
     REQUIRE(view.path().found);
     CHECK(view.path().steps.size() == 5);
     auto nodes = view.nodes();
@@ -328,7 +340,7 @@ TEST_CASE("path mode lays out the chain between two records; filters re-query th
     ui.key(view, ImGuiKey_Escape);
     CHECK(view.nodes().size() == 3);  // back to the prompt with its two outputs
     view.showPath({Kind::Prompt, v.p1.id}, {Kind::Prompt, v.p2.id});
-    ui.frame(view);
+    waitForPath(ui, view);
     nodes = view.nodes();
     REQUIRE(nodes.size() == 5);
     ui.click(view, nodes[2].screenPos);

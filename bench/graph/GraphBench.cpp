@@ -233,6 +233,22 @@ int main(int argc, char** argv) {
             if (!id.empty()) hopCase(std::string(" ") + name + " on " + std::to_string(n) + " outputs (the biggest)", kind, {id});
         }
 
+        // Path mode: how two random outputs are connected (bounded bidirectional BFS, ids only).
+        std::vector<double> pathMs;
+        size_t pathSteps = 0;
+        int found = 0;
+        for (int r = 0; r < 5; ++r) {
+            RecordRef a{Kind::Output, shapes.outputs[size_t(2 * r) % shapes.outputs.size()]};
+            RecordRef b{Kind::Output, shapes.outputs[size_t(2 * r + 1) % shapes.outputs.size()]};
+            auto t0 = Clock::now();
+            auto p = pv::graph::shortestPath(store, a, b, {});
+            pathMs.push_back(ms(t0, Clock::now()));
+            if (p.found) {
+                ++found;
+                pathSteps = std::max(pathSteps, p.steps.size() - 1);
+            }
+        }
+
         // A 200-node view: the tag's 50 most recent outputs in place, then rings around them.
         view.setAnimationSeconds(0);
         view.focus({Kind::Tag, shapes.tags20k[0]});
@@ -283,6 +299,9 @@ int main(int argc, char** argv) {
                           r.baseline > 0 ? r.hop / r.baseline : 0.0, r.nodes);
             std::puts(line);
         }
+        std::snprintf(line, sizeof line, "| %lld outputs | path search between two random outputs, off the UI thread (%d of 5 found, up to %zu steps) | %.2f | %.2f | - | - | - | - |",
+                      static_cast<long long>(liveOutputs), found, pathSteps, median(pathMs), pct(pathMs, 1.0));
+        std::puts(line);
         std::snprintf(line, sizeof line, "| %lld outputs | panning a %zu-node view: frame median / p95 | %.3f | %.3f (p95) | - | empty frame %.3f | %.1fx | %zu |",
                       static_cast<long long>(liveOutputs), panNodes, median(pan), pct(pan, 0.95), median(empty),
                       median(empty) > 0 ? median(pan) / median(empty) : 0.0, panNodes);

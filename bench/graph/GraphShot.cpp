@@ -197,7 +197,8 @@ int main(int argc, char** argv) {
         if (pathTo) view.showPath(*select, *pathTo);
         if (!list.empty()) view.openList(list);
         glfwSetCursorPos(window, width - 5, height - 5);  // not over a node: no hover highlight
-        for (int f = 0; f < 6; ++f) {
+        bool saved = false;
+        for (int f = 0; !saved && f < 5000; ++f) {
             glfwPollEvents();
             ImGui_ImplOpenGL3_NewFrame();
             ImGui_ImplGlfw_NewFrame();
@@ -214,7 +215,9 @@ int main(int argc, char** argv) {
             glClearColor(0.07f, 0.07f, 0.09f, 1);
             glClear(GL_COLOR_BUFFER_BIT);
             ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-            if (f == 5) {
+            // A path is searched on a thread: keep drawing until it is shown.
+            if (f >= 5 && !view.pathSearching()) {
+                saved = true;
                 std::vector<unsigned char> px(size_t(w) * size_t(h) * 4);
                 glPixelStorei(GL_PACK_ALIGNMENT, 1);
                 glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());

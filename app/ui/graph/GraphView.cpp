@@ -1,7 +1,10 @@
 #include "GraphView.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <future>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -180,6 +183,10 @@ struct GraphView::Impl {
 
     bool pathMode = false;
     graph::PathResult path;
+    struct PathJob {
+        std::future<graph::PathResult> result;
+        std::shared_ptr<std::atomic<bool>> cancel;
+    } pathJob;
     std::optional<RecordRef> pathStart;
     char pathSearch[128] = {};
     std::vector<SearchHit> pathHits;
@@ -190,6 +197,12 @@ struct GraphView::Impl {
     std::function<void()> onEdited;
 
     Impl(Store& s) : store(s), edits(s) {}
+    ~Impl() {
+        if (pathJob.result.valid()) {
+            *pathJob.cancel = true;
+            pathJob.result.wait();
+        }
+    }
 
     // ---- model ------------------------------------------------------------------------------
     void load(const RecordRef& r, bool animate, ImVec2 spawnAt) {
@@ -569,13 +582,38 @@ struct GraphView::Impl {
         return true;
     }
 
+    // The search runs on its own thread with its own read-only connection, so a walk through big
+    // hubs never freezes the UI; drawContents() picks the result up when it is ready.
     void runPath(const RecordRef& a, const RecordRef& b) {
+        cancelPath();
+        auto cancel = std::make_shared<std::atomic<bool>>(false);
+        const std::string vault = store.path();
+        const graph::Filter f = filter;
+        pathJob.result = std::async(std::launch::async, [vault, a, b, f, cancel] {
+            Store own(vault, {.readOnly = true, .create = false});
+            return graph::shortestPath(own, a, b, f, 6, 400000, cancel.get());
+        });
+        pathJob.cancel = cancel;
+        setStatus("searching how they are connected... (Escape cancels)");
+    }
+    bool pathSearching() const { return pathJob.result.valid(); }
+    void cancelPath() {
+        if (!pathJob.result.valid()) return;
+        *pathJob.cancel = true;
+        pathJob.result.wait();
+        pathJob.result = {};
+        setStatus("path search cancelled");
+    }
+    void pollPath() {
+        if (!pathJob.result.valid() || pathJob.result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
         try {
-            path = graph::shortestPath(store, a, b, filter);
+            path = pathJob.result.get();
         } catch (const std::exception& e) {
-            setStatus(e.what(), true);
+            pathJob.result = {};
+            setStatus(std::string("could not search a path: ") + e.what(), true);
             return;
         }
+        pathJob.result = {};
         pathMode = true;
         if (path.found)
             setStatus("path: " + std::to_string(path.steps.size() - 1) + " steps (" + withThousands(path.visited) + " records searched)");
@@ -986,7 +1024,9 @@ void GraphView::Impl::drawCanvas() {
         }
         if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z))) undo();
         if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
-            if (list.open) {
+            if (pathSearching()) {
+                cancelPath();
+            } else if (list.open) {
                 list.open = false;
             } else if (pathMode) {
                 pathMode = false;
@@ -1148,6 +1188,7 @@ void GraphView::focus(const pv::RecordRef& r) {
 void GraphView::drawContents() {
     m->onOpen = onOpenRecord;
     m->onEdited = onEdited;
+    m->pollPath();
     ImGui::PushID(this);
     m->drawToolbar();
     if (m->list.open) {
@@ -1179,6 +1220,7 @@ int GraphView::historyIndex() const { return m->histIdx; }
 pv::graph::Filter& GraphView::filter() { return m->filter; }
 void GraphView::applyFilter() { m->reload(); }
 void GraphView::showPath(const pv::RecordRef& from, const pv::RecordRef& to) { m->runPath(from, to); }
+bool GraphView::pathSearching() const { return m->pathSearching(); }
 void GraphView::clearPath() {
     m->pathMode = false;
     m->reload();

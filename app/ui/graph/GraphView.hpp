@@ -36,8 +36,10 @@ public:
     pv::graph::Filter& filter();
     void applyFilter();  // re-query the current focus after filter() changed
 
-    // Path mode: show how two records are connected (bounded shortest path).
+    // Path mode: show how two records are connected (bounded shortest path). The search runs on
+    // a thread of its own; the path shows on the first frame after it finishes.
     void showPath(const pv::RecordRef& from, const pv::RecordRef& to);
+    bool pathSearching() const;
     void clearPath();
     const pv::graph::PathResult& path() const;
 
