@@ -563,8 +563,7 @@ struct GraphView::Impl {
     }
     void reload() {
         if (histIdx < 0) return;
-        bool wasPath = pathMode;
-        if (wasPath) return;
+        if (pathMode) return;  // the path stays as found until the person leaves path mode
         load(hist[size_t(histIdx)], true, {0, 0});
     }
     bool undo() {
@@ -910,8 +909,6 @@ void GraphView::Impl::drawCanvas() {
         }
     if (zoom > 0.45f) {
         for (const auto& l : labels) {
-            const auto& p = nodes[size_t(l.parent)];
-            (void)p;
             ImVec2 at = toScreen(l.at);
             float fs = ImGui::GetFontSize() * std::min(zoom, 1.3f) * 0.9f;
             ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(fs, 1e9f, 0, l.text.c_str());
