@@ -490,6 +490,44 @@ std::optional<Edit> dropEdit(const RecordRef& dragged, const RecordRef& target) 
     return std::nullopt;
 }
 
+std::vector<NamedEdit> contextEdits(const RecordRef& focus, const RecordRef& n, bool linked, const std::string& relation) {
+    std::vector<NamedEdit> out;
+    if (n == focus) return out;
+    auto item = [&](const char* label, EditOp op, const RecordRef& record, std::optional<std::string> value) {
+        out.push_back({label, Edit{op, record, std::move(value), {}, ""}});
+    };
+    const bool taggable = focus.kind == Kind::Output || focus.kind == Kind::Prompt;
+    if (n.kind == Kind::Tag && taggable) {
+        if (linked && relation == "tags")
+            item("Unlink this tag", EditOp::UnlinkTag, focus, n.id);
+        else
+            item("Tag the focus with it", EditOp::LinkTag, focus, n.id);
+    }
+    if (focus.kind == Kind::Tag && (n.kind == Kind::Output || n.kind == Kind::Prompt)) {
+        if (linked)
+            item("Remove this tag from it", EditOp::UnlinkTag, n, focus.id);
+        else
+            item("Tag it with the focus", EditOp::LinkTag, n, focus.id);
+    }
+    if (focus.kind == Kind::Output && (n.kind == Kind::Prompt || n.kind == Kind::Model)) {
+        const bool prompt = n.kind == Kind::Prompt;
+        const EditOp op = prompt ? EditOp::SetPrompt : EditOp::SetModel;
+        if (linked && relation == (prompt ? "prompt" : "model"))
+            item(prompt ? "Clear the output's prompt" : "Clear the output's model", op, focus, std::nullopt);
+        else
+            item(prompt ? "Make it the output's prompt" : "Make it the output's model", op, focus, n.id);
+    }
+    if (n.kind == Kind::Output && (focus.kind == Kind::Prompt || focus.kind == Kind::Model)) {
+        const bool prompt = focus.kind == Kind::Prompt;
+        const EditOp op = prompt ? EditOp::SetPrompt : EditOp::SetModel;
+        if (linked)
+            item(prompt ? "Detach from this prompt" : "Clear its model", op, n, std::nullopt);
+        else
+            item(prompt ? "Move it to this prompt" : "Set its model to this one", op, n, focus.id);
+    }
+    return out;
+}
+
 namespace {
 bool tagLinked(Store& store, const RecordRef& record, const std::string& tagId) {
     for (const auto& t : store.tagsOf(record.kind, record.id))

@@ -122,6 +122,14 @@ struct Edit {
 // links it, so does the output dropped on the tag).
 std::optional<Edit> dropEdit(const RecordRef& dragged, const RecordRef& target);
 
+// The edits a node's context menu offers between it and the focus. `linked`: the node is shown as
+// related to the focus, through `relation` (the focus's ring); else it sits further out.
+struct NamedEdit {
+    std::string label;
+    Edit edit;
+};
+std::vector<NamedEdit> contextEdits(const RecordRef& focus, const RecordRef& node, bool linked, const std::string& relation);
+
 class EditStack {
 public:
     explicit EditStack(Store& store) : m_store(store) {}

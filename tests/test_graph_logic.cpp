@@ -399,6 +399,44 @@ TEST_CASE("graph edits: drop rules, apply, undo newest first") {
     CHECK(edits.depth() == 0);
 }
 
+TEST_CASE("context-menu edits between a node and the focus") {
+    RecordRef out{Kind::Output, "o"}, prompt{Kind::Prompt, "p"}, tag{Kind::Tag, "t"}, model{Kind::Model, "m"}, agent{Kind::Agent, "a"};
+    auto labels = [](const std::vector<graph::NamedEdit>& v) {
+        std::vector<std::string> l;
+        for (const auto& e : v) l.push_back(e.label);
+        return l;
+    };
+    // Focus an output: its tag can be unlinked, another tag linked; its prompt cleared, another set.
+    auto e = graph::contextEdits(out, tag, true, "tags");
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].label == "Unlink this tag");
+    CHECK(e[0].edit.op == graph::EditOp::UnlinkTag);
+    CHECK(e[0].edit.record == out);
+    CHECK(e[0].edit.value == "t");
+    CHECK(labels(graph::contextEdits(out, tag, false, "outputs")) == std::vector<std::string>{"Tag the focus with it"});
+    e = graph::contextEdits(out, prompt, true, "prompt");
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].edit.op == graph::EditOp::SetPrompt);
+    CHECK_FALSE(e[0].edit.value);
+    e = graph::contextEdits(out, model, false, "outputs");
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].label == "Make it the output's model");
+    CHECK(e[0].edit.value == "m");
+    // Focus a tag: its outputs can be untagged; focus a prompt: an output detached or moved here.
+    e = graph::contextEdits(tag, out, true, "outputs");
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].edit.record == out);
+    CHECK(e[0].edit.value == "t");
+    e = graph::contextEdits(prompt, out, false, "outputs");
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].label == "Move it to this prompt");
+    CHECK(e[0].edit.record == out);
+    CHECK(e[0].edit.value == "p");
+    // Nothing to edit between an output and an agent, or a record and itself.
+    CHECK(graph::contextEdits(out, agent, true, "agent").empty());
+    CHECK(graph::contextEdits(out, out, false, "").empty());
+}
+
 TEST_CASE("relations are listed from both ends and named for the filter") {
     auto names = graph::relationNames();
     std::set<std::string> set(names.begin(), names.end());

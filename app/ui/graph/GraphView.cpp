@@ -1070,45 +1070,10 @@ void GraphView::Impl::drawContextMenu() {
 
     // Edits between this node and the focus.
     if (!pathMode && !(n.ref == focusRef)) {
-        bool any = false;
-        auto item = [&](const char* label, const graph::Edit& e) {
-            if (!any) ImGui::Separator();
-            any = true;
-            if (ImGui::MenuItem(label)) applyEdit(e);
-        };
-        using graph::EditOp;
-        bool linkedToFocus = n.parent == 0;
-        if (n.kind == Kind::Tag && (focusRef.kind == Kind::Output || focusRef.kind == Kind::Prompt)) {
-            if (linkedToFocus && n.relation == "tags")
-                item("Unlink this tag", {EditOp::UnlinkTag, focusRef, n.ref.id, {}, ""});
-            else
-                item("Tag the focus with it", {EditOp::LinkTag, focusRef, n.ref.id, {}, ""});
-        }
-        if (focusRef.kind == Kind::Tag && (n.kind == Kind::Output || n.kind == Kind::Prompt)) {
-            if (linkedToFocus)
-                item("Remove this tag from it", {EditOp::UnlinkTag, n.ref, focusRef.id, {}, ""});
-            else
-                item("Tag it with the focus", {EditOp::LinkTag, n.ref, focusRef.id, {}, ""});
-        }
-        if (focusRef.kind == Kind::Output && n.kind == Kind::Prompt) {
-            if (linkedToFocus && n.relation == "prompt")
-                item("Clear the output's prompt", {EditOp::SetPrompt, focusRef, std::nullopt, {}, ""});
-            else
-                item("Make it the output's prompt", {EditOp::SetPrompt, focusRef, n.ref.id, {}, ""});
-        }
-        if (focusRef.kind == Kind::Output && n.kind == Kind::Model) {
-            if (linkedToFocus && n.relation == "model")
-                item("Clear the output's model", {EditOp::SetModel, focusRef, std::nullopt, {}, ""});
-            else
-                item("Make it the output's model", {EditOp::SetModel, focusRef, n.ref.id, {}, ""});
-        }
-        if (n.kind == Kind::Output && (focusRef.kind == Kind::Prompt || focusRef.kind == Kind::Model)) {
-            EditOp op = focusRef.kind == Kind::Prompt ? EditOp::SetPrompt : EditOp::SetModel;
-            if (linkedToFocus)
-                item(op == EditOp::SetPrompt ? "Detach from this prompt" : "Clear its model", {op, n.ref, std::nullopt, {}, ""});
-            else
-                item(op == EditOp::SetPrompt ? "Move it to this prompt" : "Set its model to this one", {op, n.ref, focusRef.id, {}, ""});
-        }
+        auto offered = graph::contextEdits(focusRef, n.ref, n.parent == 0, n.relation);
+        if (!offered.empty()) ImGui::Separator();
+        for (const auto& o : offered)
+            if (ImGui::MenuItem(o.label.c_str())) applyEdit(o.edit);
     }
     if (edits.depth()) {
         ImGui::Separator();
