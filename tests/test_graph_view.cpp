@@ -315,9 +315,13 @@ TEST_CASE("a hub stands for a big relation: one node with the count, its list, o
     ImVec2 hubAt{};
     for (const auto& n : view.nodes())
         if (n.hub) hubAt = n.screenPos;
+    CHECK_FALSE(view.listOpen());
     ui.click(view, hubAt);
     CHECK(*view.focused() == RecordRef{Kind::Tag, v.t.id});
-    ui.frame(view);
+    CHECK(view.listOpen());
+    for (int i = 0; i < 3; ++i) ui.frame(view);  // the list pages in from the store as it draws
+    ui.key(view, ImGuiKey_Escape);
+    CHECK_FALSE(view.listOpen());
 }
 
 TEST_CASE("path mode lays out the chain between two records; filters re-query the focus") {

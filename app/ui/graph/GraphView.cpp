@@ -1182,6 +1182,7 @@ int GraphView::historyIndex() const { return m->histIdx; }
 pv::graph::Filter& GraphView::filter() { return m->filter; }
 void GraphView::applyFilter() { m->reload(); }
 void GraphView::showPath(const pv::RecordRef& from, const pv::RecordRef& to) { m->runPath(from, to); }
+bool GraphView::listOpen() const { return m->list.open; }
 bool GraphView::pathSearching() const { return m->pathSearching(); }
 void GraphView::clearPath() {
     m->pathMode = false;

@@ -49,6 +49,7 @@ public:
     void showHubInPlace(const std::string& relation);
     // Open the paged, searchable list of one of the focus's relations (what clicking its hub does).
     void openList(const std::string& relation);
+    bool listOpen() const;
 
     // Edits made from the graph, undone newest first.
     bool applyEdit(const pv::graph::Edit& e);  // false when it changed nothing or failed (see status())
