@@ -79,8 +79,11 @@ TEST_CASE("same field, same millisecond: the device id breaks the tie identicall
     t.edit(t.a, id, [](Output& o) { o.notes = "A"; });
     t.edit(t.b, id, [](Output& o) { o.notes = "B"; });
     // Force an exact clock tie on both pending changes.
-    t.a.db().exec("UPDATE pv_changes SET hlc = '009999999999999.000000' WHERE status = 'pending'");
-    t.b.db().exec("UPDATE pv_changes SET hlc = '009999999999999.000000' WHERE status = 'pending'");
+    auto ha = t.a.db().queryText("SELECT max(hlc) FROM pv_changes WHERE status = 'pending'");
+    auto hb = t.b.db().queryText("SELECT max(hlc) FROM pv_changes WHERE status = 'pending'");
+    auto tie = std::max(ha, hb);
+    t.a.db().exec("UPDATE pv_changes SET hlc = '" + tie + "' WHERE status = 'pending'");
+    t.b.db().exec("UPDATE pv_changes SET hlc = '" + tie + "' WHERE status = 'pending'");
     t.converge();
     std::string winner = t.a.deviceId() > t.b.deviceId() ? "A" : "B";
     CHECK(t.a.getOutput(id)->notes == winner);

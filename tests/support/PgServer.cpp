@@ -71,8 +71,10 @@ PgServer& PgServer::shared() {
 
 void PgServer::start() {
     auto data = m_dir.file("data");
+    // fsync=off is safe here: an immediate stop kills processes, not the OS, so written WAL survives.
+    // synchronous_commit stays on: an acknowledged commit must survive pg_ctl stop -m immediate.
     std::string opts = "-p " + std::to_string(m_port) + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" +
-                       m_dir.path().string() + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60";
+                       m_dir.path().string() + " -c fsync=off -c full_page_writes=off -c max_connections=60";
     auto r = runCommand(asPostgres(m_bin + "/pg_ctl -D " + shellQuote(data) + " -l " + shellQuote(m_dir.file("log")) + " -w -t 60 -o " +
                                    shellQuote(opts) + " start"));
     if (r.exitCode != 0) throw std::runtime_error("pg_ctl start failed: " + r.err + r.out + readFile(m_dir.file("log")));
