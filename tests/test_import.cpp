@@ -314,6 +314,18 @@ TEST_CASE("ChatGPT re-import is idempotent; a newer superset adds only the new t
     auto r5 = importPath(s, ExportSource::ChatGpt, dir3.file("conversations.json"));
     CHECK(r5.outputs.added == 1);
     CHECK(outputByMessage(s, "c-dddd", "a1")->output == "A different answer");
+
+    // What the person deleted stays deleted: re-importing does not revive the prompt or its output.
+    auto dp = *outputByMessage(s, "c-dddd", "a1")->promptId;
+    s.softDelete({Kind::Prompt, dp}, DeleteMode::Cascade);
+    CHECK(q(s, "SELECT count(*) FROM prompts WHERE body = 'A different question' AND deleted_at IS NULL") == 0);
+    CHECK(q(s, "SELECT count(*) FROM prompts WHERE body = 'A different question'") == 1);
+    auto r6 = importPath(s, ExportSource::ChatGpt, dir3.file("conversations.json"));
+    INFO(formatReport(r6));
+    CHECK(r6.prompts.added == 0);
+    CHECK(r6.outputs.added == 0);
+    CHECK(q(s, "SELECT count(*) FROM prompts WHERE body = 'A different question' AND deleted_at IS NULL") == 0);
+    CHECK(q(s, "SELECT count(*) FROM outputs WHERE conversation_id = 'c-dddd' AND deleted_at IS NULL") == 0);
 }
 
 TEST_CASE("ChatGPT zip read in place, split conversations-NNN.json files, dry run") {

@@ -189,6 +189,23 @@ public:
         return id;
     }
 
+    void notePresentPrompt(const std::string& id) {
+        if (!m_createdPrompts.count(id) && m_seenPresent.insert(id).second) ++counts.prompts.present;
+    }
+
+    // A live prompt with exactly this text, without creating one.
+    std::optional<std::string> findPrompt(const std::string& body) {
+        auto it = m_prompts.find(hashOf(body));
+        if (it == m_prompts.end()) return std::nullopt;
+        for (const auto& id : it->second) {
+            auto& s = m_db.cached("SELECT body = ? FROM prompts WHERE id = ?");
+            sql::StmtUse use(s);
+            s.bind(1, body).bind(2, id);
+            if (s.step() && s.getInt(0) == 1) return id;
+        }
+        return std::nullopt;
+    }
+
     std::string prompt(const std::string& title, const std::string& body, const std::string& notes,
                        const std::optional<std::string>& derivedFrom, bool& created) {
         const size_t h = hashOf(body);
@@ -389,6 +406,9 @@ public:
         std::sort(roots.begin(), roots.end(), byOrder);
 
         m_promptOf.assign(n, std::string());
+        m_prevSibling.assign(n, std::nullopt);
+        m_firstPrompt.assign(n, false);
+        m_hadPresent.assign(n, false);
         std::vector<bool> visited(n, false);
         // Iterative depth-first walk: deep conversations never blow the stack.
         struct Frame {
@@ -416,6 +436,8 @@ public:
             auto next = step(f.node, *f.path, f.prevUserSibling, children);
             pushChildren(children[f.node], next ? next : f.path);
         }
+        for (size_t i = 0; i < n; ++i)
+            if (visited[i] && c.msgs[i].role == MsgRole::User && m_promptOf[i].empty() && !m_hadPresent[i]) promptFor(i);
         size_t lost = 0;
         std::string firstLost;
         for (size_t i = 0; i < n; ++i) {
@@ -436,7 +458,6 @@ private:
     struct Path {
         bool haveUser = false;
         size_t userIdx = 0;
-        std::string promptId;
         bool firstPromptDone = false;
         std::string text, notes, context, model, lastReplyId, firstReplyAt, lastReplyAt;
         std::vector<std::string> replyIds;
@@ -460,15 +481,11 @@ private:
             p->userIdx = i;
             p->firstPromptDone = true;
             p->notes = in.context;
-            if (in.haveUser) appendPara(p->notes, in.notes.empty() || in.replyIds.size() ? "" : in.notes);
-            std::optional<std::string> derived;
-            if (prevUserSibling && !m_promptOf[*prevUserSibling].empty()) derived = m_promptOf[*prevUserSibling];
-            std::string body = m.text.empty() ? std::string("[empty message]") : m.text;
-            std::string title = !in.firstPromptDone && !m_c->title.empty() ? m_c->title : std::string();
-            bool created = false;
-            p->promptId = m_w.prompt(title, body, m.promptNotes, derived, created);
-            if (created) m_new = true;
-            m_promptOf[i] = p->promptId;
+            if (in.haveUser && in.replyIds.empty()) appendPara(p->notes, in.notes);
+            m_prevSibling[i] = prevUserSibling;
+            m_firstPrompt[i] = !in.firstPromptDone;
+            // The prompt is written when a new output needs it (or at the end when nothing below it
+            // was imported before), so a re-import never revives a prompt deleted with its outputs.
             return p;
         }
         case MsgRole::Reply: {
@@ -495,6 +512,26 @@ private:
         return nullptr;
     }
 
+    std::string promptFor(size_t i) {
+        if (!m_promptOf[i].empty()) return m_promptOf[i];
+        const Msg& m = m_c->msgs[i];
+        std::optional<std::string> derived;
+        if (auto sib = m_prevSibling[i]) {
+            if (!m_promptOf[*sib].empty()) derived = m_promptOf[*sib];
+            else if (!(derived = m_w.findPrompt(bodyOf(*sib))) && !m_hadPresent[*sib]) derived = promptFor(*sib);
+        }
+        std::string title = m_firstPrompt[i] && !m_c->title.empty() ? m_c->title : std::string();
+        bool created = false;
+        m_promptOf[i] = m_w.prompt(title, bodyOf(i), m.promptNotes, derived, created);
+        if (created) m_new = true;
+        return m_promptOf[i];
+    }
+
+    std::string bodyOf(size_t i) const {
+        const Msg& m = m_c->msgs[i];
+        return m.text.empty() ? std::string("[empty message]") : m.text;
+    }
+
     void emit(const Path& p) {
         if (p.text.empty() && p.notes.empty()) return;  // an empty reply: nothing to keep
         const Conversation& c = *m_c;
@@ -507,11 +544,20 @@ private:
         if (!c.agentKey.empty()) agentId = m_w.agent(agentFor(c.agentKey));
         if (auto existing = m_w.findOutput(c.id, p.lastReplyId)) {
             m_w.present();
+            if (p.haveUser) {
+                m_hadPresent[p.userIdx] = true;
+                if (m_promptOf[p.userIdx].empty()) {  // count it, never create it
+                    if (auto id = m_w.findPrompt(bodyOf(p.userIdx))) {
+                        m_promptOf[p.userIdx] = *id;
+                        m_w.notePresentPrompt(*id);
+                    }
+                }
+            }
             if (fb && !existing->hasRating) m_w.setRatingIfNone(existing->id, fb->rating);
             return;
         }
         Output o;
-        if (p.haveUser) o.promptId = p.promptId;
+        if (p.haveUser) o.promptId = promptFor(p.userIdx);
         std::string modelName = !p.model.empty() ? p.model : c.defaultModel;
         const bool chatgpt = m_o.source == ExportSource::ChatGpt;
         if (modelName.empty())
@@ -561,6 +607,9 @@ private:
     std::string m_where;
     bool m_new = false;
     std::vector<std::string> m_promptOf;
+    std::vector<std::optional<size_t>> m_prevSibling;
+    std::vector<bool> m_firstPrompt;
+    std::vector<bool> m_hadPresent;  // a user message with an output imported before
 };
 
 // Reads every conversation of every conversations file, calling `fn` for each parsed one.
