@@ -32,6 +32,12 @@ public:
     void syncNow();
     SyncStatus status() const;  // thread-safe snapshot, cheap
 
+    // Timing (call before start()): a local change syncs after debounceMs; with nothing happening
+    // the service syncs every intervalMs; while the server is unreachable it retries with
+    // exponential backoff from 500 ms up to maxBackoffMs. Another device's change arrives at once
+    // through LISTEN/NOTIFY.
+    void setTiming(int debounceMs, int intervalMs, int maxBackoffMs);
+
 private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
