@@ -1,22 +1,290 @@
 #include "RunApp.hpp"
 
-#include <GLFW/glfw3.h>
+#include "App.hpp"
+#include "OutputsPanel.hpp"
+#include "Store.hpp"
+#include "Style.hpp"
+#include "ViewOptions.hpp"
+#include "sync/SyncService.hpp"
 
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#include <stb/stb_image_write.h>
+
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
 #include <iostream>
+#include <vector>
 
 namespace pv::ui {
 
-int runApp(const std::string& vaultPath, const std::vector<std::string>&) {
+namespace {
+
+// Taken before main() runs: "start to first frame" counts from here.
+const auto g_processStart = std::chrono::steady_clock::now();
+
+struct AppOptions {
+    std::string show, select, screenshot;
+    int width = 0, height = 0;
+    std::string bench;  // "scroll" or "type" (bench/ui)
+    int benchFrames = 300;
+};
+
+AppOptions parseOptions(const std::vector<std::string>& args) {
+    AppOptions o;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= args.size()) throw std::runtime_error(a + " needs a value");
+            return args[++i];
+        };
+        if (a == "--show") o.show = next();
+        else if (a == "--select") o.select = next();
+        else if (a == "--screenshot") o.screenshot = next();
+        else if (a == "--size") {
+            std::string v = next();
+            if (std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
+                throw std::runtime_error("--size wants WIDTHxHEIGHT, e.g. 1440x900, not '" + v + "'");
+        } else if (a == "--bench") o.bench = next();
+        else if (a == "--bench-frames") o.benchFrames = std::max(10, std::atoi(next().c_str()));
+        else throw std::runtime_error("unknown option '" + a + "' (app options: --show SCREEN, --select ID, --screenshot PNG, --size WxH)");
+    }
+    return o;
+}
+
+double threadCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+bool savePng(GLFWwindow* window, const std::string& path) {
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(window, &w, &h);
+    std::vector<unsigned char> px(size_t(w) * size_t(h) * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadBuffer(GL_BACK);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+    // OpenGL rows run bottom-up; PNG rows top-down.
+    std::vector<unsigned char> flipped(px.size());
+    for (int y = 0; y < h; ++y) std::copy_n(&px[size_t(h - 1 - y) * size_t(w) * 4], size_t(w) * 4, &flipped[size_t(y) * size_t(w) * 4]);
+    for (size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;
+    return stbi_write_png(path.c_str(), w, h, 4, flipped.data(), w * 4) != 0;
+}
+
+struct Stats {
+    double median = 0, p95 = 0, max = 0;
+};
+Stats stats(std::vector<double> v) {
+    Stats s;
+    if (v.empty()) return s;
+    std::sort(v.begin(), v.end());
+    s.median = v[v.size() / 2];
+    s.p95 = v[std::min(v.size() - 1, v.size() * 95 / 100)];
+    s.max = v.back();
+    return s;
+}
+
+} // namespace
+
+int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
+    AppOptions opt;
+    try {
+        opt = parseOptions(args);
+    } catch (const std::exception& e) {
+        std::cerr << "promptvault: " << e.what() << "\n";
+        return 2;
+    }
+    Screen screen = Screen::Outputs;
+    if (!opt.show.empty() && !screenFromName(opt.show, screen)) {
+        std::cerr << "promptvault: unknown screen '" << opt.show
+                  << "' (outputs, prompts, agents, models, tags, qa, lookups, import, sync, graph)\n";
+        return 2;
+    }
     glfwSetErrorCallback([](int, const char*) {});
     if (!glfwInit()) {
-        std::cerr << "promptvault: no display available (is DISPLAY set?); run the app under a display, e.g. `xvfb-run -a promptvault`, "
-                     "or use a CLI command (promptvault --help)\n";
+        std::cerr << "promptvault: no display available (DISPLAY/WAYLAND_DISPLAY not set or unusable); run the app under a display, "
+                     "e.g. `xvfb-run -a promptvault`, or use a command (promptvault --help)\n";
         return 1;
     }
-    std::cerr << "promptvault: the desktop app is not built yet; vault " << vaultPath << "\n";
+    const bool headlessRun = !opt.screenshot.empty() || !opt.bench.empty();
+    const std::string viewPath = ViewOptions::defaultPath();
+    ViewOptions view = ViewOptions::load(viewPath);
+    int w = opt.width ? opt.width : view.windowWidth, h = opt.height ? opt.height : view.windowHeight;
+    if (headlessRun && !opt.width) w = 1440, h = 900;  // screenshots and benchmarks: a fixed size
+
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+    if (!headlessRun && view.maximized) glfwWindowHint(GLFW_MAXIMIZED, GLFW_TRUE);
+    GLFWwindow* window = glfwCreateWindow(w, h, "Promptvault", nullptr, nullptr);
+    if (!window) {
+        std::cerr << "promptvault: could not open a window with OpenGL 3 (no GPU driver? try `xvfb-run -a promptvault`)\n";
+        glfwTerminate();
+        return 1;
+    }
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(headlessRun ? 0 : 1);
+
+    int rc = 0;
+    {
+        Store store(vaultPath);
+        std::unique_ptr<sync::SyncService> sync;
+        if (!headlessRun) {
+            sync = std::make_unique<sync::SyncService>(vaultPath, "");
+            sync->start();
+        }
+        IMGUI_CHECKVERSION();
+        ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;  // layout lives in ViewOptions
+        io.ConfigWindowsMoveFromTitleBarOnly = true;
+        if (!view.tableSettings.empty()) ImGui::LoadIniSettingsFromMemory(view.tableSettings.c_str(), view.tableSettings.size());
+        float xs = 1.0f, ys = 1.0f;
+        if (GLFWmonitor* mon = glfwGetPrimaryMonitor()) glfwGetMonitorContentScale(mon, &xs, &ys);
+        const float scale = std::clamp(std::max(xs, ys), 1.0f, 4.0f) * view.fontScale;
+        applyTheme(scale);
+        Fonts fonts = loadFonts(std::round(15.0f * scale));
+        ImGui_ImplGlfw_InitForOpenGL(window, true);
+        ImGui_ImplOpenGL3_Init("#version 130");
+
+        App app(store, view, sync.get());
+        app.setFonts(fonts);
+        if (!opt.show.empty()) app.show(screen);
+        if (!opt.select.empty() && !app.selectById(opt.select)) {
+            std::cerr << "promptvault: --select: no record with id '" << opt.select << "'\n";
+            rc = 2;
+        }
+        glfwSetWindowUserPointer(window, &app);
+        glfwSetWindowCloseCallback(window, [](GLFWwindow* win) {
+            // Closing asks about unsaved edits; the loop closes once the person has answered.
+            glfwSetWindowShouldClose(win, GLFW_FALSE);
+            static_cast<App*>(glfwGetWindowUserPointer(win))->requestClose();
+        });
+
+        auto render = [&] {
+            ImGui_ImplOpenGL3_NewFrame();
+            ImGui_ImplGlfw_NewFrame();
+            ImGui::NewFrame();
+            app.frame();
+            ImGui::Render();
+            int fw, fh;
+            glfwGetFramebufferSize(window, &fw, &fh);
+            glViewport(0, 0, fw, fh);
+            glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
+            glClear(GL_COLOR_BUFFER_BIT);
+            ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        };
+
+        if (rc == 0 && !opt.bench.empty()) {
+            // bench/ui: one line of figures per phase, parsed by bench/ui/run.sh.
+            app.show(Screen::Outputs);
+            glfwPollEvents();
+            app.pump();
+            render();
+            glFinish();
+            glfwSwapBuffers(window);
+            double firstMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - g_processStart).count();
+            std::printf("first_frame_ms %.1f\n", firstMs);
+            // Let the first pages and the count arrive.
+            for (int i = 0; i < 400 && (app.worker().busy() || !app.outputsPanel().rows().knownCount()); ++i) {
+                app.worker().waitIdle();
+                glfwPollEvents();
+                app.pump();
+                render();
+                glfwSwapBuffers(window);
+            }
+            auto measure = [&](const char* name, const std::function<void(int)>& step, int frames) {
+                std::vector<double> cpu, wall;
+                for (int i = 0; i < frames; ++i) {
+                    step(i);
+                    auto t0 = std::chrono::steady_clock::now();
+                    double c0 = threadCpuMs();
+                    glfwPollEvents();
+                    app.pump();
+                    render();
+                    double c1 = threadCpuMs();
+                    glfwSwapBuffers(window);
+                    cpu.push_back(c1 - c0);
+                    wall.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+                }
+                auto c = stats(cpu), wl = stats(wall);
+                std::printf("%s cpu_median_ms %.3f cpu_p95_ms %.3f cpu_max_ms %.3f wall_median_ms %.3f wall_max_ms %.3f\n", name, c.median, c.p95,
+                            c.max, wl.median, wl.max);
+                std::fflush(stdout);
+            };
+            const int n = opt.benchFrames;
+            measure("idle", [](int) {}, n);
+            if (opt.bench == "scroll" || opt.bench == "all") {
+                int64_t total = app.outputsPanel().rows().displayCount();
+                // Scroll steadily (3 rows per frame, like a wheel) and then jump like a dragged scrollbar.
+                measure("scroll", [&](int i) { app.outputsPanel().scrollToIndex(int64_t(i) * 3); }, n);
+                measure("scroll_jump", [&](int i) { app.outputsPanel().scrollToIndex((total / n) * i); }, n);
+            }
+            if (opt.bench == "type" || opt.bench == "all") {
+                const std::string text = "the quick brown fox jumps over";
+                app.outputsPanel().scrollToIndex(0);
+                measure("type", [&](int i) {
+                    // One keystroke every 3 frames (≈ 20 characters a second at 60 Hz), then the results settle.
+                    if (i % 3 == 0 && size_t(i / 3) < text.size()) app.outputsPanel().setSearch(text.substr(0, size_t(i / 3) + 1));
+                }, std::max(n, int(text.size()) * 3 + 30));
+            }
+        } else if (rc == 0 && !opt.screenshot.empty()) {
+            // A few frames so layout settles, waiting for the worker's pages between them.
+            int idleFrames = 0;
+            for (int frame = 0; frame < 200 && idleFrames < 4; ++frame) {
+                glfwPollEvents();
+                app.pump();
+                render();
+                if (frame >= 3) {
+                    app.worker().waitIdle();
+                    idleFrames = app.worker().busy() ? 0 : idleFrames + 1;
+                }
+                if (idleFrames < 4) glfwSwapBuffers(window);
+            }
+            if (!savePng(window, opt.screenshot)) {
+                std::cerr << "promptvault: could not write " << opt.screenshot << "\n";
+                rc = 1;
+            }
+        } else if (rc == 0) {
+            bool first = true;
+            while (!app.closeConfirmed()) {
+                // Idle: wait for input, but wake regularly for worker results and the sync state.
+                if (app.worker().busy()) glfwPollEvents();
+                else glfwWaitEventsTimeout(0.25);
+                app.pump();
+                render();
+                glfwSwapBuffers(window);
+                if (first && std::getenv("PV_PRINT_FIRST_FRAME")) {
+                    std::fprintf(stderr, "first_frame_ms %.1f\n",
+                                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - g_processStart).count());
+                    first = false;
+                }
+            }
+        }
+
+        if (!headlessRun) {
+            view.maximized = glfwGetWindowAttrib(window, GLFW_MAXIMIZED) == GLFW_TRUE;
+            if (!view.maximized) glfwGetWindowSize(window, &view.windowWidth, &view.windowHeight);
+            size_t n = 0;
+            const char* ini = ImGui::SaveIniSettingsToMemory(&n);
+            view.tableSettings.assign(ini, n);
+            if (!view.save(viewPath)) std::cerr << "promptvault: could not save view options to " << viewPath << "\n";
+        }
+        if (sync) sync->stop();
+        ImGui_ImplOpenGL3_Shutdown();
+        ImGui_ImplGlfw_Shutdown();
+        ImGui::DestroyContext();
+    }
+    glfwDestroyWindow(window);
     glfwTerminate();
-    return 1;
+    return rc;
 }
 
 } // namespace pv::ui

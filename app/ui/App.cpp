@@ -1,0 +1,547 @@
+#include "App.hpp"
+
+#include "CustomLookups.hpp"
+#include "GraphPanel.hpp"
+#include "ImportPanel.hpp"
+#include "LookupPanel.hpp"
+#include "OutputEditor.hpp"
+#include "OutputsPanel.hpp"
+#include "CapturePanel.hpp"
+#include "PromptsPanel.hpp"
+#include "SyncPanel.hpp"
+#include "sync/SyncService.hpp"
+
+#include <imgui_internal.h>
+#include <imgui_stdlib.h>
+
+namespace pv::ui {
+
+namespace {
+struct NavEntry {
+    Screen screen;
+    const char* icon;
+    const char* label;
+};
+const NavEntry kNav[] = {
+    {Screen::Outputs, "▤", "Outputs"},      {Screen::Prompts, "✎", "Prompts"}, {Screen::Agents, "◎", "Agents"},
+    {Screen::Models, "◆", "Models"},        {Screen::Tags, "#", "Tags"},       {Screen::QaActivities, "☑", "QA activities"},
+    {Screen::Lookups, "☰", "Lookups"},      {Screen::Import, "⇩", "Import"},   {Screen::Sync, "⇅", "Sync"},
+    {Screen::Graph, "✳", "Graph"},
+};
+} // namespace
+
+const char* screenName(Screen s) {
+    switch (s) {
+    case Screen::Outputs: return "outputs";
+    case Screen::Prompts: return "prompts";
+    case Screen::Agents: return "agents";
+    case Screen::Models: return "models";
+    case Screen::Tags: return "tags";
+    case Screen::QaActivities: return "qa";
+    case Screen::Lookups: return "lookups";
+    case Screen::Import: return "import";
+    case Screen::Sync: return "sync";
+    case Screen::Graph: return "graph";
+    }
+    return "outputs";
+}
+
+bool screenFromName(const std::string& name, Screen& out) {
+    for (const auto& n : kNav)
+        if (name == screenName(n.screen)) {
+            out = n.screen;
+            return true;
+        }
+    if (name == "qa_activities" || name == "qa-activities") {
+        out = Screen::QaActivities;
+        return true;
+    }
+    return false;
+}
+
+App::App(Store& store, ViewOptions& view, sync::SyncService* sync)
+    : m_store(store), m_view(view), m_sync(sync), m_worker(std::make_unique<Worker>(store.path())) {
+    m_outputs = std::make_unique<OutputsPanel>(*this);
+    m_outputEditor = std::make_unique<OutputEditor>(*this);
+    m_prompts = std::make_unique<PromptsPanel>(*this);
+    m_promptEditor = std::make_unique<PromptEditor>(*this);
+    m_models = std::make_unique<LookupPanel>(*this, Kind::Model);
+    m_agents = std::make_unique<LookupPanel>(*this, Kind::Agent);
+    m_tags = std::make_unique<LookupPanel>(*this, Kind::Tag);
+    m_qa = std::make_unique<LookupPanel>(*this, Kind::QaActivity);
+    m_lookupEditor = std::make_unique<LookupEditor>(*this);
+    m_customLookups = std::make_unique<CustomLookupsPanel>(*this);
+    m_customLookupEditor = std::make_unique<CustomLookupEditor>(*this);
+    m_syncPanel = std::make_unique<SyncPanel>(*this, sync);
+    m_import = std::make_unique<ImportPanel>(*this);
+    m_graph = std::make_unique<GraphPanel>(*this);
+    m_capture = std::make_unique<CapturePanel>(*this);
+    Screen s;
+    if (screenFromName(m_view.lastScreen, s)) m_screen = s;
+    if (m_screen == Screen::Graph && !hasGraph()) m_screen = Screen::Outputs;
+}
+
+App::~App() = default;
+
+bool App::hasGraph() const { return GraphPanel::available(); }
+
+void App::pump() { m_worker->pump(); }
+
+Editor* App::editorFor(Screen s) {
+    switch (s) {
+    case Screen::Outputs: return m_outputEditor.get();
+    case Screen::Prompts: return m_promptEditor.get();
+    case Screen::Agents:
+    case Screen::Models:
+    case Screen::Tags:
+    case Screen::QaActivities: return m_lookupEditor.get();
+    case Screen::Lookups: return m_customLookupEditor.get();
+    default: return nullptr;
+    }
+}
+
+ListPanel* App::listFor(Screen s) {
+    switch (s) {
+    case Screen::Outputs: return m_outputs.get();
+    case Screen::Prompts: return m_prompts.get();
+    case Screen::Agents: return m_agents.get();
+    case Screen::Models: return m_models.get();
+    case Screen::Tags: return m_tags.get();
+    case Screen::QaActivities: return m_qa.get();
+    case Screen::Lookups: return m_customLookups.get();
+    default: return nullptr;
+    }
+}
+
+void App::show(Screen s) {
+    if (s == Screen::Graph && !hasGraph()) {
+        notice("The graph view is not part of this build yet");
+        return;
+    }
+    m_screen = s;
+    m_view.lastScreen = screenName(s);
+    // The lookup editor is shared by four screens: show the record of this one, if any.
+    if (editorFor(s) == m_lookupEditor.get()) {
+        auto rec = m_lookupEditor->record();
+        Kind want = s == Screen::Models ? Kind::Model : s == Screen::Agents ? Kind::Agent : s == Screen::Tags ? Kind::Tag : Kind::QaActivity;
+        if (rec && rec->kind != want && !m_lookupEditor->dirty()) m_lookupEditor->load(std::nullopt);
+    }
+}
+
+void App::guard(Editor* editor, std::function<void()> action) {
+    if (editor && editor->dirty()) {
+        m_pendingEditor = editor;
+        m_pendingAction = std::move(action);
+        m_openUnsavedPopup = true;
+        return;
+    }
+    action();
+}
+
+Editor* App::anyDirtyEditor() {
+    for (Editor* e : {static_cast<Editor*>(m_outputEditor.get()), static_cast<Editor*>(m_promptEditor.get()),
+                      static_cast<Editor*>(m_lookupEditor.get()), static_cast<Editor*>(m_customLookupEditor.get())})
+        if (e->dirty()) return e;
+    return nullptr;
+}
+
+void App::open(const RecordRef& ref) {
+    Screen target = Screen::Outputs;
+    switch (ref.kind) {
+    case Kind::Output: target = Screen::Outputs; break;
+    case Kind::Prompt: target = Screen::Prompts; break;
+    case Kind::Model: target = Screen::Models; break;
+    case Kind::Agent: target = Screen::Agents; break;
+    case Kind::Tag: target = Screen::Tags; break;
+    case Kind::QaActivity: target = Screen::QaActivities; break;
+    case Kind::Lookup:
+    case Kind::LookupValue: target = Screen::Lookups; break;
+    }
+    Editor* ed = editorFor(target);
+    RecordRef r = ref;
+    if (r.kind == Kind::LookupValue) {
+        if (auto v = m_store.getLookupValue(r.id)) r = {Kind::Lookup, v->lookupId};
+    }
+    auto current = ed ? ed->record() : std::nullopt;
+    if (current && *current == r) {
+        show(target);
+        return;
+    }
+    guard(ed, [this, target, ed, r] {
+        show(target);
+        if (ed) ed->load(r);
+        if (auto* l = listFor(target)) l->setSelected(r.id);
+    });
+}
+
+void App::openGraph(const RecordRef& ref) {
+    if (!hasGraph()) return;
+    show(Screen::Graph);
+    m_graph->focus(ref);
+}
+
+void App::showOutputsOf(const RecordRef& ref) {
+    show(Screen::Outputs);
+    m_outputs->filterBy(ref);
+}
+
+void App::newOutput(const std::string& promptId, const std::string& text) {
+    guard(m_outputEditor.get(), [this, promptId, text] {
+        show(Screen::Outputs);
+        m_outputEditor->startNew(promptId, text);
+        m_outputs->setSelected("");
+    });
+}
+
+void App::captureFromClipboard() {
+    const char* clip = ImGui::GetClipboardText();
+    std::string text = clip ? clip : "";
+    if (CapturePanel::available()) {
+        m_capture->openWith(text);
+        return;
+    }
+    if (text.empty()) {
+        notice("The clipboard is empty");
+        return;
+    }
+    newOutput("", text);
+    m_outputEditor->draft().source = "clipboard";
+}
+
+void App::dataChanged() {
+    ++m_dataVersion;
+    m_pendingCheckedAt = -100;
+    if (m_sync) m_sync->notifyLocalChange();
+    for (Editor* e : {static_cast<Editor*>(m_promptEditor.get()), static_cast<Editor*>(m_lookupEditor.get()),
+                      static_cast<Editor*>(m_customLookupEditor.get()), static_cast<Editor*>(m_outputEditor.get())})
+        e->refresh();
+}
+
+void App::rememberDelete(std::vector<RecordRef> refs, const std::string& what) {
+    m_undo.push_back({std::move(refs), what});
+    if (m_undo.size() > 50) m_undo.erase(m_undo.begin());
+}
+
+bool App::undoLastDelete() {
+    if (m_undo.empty()) {
+        notice("Nothing to undo");
+        return false;
+    }
+    auto g = m_undo.back();
+    m_undo.pop_back();
+    try {
+        m_store.transaction([&] {
+            for (const auto& r : g.refs) m_store.restore(r);
+        });
+    } catch (const std::exception& e) {
+        error(std::string("Undo failed: ") + e.what());
+        return false;
+    }
+    notice("Restored " + g.what);
+    dataChanged();
+    if (g.refs.size() == 1) open(g.refs.front());
+    return true;
+}
+
+void App::error(const std::string& message) {
+    m_lastError = message;
+    m_errorTime = ImGui::GetTime();
+}
+
+void App::notice(const std::string& message) {
+    m_notice = message;
+    m_noticeTime = ImGui::GetTime();
+}
+
+bool App::selectById(const std::string& id) {
+    std::optional<RecordRef> ref;
+    if (m_store.getOutput(id)) ref = {Kind::Output, id};
+    else if (m_store.getPrompt(id)) ref = {Kind::Prompt, id};
+    else if (m_store.getModel(id)) ref = {Kind::Model, id};
+    else if (m_store.getAgent(id)) ref = {Kind::Agent, id};
+    else if (m_store.getTag(id)) ref = {Kind::Tag, id};
+    else if (m_store.getQaActivity(id)) ref = {Kind::QaActivity, id};
+    else if (m_store.getLookup(id)) ref = {Kind::Lookup, id};
+    else if (m_store.getLookupValue(id)) ref = {Kind::LookupValue, id};
+    if (!ref) return false;
+    if (m_screen == Screen::Graph && hasGraph()) openGraph(*ref);
+    else open(*ref);
+    return true;
+}
+
+void App::requestClose() {
+    if (Editor* e = anyDirtyEditor()) {
+        guard(e, [this] {
+            if (anyDirtyEditor()) requestClose();  // the next one with edits
+            else m_closeConfirmed = true;
+        });
+        return;
+    }
+    m_closeConfirmed = true;
+}
+
+void App::handleShortcuts() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (modalOpen() || m_capture->isOpen()) return;
+    auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
+    if (io.KeyCtrl && !io.KeyShift && pressed('N')) newOutput();
+    if (io.KeyCtrl && io.KeyShift && pressed('V')) captureFromClipboard();
+    if (io.KeyCtrl && pressed('F')) {
+        if (!listFor(m_screen)) show(Screen::Outputs);
+        if (auto* l = listFor(m_screen)) l->focusSearch();
+    }
+    if (io.KeyCtrl && pressed('K')) {
+        m_jumpOpen = true;
+        m_jumpFocus = true;
+        m_jumpText.clear();
+        m_jumpHits.clear();
+        m_jumpRequested = "\x01";
+    }
+    if (io.KeyCtrl && pressed('S')) {
+        if (Editor* e = editorFor(m_screen)) e->save();
+    }
+    // Undo applies to deletes, unless a text field is being edited (then it is the field's undo).
+    if (io.KeyCtrl && pressed('Z') && !ImGui::IsAnyItemActive()) undoLastDelete();
+    if (pressed(ImGui::GetKeyIndex(ImGuiKey_Escape)) && !ImGui::IsAnyItemActive()) {
+        if (Editor* e = editorFor(m_screen); e && e->dirty()) {
+            e->discard();
+            notice("Edits cancelled");
+        }
+    }
+}
+
+void App::frame() {
+    handleShortcuts();
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(vp->WorkPos);
+    ImGui::SetNextWindowSize(vp->WorkSize);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::Begin("##root", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                     ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::PopStyleVar();
+    const float statusH = ImGui::GetFrameHeight() + 6;
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float h = avail.y - statusH;
+    drawNav(m_view.navWidth, h);
+    ImGui::SameLine(0, 0);
+    const float rest = avail.x - m_view.navWidth;
+    ListPanel* list = listFor(m_screen);
+    Editor* editor = editorFor(m_screen);
+    if (list && editor) {
+        const float splitW = 6;
+        float listW = std::clamp(rest * m_view.listFraction, 200.0f, std::max(200.0f, rest - 320.0f));
+        list->draw({listW, h});
+        ImGui::SameLine(0, 0);
+        ImGui::InvisibleButton("##split", {splitW, h});
+        if (ImGui::IsItemHovered() || ImGui::IsItemActive()) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
+        if (ImGui::IsItemActive() && rest > 0) m_view.listFraction = std::clamp((listW + ImGui::GetIO().MouseDelta.x) / rest, 0.15f, 0.85f);
+        ImU32 splitCol = ImGui::IsItemHovered() || ImGui::IsItemActive() ? color::accent : IM_COL32(40, 44, 54, 255);
+        ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        ImGui::GetWindowDrawList()->AddLine({(a.x + b.x) / 2, a.y + 4}, {(a.x + b.x) / 2, b.y - 4}, splitCol, 2.0f);
+        ImGui::SameLine(0, 0);
+        editor->draw({rest - listW - splitW, h});
+    } else if (m_screen == Screen::Sync) {
+        m_syncPanel->draw({rest, h});
+    } else if (m_screen == Screen::Import) {
+        m_import->draw({rest, h});
+    } else if (m_screen == Screen::Graph) {
+        m_graph->draw({rest, h});
+    }
+    drawStatusBar();
+    ImGui::End();
+    m_capture->drawWindow();
+    drawUnsavedModal();
+    drawJump();
+}
+
+void App::drawNav(float width, float height) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(20, 22, 27, 255));
+    ImGui::BeginChild("##nav", {width, height}, false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+    ImGui::PushFont(m_fonts.heading);
+    ImGui::TextColored(toVec(color::accent), "◈");
+    ImGui::SameLine();
+    ImGui::TextUnformatted("Promptvault");
+    ImGui::PopFont();
+    ImGui::Dummy({0, 6});
+    for (const auto& n : kNav) {
+        if (n.screen == Screen::Graph && !hasGraph()) continue;
+        if (n.screen == Screen::Import) ImGui::Dummy({0, 8});
+        bool on = m_screen == n.screen;
+        ImGui::PushID(static_cast<int>(n.screen));
+        std::string label = std::string(n.icon) + "   " + n.label;
+        if (on) ImGui::PushStyleColor(ImGuiCol_Header, IM_COL32(52, 70, 110, 255));
+        if (ImGui::Selectable(label.c_str(), on, 0, {0, ImGui::GetTextLineHeight() + 8})) show(n.screen);
+        testhook::mark(std::string("nav:") + screenName(n.screen));
+        if (on) ImGui::PopStyleColor();
+        ImGui::PopID();
+    }
+    ImGui::Dummy({0, 12});
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("Ctrl+N  new output\nCtrl+⇧+V  capture clipboard\nCtrl+K  jump\nCtrl+F  search\nCtrl+S  save\nCtrl+Z  undo delete");
+    ImGui::PopStyleColor();
+    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), height - ImGui::GetFrameHeight() * 2 - 12));
+    if (ImGui::Button("⎘ Capture clipboard", {-1, 0})) captureFromClipboard();
+    if (ImGui::Button("⌕ Jump…  Ctrl+K", {-1, 0})) {
+        m_jumpOpen = true;
+        m_jumpFocus = true;
+    }
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+}
+
+void App::drawStatusBar() {
+    const double now = ImGui::GetTime();
+    if (now - m_pendingCheckedAt > 2.0) {
+        m_pendingCheckedAt = now;
+        std::weak_ptr<int> alive = m_alive;
+        m_worker->post(
+            [this, alive](Store& s) -> Worker::UiCallback {
+                int64_t n = s.pendingChanges();
+                return [this, alive, n] {
+                    if (!alive.expired()) m_pendingLocal = n;
+                };
+            },
+            "status:pending");
+    }
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(18, 20, 25, 255));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10, 3));
+    ImGui::BeginChild("##status", {0, 0}, false, ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("⛁");
+    ImGui::SameLine();
+    ImGui::TextUnformatted(m_store.path().c_str());
+    ImGui::SameLine(0, 18);
+    sync::SyncStatus st;
+    if (m_sync) st = m_sync->status();
+    const char* stateText = "sync off";
+    ImU32 stateCol = color::muted;
+    switch (st.state) {
+    case sync::SyncState::Disabled: stateText = "sync off"; break;
+    case sync::SyncState::Idle: stateText = "synced"; stateCol = color::good; break;
+    case sync::SyncState::Syncing: stateText = "syncing…"; stateCol = color::accent; break;
+    case sync::SyncState::Offline: stateText = "offline"; stateCol = color::warn; break;
+    case sync::SyncState::Error: stateText = "sync error"; stateCol = color::bad; break;
+    }
+    ImGui::TextColored(toVec(stateCol), "● %s", stateText);
+    if (ImGui::IsItemHovered() && !st.message.empty()) ImGui::SetTooltip("%s", st.message.c_str());
+    if (ImGui::IsItemClicked()) show(Screen::Sync);
+    ImGui::SameLine(0, 14);
+    int64_t waiting = st.state == sync::SyncState::Disabled ? m_pendingLocal : st.pending;
+    ImGui::TextColored(toVec(waiting ? color::warn : color::muted), "%lld change%s waiting", static_cast<long long>(waiting), waiting == 1 ? "" : "s");
+    if (st.setAside) {
+        ImGui::SameLine(0, 14);
+        ImGui::TextColored(toVec(color::bad), "%lld set aside", static_cast<long long>(st.setAside));
+    }
+    if (!m_undo.empty()) {
+        ImGui::SameLine(0, 18);
+        if (ImGui::SmallButton(("↶ Undo delete of " + m_undo.back().what).c_str())) undoLastDelete();
+        testhook::mark("status:undo");
+    }
+    if (!m_lastError.empty()) {
+        ImGui::SameLine(0, 18);
+        ImGui::TextColored(toVec(color::bad), "⚠ %s", m_lastError.c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n(click to dismiss)", m_lastError.c_str());
+        if (ImGui::IsItemClicked()) m_lastError.clear();
+    } else if (!m_notice.empty() && now - m_noticeTime < 6.0) {
+        ImGui::SameLine(0, 18);
+        ImGui::TextColored(toVec(color::good), "%s", m_notice.c_str());
+    }
+    ImGui::EndChild();
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor();
+}
+
+void App::drawUnsavedModal() {
+    if (m_openUnsavedPopup) {
+        ImGui::OpenPopup("Unsaved changes###unsaved");
+        m_openUnsavedPopup = false;
+    }
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, {0.5f, 0.5f});
+    if (ImGui::BeginPopupModal("Unsaved changes###unsaved", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove)) {
+        ImGui::TextUnformatted("This record has edits that are not saved.");
+        ImGui::TextDisabled("Save them, discard them, or go back to editing.");
+        ImGui::Spacing();
+        auto finish = [&](bool run) {
+            auto action = std::move(m_pendingAction);
+            m_pendingAction = nullptr;
+            m_pendingEditor = nullptr;
+            ImGui::CloseCurrentPopup();
+            if (run && action) action();
+        };
+        if (ImGui::Button("Save", {100, 0})) finish(m_pendingEditor && m_pendingEditor->save());
+        testhook::mark("unsaved:save");
+        ImGui::SameLine();
+        if (ImGui::Button("Discard", {100, 0})) {
+            if (m_pendingEditor) m_pendingEditor->discard();
+            finish(true);
+        }
+        testhook::mark("unsaved:discard");
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel", {100, 0}) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) finish(false);
+        testhook::mark("unsaved:cancel");
+        ImGui::EndPopup();
+    }
+}
+
+void App::drawJump() {
+    if (!m_jumpOpen) return;
+    ImGui::OpenPopup("Jump to###jump");
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos({vp->GetCenter().x, vp->WorkPos.y + vp->WorkSize.y * 0.18f}, ImGuiCond_Always, {0.5f, 0.0f});
+    ImGui::SetNextWindowSize({std::min(640.0f, vp->WorkSize.x - 40), 0});
+    if (ImGui::BeginPopupModal("Jump to###jump", &m_jumpOpen, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoTitleBar)) {
+        if (m_jumpFocus) {
+            ImGui::SetKeyboardFocusHere();
+            m_jumpFocus = false;
+        }
+        ImGui::SetNextItemWidth(-1);
+        ImGui::PushFont(m_fonts.heading);
+        bool enter = ImGui::InputTextWithHint("##jump", "Jump to a prompt, model, agent, tag, output text…", &m_jumpText, ImGuiInputTextFlags_EnterReturnsTrue);
+        ImGui::PopFont();
+        testhook::mark("jump:input");
+        if (m_jumpText != m_jumpRequested) {
+            m_jumpRequested = m_jumpText;
+            std::weak_ptr<int> alive = m_alive;
+            std::string q = m_jumpText;
+            m_worker->post(
+                [this, alive, q](Store& s) -> Worker::UiCallback {
+                    auto hits = s.jumpTo(q, 12);
+                    if (hits.size() < 12)
+                        for (auto& h : s.search(q, 12 - static_cast<int>(hits.size()))) hits.push_back(h);
+                    return [this, alive, q, hits = std::move(hits)]() mutable {
+                        if (!alive.expired() && q == m_jumpText) {
+                            m_jumpHits = std::move(hits);
+                            m_jumpHighlight = 0;
+                        }
+                    };
+                },
+                "jump");
+        }
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) m_jumpHighlight = moveHighlight(m_jumpHighlight, 1, int(m_jumpHits.size()));
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) m_jumpHighlight = moveHighlight(m_jumpHighlight, -1, int(m_jumpHits.size()));
+        std::optional<RecordRef> go;
+        for (int i = 0; i < int(m_jumpHits.size()); ++i) {
+            const auto& h = m_jumpHits[i];
+            ImGui::PushID(i);
+            std::string label = std::string(kindName(h.ref.kind)) + "   " + (h.title.empty() ? h.snippet : h.title);
+            if (ImGui::Selectable(label.c_str(), i == m_jumpHighlight)) go = h.ref;
+            testhook::mark("jump:hit:" + std::to_string(i));
+            if (!h.snippet.empty() && !h.title.empty()) {
+                ImGui::Indent(20);
+                ImGui::TextDisabled("%s", h.snippet.c_str());
+                ImGui::Unindent(20);
+            }
+            ImGui::PopID();
+        }
+        if (m_jumpHits.empty() && !m_jumpText.empty()) ImGui::TextDisabled("No match");
+        if (enter && m_jumpHighlight >= 0 && m_jumpHighlight < int(m_jumpHits.size())) go = m_jumpHits[m_jumpHighlight].ref;
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) m_jumpOpen = false;
+        if (go) m_jumpOpen = false;
+        if (!m_jumpOpen) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+        if (go) open(*go);
+    }
+}
+
+} // namespace pv::ui

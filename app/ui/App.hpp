@@ -1,0 +1,134 @@
+// The main window: navigation, the current screen's list and editor, the status bar, keyboard
+// shortcuts, the jump (Ctrl+K) and unsaved-changes dialogs, and undo of the last delete. It only
+// draws with ImGui: RunApp owns the GLFW window, tests drive it headless.
+#pragma once
+#include "AppContext.hpp"
+#include "Editor.hpp"
+#include "ListPanel.hpp"
+#include "Store.hpp"
+#include "Widgets.hpp"
+#include "Worker.hpp"
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace pv::ui {
+
+class OutputsPanel;
+class OutputEditor;
+class PromptsPanel;
+class PromptEditor;
+class LookupPanel;
+class LookupEditor;
+class CustomLookupsPanel;
+class CustomLookupEditor;
+class SyncPanel;
+class ImportPanel;
+class GraphPanel;
+class CapturePanel;
+
+class App : public AppContext {
+public:
+    // `sync` may be null (tests): the status bar then says sync is off.
+    App(Store& store, ViewOptions& view, sync::SyncService* sync);
+    ~App() override;
+
+    void setFonts(const Fonts& f) { m_fonts = f; }
+    // The whole UI for one frame, between ImGui::NewFrame() and ImGui::Render().
+    void frame();
+    // Runs finished worker results (call once per frame before frame()).
+    void pump();
+
+    // Window close: asks about unsaved edits first. closeConfirmed() turns true when it may close.
+    void requestClose();
+    bool closeConfirmed() const { return m_closeConfirmed; }
+
+    void show(Screen s);
+    Screen screen() const { return m_screen; }
+    // --select ID: opens the record with that id whatever its kind.
+    bool selectById(const std::string& id);
+
+    // AppContext
+    Store& store() override { return m_store; }
+    Worker& worker() override { return *m_worker; }
+    const Fonts& fonts() const override { return m_fonts; }
+    ViewOptions& view() override { return m_view; }
+    void open(const RecordRef& ref) override;
+    void openGraph(const RecordRef& ref) override;
+    void showOutputsOf(const RecordRef& ref) override;
+    bool hasGraph() const override;
+    void newOutput(const std::string& promptId = "", const std::string& text = "") override;
+    void dataChanged() override;
+    void rememberDelete(std::vector<RecordRef> refs, const std::string& what) override;
+    void error(const std::string& message) override;
+    void notice(const std::string& message) override;
+    uint64_t dataVersion() const override { return m_dataVersion; }
+    int64_t pendingLocal() const override { return m_pendingLocal; }
+
+    bool undoLastDelete();
+    void captureFromClipboard();
+    OutputsPanel& outputsPanel() { return *m_outputs; }
+    OutputEditor& outputEditor() { return *m_outputEditor; }
+    PromptsPanel& promptsPanel() { return *m_prompts; }
+    PromptEditor& promptEditor() { return *m_promptEditor; }
+    const std::string& lastError() const { return m_lastError; }
+    bool modalOpen() const { return m_pendingAction != nullptr || m_jumpOpen; }
+
+private:
+    void drawNav(float width, float height);
+    void drawStatusBar();
+    void drawUnsavedModal();
+    void drawJump();
+    void handleShortcuts();
+    Editor* editorFor(Screen s);
+    ListPanel* listFor(Screen s);
+    // Runs `action` now, or after the person answers Save / Discard / Cancel about `editor`.
+    void guard(Editor* editor, std::function<void()> action);
+    Editor* anyDirtyEditor();
+
+    Store& m_store;
+    ViewOptions& m_view;
+    sync::SyncService* m_sync;
+    Fonts m_fonts;
+    Screen m_screen = Screen::Outputs;
+    uint64_t m_dataVersion = 1;
+
+    std::unique_ptr<OutputsPanel> m_outputs;
+    std::unique_ptr<OutputEditor> m_outputEditor;
+    std::unique_ptr<PromptsPanel> m_prompts;
+    std::unique_ptr<PromptEditor> m_promptEditor;
+    std::unique_ptr<LookupPanel> m_models, m_agents, m_tags, m_qa;
+    std::unique_ptr<LookupEditor> m_lookupEditor;
+    std::unique_ptr<CustomLookupsPanel> m_customLookups;
+    std::unique_ptr<CustomLookupEditor> m_customLookupEditor;
+    std::unique_ptr<SyncPanel> m_syncPanel;
+    std::unique_ptr<ImportPanel> m_import;
+    std::unique_ptr<GraphPanel> m_graph;
+    std::unique_ptr<CapturePanel> m_capture;
+
+    std::function<void()> m_pendingAction;
+    Editor* m_pendingEditor = nullptr;
+    bool m_openUnsavedPopup = false;
+    bool m_closeConfirmed = false;
+
+    bool m_jumpOpen = false, m_jumpFocus = false;
+    std::string m_jumpText, m_jumpRequested = "\x01";
+    std::vector<SearchHit> m_jumpHits;
+    int m_jumpHighlight = 0;
+
+    struct DeleteGroup {
+        std::vector<RecordRef> refs;
+        std::string what;
+    };
+    std::vector<DeleteGroup> m_undo;
+    std::string m_lastError, m_notice;
+    double m_noticeTime = 0, m_errorTime = 0;
+    int64_t m_pendingLocal = 0;
+    double m_pendingCheckedAt = -100;
+    std::shared_ptr<int> m_alive = std::make_shared<int>(0);
+    // Last: destroyed first, so its thread stops before the panels its callbacks point at.
+    std::unique_ptr<Worker> m_worker;
+};
+
+} // namespace pv::ui

@@ -1,0 +1,484 @@
+#include "Widgets.hpp"
+
+#include "Store.hpp"
+#include "UiQueries.hpp"
+#include "Worker.hpp"
+
+#include <imgui_stdlib.h>
+#include <md4c.h>
+
+namespace pv::ui {
+
+// ---- test hook ---------------------------------------------------------------------------------
+namespace testhook {
+namespace {
+bool g_enabled = false;
+std::map<std::string, ImRect>& rects() {
+    static std::map<std::string, ImRect> r;
+    return r;
+}
+} // namespace
+void enable(bool on) { g_enabled = on; }
+bool enabled() { return g_enabled; }
+void mark(const std::string& key) {
+    if (g_enabled) rects()[key] = ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+}
+std::optional<ImRect> rect(const std::string& key) {
+    auto it = rects().find(key);
+    if (it == rects().end()) return std::nullopt;
+    return it->second;
+}
+void clear() { rects().clear(); }
+} // namespace testhook
+
+// ---- text inputs -------------------------------------------------------------------------------
+bool inputText(const char* label, std::string& s, ImGuiInputTextFlags flags) { return ImGui::InputText(label, &s, flags); }
+bool inputMultiline(const char* label, std::string& s, const ImVec2& size, ImGuiInputTextFlags flags) {
+    return ImGui::InputTextMultiline(label, &s, size, flags);
+}
+bool inputWithHint(const char* label, const char* hint, std::string& s, ImGuiInputTextFlags flags) {
+    return ImGui::InputTextWithHint(label, hint, &s, flags);
+}
+
+void caption(const char* text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextUnformatted(text);
+    ImGui::PopStyleColor();
+}
+
+void sectionHeader(const Fonts& fonts, const char* text) {
+    ImGui::Spacing();
+    ImGui::PushFont(fonts.bold);
+    ImGui::PushStyleColor(ImGuiCol_Text, toVec(color::accent));
+    ImGui::TextUnformatted(text);
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddLine({p.x, p.y - 2}, {p.x + ImGui::GetContentRegionAvail().x, p.y - 2}, IM_COL32(60, 68, 88, 255));
+    ImGui::Spacing();
+}
+
+// ---- picker ------------------------------------------------------------------------------------
+void Picker::close() {
+    m_open = false;
+    m_query.clear();
+    m_highlight = 0;
+}
+
+void Picker::requestMatches(AppContext& ctx) {
+    if (m_query == m_requested) return;
+    m_requested = m_query;
+    const uint64_t token = ++m_token;
+    std::weak_ptr<int> alive = m_alive;
+    auto query = m_query;
+    auto kind = m_kind;
+    auto lookupId = m_lookupId;
+    ctx.worker().post(
+        [this, alive, token, query, kind, lookupId](Store& s) -> Worker::UiCallback {
+            auto hits = uiq::findNames(s, kind, trim(query), 8, lookupId);
+            std::vector<Choice> choices;
+            for (auto& h : hits) choices.push_back({h.id, h.label, h.detail});
+            return [this, alive, token, choices = std::move(choices)]() mutable {
+                if (alive.expired() || token != m_token) return;  // a newer query is on its way
+                m_matches = std::move(choices);
+            };
+        },
+        "picker:" + std::to_string(reinterpret_cast<uintptr_t>(this)));
+}
+
+std::optional<std::string> Picker::resolve(AppContext& ctx, const PickerEntry& e) {
+    if (e.kind == PickerEntry::Kind::Existing) return e.id;
+    Store& s = ctx.store();
+    std::string id;
+    try {
+        switch (m_kind) {
+        case Kind::Model: id = s.findOrCreateModel(e.name).id; break;
+        case Kind::Agent: id = s.findOrCreateAgent(e.name).id; break;
+        case Kind::Tag: id = s.findOrCreateTag(e.name).id; break;
+        case Kind::QaActivity: id = s.findOrCreateQaActivity(e.name).id; break;
+        case Kind::Prompt: id = s.findOrCreatePrompt(e.name, e.name).id; break;
+        case Kind::LookupValue: {
+            for (auto& v : s.lookupValues(m_lookupId))
+                if (!v.deleted() && equalsIgnoreCase(v.value, e.name)) id = v.id;
+            if (id.empty()) id = s.createLookupValue({.lookupId = m_lookupId, .value = e.name}).id;
+            break;
+        }
+        default: return std::nullopt;
+        }
+    } catch (const std::exception& ex) {
+        ctx.error(ex.what());
+        return std::nullopt;
+    }
+    ctx.dataChanged();
+    ctx.notice("Created " + m_noun + " '" + e.name + "'");
+    m_requested = "\x01";  // the new record changes the matches
+    return id;
+}
+
+std::optional<std::string> Picker::drawList(AppContext& ctx, const std::vector<std::string>& excludeIds, bool activated) {
+    std::vector<Choice> shown;
+    for (auto& m : m_matches)
+        if (std::find(excludeIds.begin(), excludeIds.end(), m.id) == excludeIds.end()) shown.push_back(m);
+    auto entries = pickerEntries(m_query, shown, m_noun, m_allowCreate);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) m_highlight = moveHighlight(m_highlight, 1, int(entries.size()));
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) m_highlight = moveHighlight(m_highlight, -1, int(entries.size()));
+    if (m_highlight >= int(entries.size())) m_highlight = int(entries.size()) - 1;
+    if (m_highlight < 0 && !entries.empty()) m_highlight = 0;
+    std::optional<std::string> picked;
+    if (activated && m_highlight >= 0 && m_highlight < int(entries.size())) picked = resolve(ctx, entries[m_highlight]);
+    const float rowH = ImGui::GetTextLineHeightWithSpacing();
+    const float h = std::min<float>(8.5f, std::max<float>(1.0f, float(entries.size()))) * rowH + ImGui::GetStyle().WindowPadding.y;
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_PopupBg));
+    ImGui::BeginChild("##matches", ImVec2(ImGui::GetContentRegionAvail().x, h), true);
+    if (entries.empty()) caption(m_query.empty() ? "Type to search" : "No match");
+    for (int i = 0; i < int(entries.size()) && !picked; ++i) {
+        const auto& e = entries[i];
+        ImGui::PushID(i);
+        if (e.kind == PickerEntry::Kind::Create) ImGui::PushStyleColor(ImGuiCol_Text, toVec(color::good));
+        bool sel = ImGui::Selectable(e.label.c_str(), i == m_highlight);
+        testhook::mark(std::string("picker:") + m_noun + ":" + (e.kind == PickerEntry::Kind::Create ? "+new" : e.label));
+        if (e.kind == PickerEntry::Kind::Create) ImGui::PopStyleColor();
+        if (i == m_highlight && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))))
+            ImGui::SetScrollHereY();
+        if (sel) picked = resolve(ctx, e);
+        ImGui::PopID();
+    }
+    bool hovered = ImGui::IsWindowHovered();
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+    if (!hovered && ImGui::IsMouseClicked(0) && !ImGui::IsItemHovered()) m_open = false;
+    return picked;
+}
+
+bool Picker::drawSingle(AppContext& ctx, const char* id, std::optional<std::string>& value, const std::string& currentLabel) {
+    ImGui::PushID(id);
+    bool changed = false;
+    const float buttons = value ? ImGui::GetFrameHeight() * 2 + ImGui::GetStyle().ItemSpacing.x * 2 : 0.0f;
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - buttons);
+    std::string hint = value ? currentLabel : "none — type to search or create";
+    if (m_refocus) {
+        ImGui::SetKeyboardFocusHere();
+        m_refocus = false;
+    }
+    if (value) ImGui::PushStyleColor(ImGuiCol_TextDisabled, ImGui::GetStyleColorVec4(ImGuiCol_Text));
+    bool enter = ImGui::InputTextWithHint("##q", hint.c_str(), &m_query, ImGuiInputTextFlags_EnterReturnsTrue);
+    if (value) ImGui::PopStyleColor();
+    testhook::mark(std::string("pickerinput:") + id);
+    bool inputActive = ImGui::IsItemActive();
+    bool inputHovered = ImGui::IsItemHovered();
+    if (inputActive) m_open = true;
+    if (value) {
+        ImGui::SameLine();
+        if (ImGui::Button("→", ImVec2(ImGui::GetFrameHeight(), 0))) ctx.open({m_kind, *value});
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open this %s", m_noun.c_str());
+        testhook::mark(std::string("pickerjump:") + id);
+        ImGui::SameLine();
+        if (ImGui::Button("×", ImVec2(ImGui::GetFrameHeight(), 0))) {
+            value.reset();
+            changed = true;
+            close();
+        }
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Clear");
+    }
+    if (m_open) {
+        if (inputActive && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) close();
+        else {
+            requestMatches(ctx);
+            auto picked = drawList(ctx, {}, enter);
+            if (!m_open && inputHovered) m_open = true;
+            if (picked) {
+                if (value != *picked) changed = true;
+                value = *picked;
+                close();
+            }
+        }
+    }
+    ImGui::PopID();
+    return changed;
+}
+
+std::optional<std::string> Picker::drawAdd(AppContext& ctx, const char* id, const char* hint, const std::vector<std::string>& excludeIds) {
+    ImGui::PushID(id);
+    std::optional<std::string> picked;
+    if (m_refocus) {
+        ImGui::SetKeyboardFocusHere();
+        m_refocus = false;
+    }
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+    bool enter = ImGui::InputTextWithHint("##add", hint, &m_query, ImGuiInputTextFlags_EnterReturnsTrue);
+    testhook::mark(std::string("pickerinput:") + id);
+    bool inputActive = ImGui::IsItemActive();
+    bool inputHovered = ImGui::IsItemHovered();
+    if (inputActive) m_open = true;
+    if (m_open) {
+        if (inputActive && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) close();
+        else {
+            requestMatches(ctx);
+            picked = drawList(ctx, excludeIds, enter && !trim(m_query).empty());
+            if (!m_open && inputHovered) m_open = true;
+            if (picked) {
+                m_query.clear();
+                m_refocus = true;  // keep typing the next tag
+            }
+        }
+    }
+    ImGui::PopID();
+    return picked;
+}
+
+bool chip(const std::string& id, const std::string& label, bool removable) {
+    ImGui::PushID(id.c_str());
+    const ImVec2 pad(8, 3);
+    const std::string text = removable ? label + "  ×" : label;
+    ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+    ImVec2 size(ts.x + pad.x * 2, ts.y + pad.y * 2);
+    if (ImGui::GetCursorPosX() > ImGui::GetStyle().WindowPadding.x + 1 &&
+        ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + size.x > ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+        ImGui::NewLine();
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    bool clicked = ImGui::InvisibleButton("##chip", size);
+    bool hovered = ImGui::IsItemHovered();
+    auto* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p, {p.x + size.x, p.y + size.y}, hovered && removable ? color::chipHover : color::chip, size.y * 0.5f);
+    dl->AddText({p.x + pad.x, p.y + pad.y}, ImGui::GetColorU32(ImGuiCol_Text), text.c_str());
+    if (hovered && removable) ImGui::SetTooltip("Remove '%s'", label.c_str());
+    testhook::mark("chip:" + label);
+    ImGui::PopID();
+    return clicked && removable;
+}
+
+// ---- flowed text -------------------------------------------------------------------------------
+void flowText(const std::vector<TextRun>& runs, float indent) {
+    auto* dl = ImGui::GetWindowDrawList();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    const float left = origin.x + indent;
+    const float right = origin.x + std::max(60.0f, ImGui::GetContentRegionAvail().x);
+    float x = left, y = origin.y, lineH = ImGui::GetTextLineHeight();
+    const ImU32 defaultColor = ImGui::GetColorU32(ImGuiCol_Text);
+    const float clipTop = ImGui::GetWindowPos().y - 200, clipBottom = ImGui::GetWindowPos().y + ImGui::GetWindowHeight() + 200;
+    for (const auto& run : runs) {
+        ImFont* font = run.font ? run.font : ImGui::GetFont();
+        const float size = font->FontSize;
+        lineH = std::max(lineH, size);
+        size_t i = 0;
+        const std::string& t = run.text;
+        while (i < t.size()) {
+            if (t[i] == '\n') {
+                x = left;
+                y += lineH + 2;
+                ++i;
+                continue;
+            }
+            size_t j = i;
+            while (j < t.size() && t[j] != ' ' && t[j] != '\n') ++j;
+            while (j < t.size() && t[j] == ' ') ++j;
+            const char* b = t.data() + i;
+            const char* e = t.data() + j;
+            ImVec2 ws = font->CalcTextSizeA(size, FLT_MAX, 0.0f, b, e);
+            if (x + ws.x > right && x > left) {
+                x = left;
+                y += lineH + 2;
+            }
+            // A word wider than the line: cut it where it fits.
+            while (ws.x > right - left && e > b + 1) {
+                const char* cut = font->CalcWordWrapPositionA(size / font->FontSize, b, e, right - x);
+                if (cut <= b) cut = b + 1;
+                if (y > clipTop && y < clipBottom) dl->AddText(font, size, {x, y}, run.color ? run.color : defaultColor, b, cut);
+                b = cut;
+                x = left;
+                y += lineH + 2;
+                ws = font->CalcTextSizeA(size, FLT_MAX, 0.0f, b, e);
+            }
+            if (y > clipTop && y < clipBottom) {
+                if (run.bg) dl->AddRectFilled({x - 1, y}, {x + ws.x + 1, y + size + 1}, run.bg, 3.0f);
+                dl->AddText(font, size, {x, y}, run.color ? run.color : defaultColor, b, e);
+                if (run.strike) dl->AddLine({x, y + size * 0.55f}, {x + ws.x, y + size * 0.55f}, run.color ? run.color : defaultColor);
+                if (run.underline) dl->AddLine({x, y + size}, {x + ws.x, y + size}, run.color ? run.color : defaultColor);
+            }
+            x += ws.x;
+            i = j;
+        }
+    }
+    ImGui::Dummy(ImVec2(right - origin.x, y + lineH - origin.y + 2));
+}
+
+void drawWordDiff(const std::vector<DiffSpan>& spans, const Fonts& fonts) {
+    std::vector<TextRun> runs;
+    for (const auto& s : spans) {
+        TextRun r;
+        r.text = s.text;
+        r.font = fonts.body;
+        if (s.op == DiffSpan::Op::Insert) r.bg = color::insertBg;
+        if (s.op == DiffSpan::Op::Delete) {
+            r.bg = color::deleteBg;
+            r.strike = true;
+            r.color = IM_COL32(235, 200, 200, 255);
+        }
+        runs.push_back(std::move(r));
+    }
+    flowText(runs);
+}
+
+// ---- Markdown ----------------------------------------------------------------------------------
+struct MarkdownView::Block {
+    enum class Type { Para, Heading, Code, Item, Quote, Rule, TableRow } type = Type::Para;
+    int level = 0;       // heading level, list depth
+    std::string marker;  // "•" or "3."
+    struct Span {
+        std::string text;
+        bool bold = false, italic = false, code = false, link = false, strike = false;
+    };
+    std::vector<Span> spans;
+};
+
+namespace {
+struct MdBuilder {
+    std::vector<MarkdownView::Block>* out;
+    int listDepth = 0;
+    std::vector<std::pair<bool, unsigned>> lists;  // ordered?, next number
+    int bold = 0, italic = 0, code = 0, link = 0, strike = 0;
+    bool inCodeBlock = false, inQuote = false, inCell = false;
+};
+} // namespace
+
+void MarkdownView::draw(const std::string& source, const Fonts& fonts) {
+    if (source != m_source || !m_blocks) {
+        m_source = source;
+        m_blocks = std::make_shared<std::vector<Block>>();
+        MdBuilder b{m_blocks.get()};
+        MD_PARSER parser{};
+        parser.flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEAUTOLINKS | MD_FLAG_TASKLISTS;
+        parser.enter_block = [](MD_BLOCKTYPE t, void* detail, void* ud) -> int {
+            auto& b = *static_cast<MdBuilder*>(ud);
+            auto push = [&](Block::Type type, int level = 0, std::string marker = "") {
+                Block blk;
+                blk.type = type;
+                blk.level = level;
+                blk.marker = std::move(marker);
+                b.out->push_back(std::move(blk));
+            };
+            switch (t) {
+            case MD_BLOCK_UL: b.lists.push_back({false, 0}); break;
+            case MD_BLOCK_OL: b.lists.push_back({true, static_cast<MD_BLOCK_OL_DETAIL*>(detail)->start}); break;
+            case MD_BLOCK_LI: {
+                std::string marker = "•";
+                if (!b.lists.empty() && b.lists.back().first) marker = std::to_string(b.lists.back().second++) + ".";
+                auto* li = static_cast<MD_BLOCK_LI_DETAIL*>(detail);
+                if (li->is_task) marker = (li->task_mark == ' ') ? "☐" : "☑";
+                push(Block::Type::Item, static_cast<int>(b.lists.size()), marker);
+                break;
+            }
+            case MD_BLOCK_H: push(Block::Type::Heading, static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level)); break;
+            case MD_BLOCK_CODE: b.inCodeBlock = true; push(Block::Type::Code); break;
+            case MD_BLOCK_QUOTE: b.inQuote = true; break;
+            case MD_BLOCK_HR: push(Block::Type::Rule); break;
+            case MD_BLOCK_TR: push(Block::Type::TableRow); break;
+            case MD_BLOCK_P:
+                // A paragraph directly inside a list item continues that item.
+                if (!b.out->empty() && b.out->back().type == Block::Type::Item && b.out->back().spans.empty()) break;
+                push(b.inQuote ? Block::Type::Quote : Block::Type::Para);
+                break;
+            default: break;
+            }
+            return 0;
+        };
+        parser.leave_block = [](MD_BLOCKTYPE t, void*, void* ud) -> int {
+            auto& b = *static_cast<MdBuilder*>(ud);
+            if (t == MD_BLOCK_UL || t == MD_BLOCK_OL) b.lists.pop_back();
+            if (t == MD_BLOCK_CODE) b.inCodeBlock = false;
+            if (t == MD_BLOCK_QUOTE) b.inQuote = false;
+            if ((t == MD_BLOCK_TD || t == MD_BLOCK_TH) && !b.out->empty()) b.out->back().spans.push_back({" │ "});
+            return 0;
+        };
+        parser.enter_span = [](MD_SPANTYPE t, void*, void* ud) -> int {
+            auto& b = *static_cast<MdBuilder*>(ud);
+            if (t == MD_SPAN_STRONG) ++b.bold;
+            if (t == MD_SPAN_EM) ++b.italic;
+            if (t == MD_SPAN_CODE) ++b.code;
+            if (t == MD_SPAN_A) ++b.link;
+            if (t == MD_SPAN_DEL) ++b.strike;
+            return 0;
+        };
+        parser.leave_span = [](MD_SPANTYPE t, void*, void* ud) -> int {
+            auto& b = *static_cast<MdBuilder*>(ud);
+            if (t == MD_SPAN_STRONG) --b.bold;
+            if (t == MD_SPAN_EM) --b.italic;
+            if (t == MD_SPAN_CODE) --b.code;
+            if (t == MD_SPAN_A) --b.link;
+            if (t == MD_SPAN_DEL) --b.strike;
+            return 0;
+        };
+        parser.text = [](MD_TEXTTYPE t, const MD_CHAR* text, MD_SIZE size, void* ud) -> int {
+            auto& b = *static_cast<MdBuilder*>(ud);
+            if (b.out->empty()) b.out->push_back({});
+            std::string s;
+            if (t == MD_TEXT_SOFTBR) s = " ";
+            else if (t == MD_TEXT_BR) s = "\n";
+            else if (t == MD_TEXT_NULLCHAR) s = "\xEF\xBF\xBD";
+            else s.assign(text, size);
+            auto& spans = b.out->back().spans;
+            Block::Span sp{s, b.bold > 0, b.italic > 0, b.code > 0, b.link > 0, b.strike > 0};
+            if (!spans.empty() && spans.back().bold == sp.bold && spans.back().italic == sp.italic && spans.back().code == sp.code &&
+                spans.back().link == sp.link && spans.back().strike == sp.strike)
+                spans.back().text += s;
+            else
+                spans.push_back(std::move(sp));
+            return 0;
+        };
+        md_parse(source.data(), static_cast<MD_SIZE>(source.size()), &parser, &b);
+    }
+    for (const auto& blk : *m_blocks) {
+        std::vector<TextRun> runs;
+        ImFont* base = blk.type == Block::Type::Heading ? fonts.heading : blk.type == Block::Type::Code ? fonts.mono : fonts.body;
+        for (const auto& sp : blk.spans) {
+            TextRun r;
+            r.text = sp.text;
+            r.font = sp.code ? fonts.mono : sp.bold ? fonts.bold : base;
+            if (sp.code && blk.type != Block::Type::Code) r.bg = color::codeBg, r.color = IM_COL32(240, 200, 150, 255);
+            if (sp.link) r.color = color::accent, r.underline = true;
+            if (sp.italic && !sp.bold) r.color = IM_COL32(200, 208, 225, 255);
+            if (sp.strike) r.strike = true;
+            if (blk.type == Block::Type::Quote) r.color = color::muted;
+            runs.push_back(std::move(r));
+        }
+        switch (blk.type) {
+        case Block::Type::Rule: ImGui::Separator(); break;
+        case Block::Type::Heading:
+            ImGui::Spacing();
+            flowText(runs);
+            break;
+        case Block::Type::Code: {
+            if (!runs.empty() && !runs.back().text.empty() && runs.back().text.back() == '\n') runs.back().text.pop_back();
+            ImVec2 p = ImGui::GetCursorScreenPos();
+            auto* dl = ImGui::GetWindowDrawList();
+            dl->ChannelsSplit(2);
+            dl->ChannelsSetCurrent(1);
+            ImGui::Indent(8);
+            ImGui::Dummy({0, 2});
+            flowText(runs);
+            ImGui::Unindent(8);
+            dl->ChannelsSetCurrent(0);
+            dl->AddRectFilled(p, {p.x + ImGui::GetContentRegionAvail().x, ImGui::GetItemRectMax().y + 4}, color::codeBg, 5.0f);
+            dl->ChannelsMerge();
+            ImGui::Dummy({0, 4});
+            break;
+        }
+        case Block::Type::Item: {
+            float indent = 18.0f * float(blk.level);
+            ImVec2 p = ImGui::GetCursorScreenPos();
+            ImGui::GetWindowDrawList()->AddText({p.x + indent - 14.0f - (blk.marker.size() > 3 ? 8.0f : 0.0f), p.y}, color::accent, blk.marker.c_str());
+            flowText(runs, indent);
+            break;
+        }
+        case Block::Type::Quote: {
+            ImVec2 p = ImGui::GetCursorScreenPos();
+            flowText(runs, 12.0f);
+            ImGui::GetWindowDrawList()->AddLine({p.x + 3, p.y}, {p.x + 3, ImGui::GetItemRectMax().y}, color::muted, 3.0f);
+            break;
+        }
+        default: flowText(runs); break;
+        }
+    }
+}
+
+} // namespace pv::ui

@@ -1,0 +1,100 @@
+// Reusable widgets: search-as-you-type pickers with create-in-place, tag chips, flowed rich text
+// (diff and Markdown), and the test hook that lets headless tests find widgets on screen.
+#pragma once
+#include "AppContext.hpp"
+#include "UiLogic.hpp"
+
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pv::ui {
+
+// ---- test hook: where named widgets were drawn last frame -----------------------------------
+namespace testhook {
+void enable(bool on);
+bool enabled();
+// Records the rect of the last item under `key` (no-op unless enabled).
+void mark(const std::string& key);
+std::optional<ImRect> rect(const std::string& key);
+void clear();
+} // namespace testhook
+
+// ---- picker ----------------------------------------------------------------------------------
+// One picker instance per field. Candidates are searched on the worker as the person types; the
+// current choice shows as the hint; a missing name is created in place.
+class Picker {
+public:
+    Picker(Kind kind, std::string noun, std::string lookupId = "", bool allowCreate = true)
+        : m_kind(kind), m_noun(std::move(noun)), m_lookupId(std::move(lookupId)), m_allowCreate(allowCreate) {}
+
+    // Single value: returns true when `value` changed. currentLabel: the chosen record's name.
+    bool drawSingle(AppContext& ctx, const char* id, std::optional<std::string>& value, const std::string& currentLabel);
+    // Multi value (tags, multi lookups): returns the id to add, if any. Enter creates a new one.
+    std::optional<std::string> drawAdd(AppContext& ctx, const char* id, const char* hint, const std::vector<std::string>& excludeIds);
+    bool open() const { return m_open; }
+    void close();
+
+private:
+    void requestMatches(AppContext& ctx);
+    std::optional<std::string> drawList(AppContext& ctx, const std::vector<std::string>& excludeIds, bool activated);
+    std::optional<std::string> resolve(AppContext& ctx, const PickerEntry& e);
+
+    Kind m_kind;
+    std::string m_noun;
+    std::string m_lookupId;
+    bool m_allowCreate;
+    std::string m_query;
+    std::string m_requested = "\x01";  // query of the last request (sentinel: none yet)
+    std::vector<Choice> m_matches;
+    bool m_open = false;
+    bool m_refocus = false;
+    int m_highlight = 0;
+    uint64_t m_token = 0;
+    std::shared_ptr<int> m_alive = std::make_shared<int>(0);
+};
+
+// A removable chip; returns true when its × is clicked.
+bool chip(const std::string& id, const std::string& label, bool removable = true);
+
+// ---- flowed rich text ------------------------------------------------------------------------
+struct TextRun {
+    std::string text;
+    ImFont* font = nullptr;
+    ImU32 color = 0;  // 0 = default text colour
+    ImU32 bg = 0;
+    bool strike = false;
+    bool underline = false;
+};
+// Lays runs out word by word, wrapping at the available width; "\n" breaks lines.
+void flowText(const std::vector<TextRun>& runs, float indent = 0.0f);
+
+void drawWordDiff(const std::vector<DiffSpan>& spans, const Fonts& fonts);
+
+// Markdown (CommonMark + GitHub tables/strikethrough via md4c) rendered with ImGui primitives.
+class MarkdownView {
+public:
+    void draw(const std::string& source, const Fonts& fonts);
+    struct Block;
+
+private:
+    std::string m_source = "\x01";
+    std::shared_ptr<std::vector<Block>> m_blocks;
+};
+
+// A right-aligned small grey caption.
+void caption(const char* text);
+// Section header with a thin rule.
+void sectionHeader(const Fonts& fonts, const char* text);
+// Helpers for std::string inputs (imgui_stdlib).
+bool inputText(const char* label, std::string& s, ImGuiInputTextFlags flags = 0);
+bool inputMultiline(const char* label, std::string& s, const ImVec2& size, ImGuiInputTextFlags flags = 0);
+bool inputWithHint(const char* label, const char* hint, std::string& s, ImGuiInputTextFlags flags = 0);
+
+} // namespace pv::ui
