@@ -64,12 +64,30 @@ std::string maskConninfo(const std::string& conninfo) {
         }
         return s;
     }
-    auto pw = passwordOf(conninfo);
     // Keyword form: rebuild from the parsed options so quoting tricks cannot leak the value.
     char* err = nullptr;
     ConnOptions opts(PQconninfoParse(conninfo.c_str(), &err));
     if (err) PQfreemem(err);
-    if (!opts) return pw.empty() ? s : scrub(s, pw);
+    if (!opts) {
+        // Unparsable: mask every password=VALUE by hand (quoted or bare).
+        for (size_t p = s.find("password"); p != std::string::npos; p = s.find("password", p + 8)) {
+            size_t v = p + 8;
+            while (v < s.size() && s[v] == ' ') ++v;
+            if (v >= s.size() || s[v] != '=') continue;
+            ++v;
+            while (v < s.size() && s[v] == ' ') ++v;
+            size_t e = v;
+            if (e < s.size() && s[e] == '\'') {
+                for (++e; e < s.size() && s[e] != '\''; ++e)
+                    if (s[e] == '\\') ++e;
+                if (e < s.size()) ++e;
+            } else {
+                while (e < s.size() && s[e] != ' ') ++e;
+            }
+            s.replace(v, e - v, "***");
+        }
+        return s;
+    }
     std::string out;
     for (auto* o = opts.get(); o->keyword; ++o) {
         if (!o->val || !*o->val) continue;

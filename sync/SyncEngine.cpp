@@ -427,15 +427,14 @@ PullResult SyncEngine::pull() {
     step("pull-begin");
     m_conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     try {
-        // Every transaction with an xid below the snapshot's xmin has finished, so reading rows
-        // last written by xid in [cursor, xmin) and then moving the cursor to xmin never skips a
-        // write that commits late: it carries an xid >= xmin and is read next time.
+        // Every transaction with an xid below the snapshot's xmin has finished. Reading every
+        // visible row last written by an xid >= cursor and then moving the cursor only to xmin
+        // never skips a write that commits late: it carries an xid >= xmin and is read next time.
+        // Rows committed by xids >= xmin are applied now too (low latency even while some
+        // unrelated transaction stays open) and read once more next time, which is harmless:
+        // a row carries its state, not a delta.
         auto snap = m_conn.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
         const std::string to = snap.text(0, 0);
-        if (to == from) {
-            m_conn.exec("COMMIT");
-            return result;
-        }
 
         sql::Transaction tx(db);
         db.exec("UPDATE pv_sync_state SET applying = 1");
@@ -469,7 +468,7 @@ PullResult SyncEngine::pull() {
                     if (t.columns[i].name == k) keyIdx.push_back(static_cast<int>(i));
 
             m_conn.exec("DECLARE pv_pull NO SCROLL CURSOR FOR SELECT " + cols + "_clocks::text FROM " + m_s + "." + t.name +
-                        " WHERE _xid >= " + literal(m_conn, from) + "::xid8 AND _xid < " + literal(m_conn, to) + "::xid8" + ownFilter);
+                        " WHERE _xid >= " + literal(m_conn, from) + "::xid8" + ownFilter);
             const int nc = static_cast<int>(t.columns.size());
             for (;;) {
                 auto r = m_conn.exec("FETCH 2000 FROM pv_pull");
