@@ -142,6 +142,25 @@ int main(int argc, char** argv) {
         pull = e.pull();
         pullSec = secondsSince(t0);
     }
+    // 4b. The local write floor for the pull: the same output rows copied into a fresh vault by
+    //     plain SQL in one transaction (indexes, FTS and the capture check included, no network).
+    double localSec;
+    {
+        const std::string vc = dir + "/c.db";
+        removeVault(vc);
+        Store c(vc);
+        c.db().exec("ATTACH DATABASE '" + va + "' AS src");
+        t0 = Clock::now();
+        sql::Transaction tx(c.db());
+        c.db().exec("UPDATE pv_sync_state SET applying = 1");
+        c.db().exec("INSERT INTO main.models SELECT * FROM src.models; INSERT INTO main.agents SELECT * FROM src.agents; "
+                    "INSERT INTO main.prompts SELECT * FROM src.prompts; INSERT INTO main.outputs SELECT * FROM src.outputs");
+        c.db().exec("UPDATE pv_sync_state SET applying = 0");
+        tx.commit();
+        localSec = secondsSince(t0);
+        c.db().exec("DETACH DATABASE src");
+        removeVault(vc);
+    }
     bool same;
     {
         Store a(va), b(vb);
@@ -199,6 +218,8 @@ int main(int argc, char** argv) {
                 rate(static_cast<double>(push.pushed), pushSec), pushSec / copySec);
     std::printf("| pull: %lld rows into a fresh vault (FTS indexed, one transaction) | %.2f s | %lld | %.2fx |\n",
                 static_cast<long long>(pull.rows), pullSec, rate(static_cast<double>(pull.rows), pullSec), pullSec / copySec);
+    std::printf("| local floor: the same rows copied into a fresh vault by SQL (no network) | %.2f s | %lld | %.2fx (pull = %.2fx of this) |\n",
+                localSec, rate(static_cast<double>(outputs), localSec), localSec / copySec, pullSec / localSec);
     std::printf("| one edit from vault A to vault B, both services running (median of %d, worst %.0f ms) | %.0f ms | | %.2fx of the 1 s target |\n",
                 latencyRuns, worst, median, median / 1000.0);
     std::printf("\nvault B has the same row counts as vault A: %s\n", same ? "yes" : "NO");
