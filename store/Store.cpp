@@ -247,6 +247,7 @@ void Store::checkText(const char* field, const std::string& value) const {
     if (!isValidUtf8(value)) throw StoreError(std::string("invalid UTF-8 in field '") + field + "'; nothing was stored");
 }
 
+
 void Store::requireRow(const char* table, const std::optional<std::string>& id, const char* field) {
     if (!id) return;
     auto& s = m_db.cached(std::string("SELECT 1 FROM ") + table + " WHERE id = ?");
@@ -262,54 +263,299 @@ int64_t Store::scalar(const std::string& sqlText, const std::string& arg) {
     return s.step() ? s.getInt(0) : 0;
 }
 
-// ---- prompts ---------------------------------------------------------------------------------
+// ---- entity rows -----------------------------------------------------------------------------
+// How each entity maps to its table, so that create, update and get share one implementation:
+// the columns after id in the order bind() binds and read() reads them; the first `fixed` are
+// written on create only.
 
-static const char* kPromptCols = "id, derived_from_id, title, body, notes, created_at, updated_at, deleted_at";
+namespace {
 
-static Prompt readPrompt(const sql::Stmt& s) {
-    Prompt p;
-    p.id = s.getText(0);
-    p.derivedFromId = s.getOptText(1);
-    p.title = s.getText(2);
-    p.body = s.getText(3);
-    p.notes = s.getText(4);
-    readStamps(s, 5, p);
-    return p;
+void requireUtf8(const char* field, const std::string& value) {
+    if (!isValidUtf8(value)) throw StoreError(std::string("invalid UTF-8 in field '") + field + "'; nothing was stored");
 }
 
-Prompt Store::createPrompt(Prompt p) {
-    checkText("title", p.title);
-    checkText("body", p.body);
-    checkText("notes", p.notes);
-    if (p.id.empty()) p.id = newUuidV7();
-    requireRow("prompts", p.derivedFromId, "derived_from_id");
-    auto& s = m_db.cached("INSERT INTO prompts(id, derived_from_id, title, body, notes) VALUES (?,?,?,?,?)");
-    sql::StmtUse use(s);
-    s.bind(1, p.id).bind(2, p.derivedFromId).bind(3, p.title).bind(4, p.body).bind(5, p.notes);
-    s.exec();
-    return *getPrompt(p.id);
+template <class T>
+struct Row;
+
+template <>
+struct Row<Prompt> {
+    static constexpr const char* table = "prompts";
+    static constexpr const char* noun = "prompt";
+    static constexpr int fixed = 0;
+    static std::vector<const char*> cols() { return {"derived_from_id", "title", "body", "notes"}; }
+    static void bind(sql::Stmt& s, int i, const Prompt& p) { s.bind(i, p.derivedFromId).bind(i + 1, p.title).bind(i + 2, p.body).bind(i + 3, p.notes); }
+    static void read(const sql::Stmt& s, int i, Prompt& p) {
+        p.derivedFromId = s.getOptText(i);
+        p.title = s.getText(i + 1);
+        p.body = s.getText(i + 2);
+        p.notes = s.getText(i + 3);
+    }
+    static void check(const Prompt& p) {
+        requireUtf8("title", p.title);
+        requireUtf8("body", p.body);
+        requireUtf8("notes", p.notes);
+    }
+};
+
+template <>
+struct Row<Output> {
+    static constexpr const char* table = "outputs";
+    static constexpr const char* noun = "output";
+    static constexpr int fixed = 0;
+    static std::vector<const char*> cols() {
+        return {"prompt_id", "model_id", "agent_id", "rating", "captured_at", "source", "conversation_id", "conversation_title",
+                "message_id", "conversation_url", "notes", "output", "output_edited"};
+    }
+    static void bind(sql::Stmt& s, int i, const Output& o) {
+        s.bind(i, o.promptId).bind(i + 1, o.modelId).bind(i + 2, o.agentId).bind(i + 3, o.rating).bind(i + 4, o.capturedAt);
+        s.bind(i + 5, o.source).bind(i + 6, o.conversationId).bind(i + 7, o.conversationTitle).bind(i + 8, o.messageId);
+        s.bind(i + 9, o.conversationUrl).bind(i + 10, o.notes).bind(i + 11, o.output).bind(i + 12, o.outputEdited);
+    }
+    static void read(const sql::Stmt& s, int i, Output& o) {
+        o.promptId = s.getOptText(i);
+        o.modelId = s.getOptText(i + 1);
+        o.agentId = s.getOptText(i + 2);
+        o.rating = s.getOptInt(i + 3);
+        o.capturedAt = s.getText(i + 4);
+        o.source = s.getText(i + 5);
+        o.conversationId = s.getText(i + 6);
+        o.conversationTitle = s.getText(i + 7);
+        o.messageId = s.getText(i + 8);
+        o.conversationUrl = s.getText(i + 9);
+        o.notes = s.getText(i + 10);
+        o.output = s.getText(i + 11);
+        o.outputEdited = s.getOptText(i + 12);
+    }
+    static void check(const Output& o) {
+        requireUtf8("output", o.output);
+        if (o.outputEdited) requireUtf8("output_edited", *o.outputEdited);
+        requireUtf8("notes", o.notes);
+        requireUtf8("source", o.source);
+        requireUtf8("conversation_id", o.conversationId);
+        requireUtf8("conversation_title", o.conversationTitle);
+        requireUtf8("message_id", o.messageId);
+        requireUtf8("conversation_url", o.conversationUrl);
+        requireUtf8("captured_at", o.capturedAt);
+        if (o.rating && (*o.rating < 1 || *o.rating > 5))
+            throw StoreError("rating " + std::to_string(*o.rating) + " is out of range 1..5; nothing was stored");
+    }
+};
+
+template <>
+struct Row<Model> {
+    static constexpr const char* table = "models";
+    static constexpr const char* noun = "model";
+    static constexpr int fixed = 0;
+    static std::vector<const char*> cols() { return {"name", "provider", "notes"}; }
+    static void bind(sql::Stmt& s, int i, const Model& m) { s.bind(i, m.name).bind(i + 1, m.provider).bind(i + 2, m.notes); }
+    static void read(const sql::Stmt& s, int i, Model& m) {
+        m.name = s.getText(i);
+        m.provider = s.getText(i + 1);
+        m.notes = s.getText(i + 2);
+    }
+    static void check(const Model& m) {
+        requireUtf8("name", m.name);
+        requireUtf8("provider", m.provider);
+        requireUtf8("notes", m.notes);
+        if (m.name.empty()) throw StoreError("a model needs a name");
+    }
+};
+
+template <>
+struct Row<Agent> {
+    static constexpr const char* table = "agents";
+    static constexpr const char* noun = "agent";
+    static constexpr int fixed = 0;
+    static std::vector<const char*> cols() { return {"name", "platform", "url", "default_model_id", "description", "instructions"}; }
+    static void bind(sql::Stmt& s, int i, const Agent& a) {
+        s.bind(i, a.name).bind(i + 1, a.platform).bind(i + 2, a.url).bind(i + 3, a.defaultModelId).bind(i + 4, a.description);
+        s.bind(i + 5, a.instructions);
+    }
+    static void read(const sql::Stmt& s, int i, Agent& a) {
+        a.name = s.getText(i);
+        a.platform = s.getText(i + 1);
+        a.url = s.getText(i + 2);
+        a.defaultModelId = s.getOptText(i + 3);
+        a.description = s.getText(i + 4);
+        a.instructions = s.getText(i + 5);
+    }
+    static void check(const Agent& a) {
+        for (auto* f : {&a.name, &a.platform, &a.url, &a.description, &a.instructions}) requireUtf8("agent field", *f);
+        if (a.name.empty()) throw StoreError("an agent needs a name");
+    }
+};
+
+template <>
+struct Row<Tag> {
+    static constexpr const char* table = "tags";
+    static constexpr const char* noun = "tag";
+    static constexpr int fixed = 0;
+    static std::vector<const char*> cols() { return {"name", "color"}; }
+    static void bind(sql::Stmt& s, int i, const Tag& t) { s.bind(i, t.name).bind(i + 1, t.color); }
+    static void read(const sql::Stmt& s, int i, Tag& t) {
+        t.name = s.getText(i);
+        t.color = s.getText(i + 1);
+    }
+    static void check(const Tag& t) {
+        requireUtf8("name", t.name);
+        requireUtf8("color", t.color);
+        if (t.name.empty()) throw StoreError("a tag needs a name");
+    }
+};
+
+template <>
+struct Row<QaActivity> {
+    static constexpr const char* table = "qa_activities";
+    static constexpr const char* noun = "QA activity";
+    static constexpr int fixed = 0;
+    static std::vector<const char*> cols() { return {"name", "description", "sort_order"}; }
+    static void bind(sql::Stmt& s, int i, const QaActivity& q) { s.bind(i, q.name).bind(i + 1, q.description).bind(i + 2, q.sortOrder); }
+    static void read(const sql::Stmt& s, int i, QaActivity& q) {
+        q.name = s.getText(i);
+        q.description = s.getText(i + 1);
+        q.sortOrder = s.getInt(i + 2);
+    }
+    static void check(const QaActivity& q) {
+        requireUtf8("name", q.name);
+        requireUtf8("description", q.description);
+        if (q.name.empty()) throw StoreError("a QA activity needs a name");
+    }
+};
+
+template <>
+struct Row<Lookup> {
+    static constexpr const char* table = "lookups";
+    static constexpr const char* noun = "lookup";
+    static constexpr int fixed = 0;
+    static std::vector<const char*> cols() { return {"name", "applies_to", "multi", "sort_order"}; }
+    static void bind(sql::Stmt& s, int i, const Lookup& l) { s.bind(i, l.name).bind(i + 1, l.appliesTo).bind(i + 2, int64_t(l.multi)).bind(i + 3, l.sortOrder); }
+    static void read(const sql::Stmt& s, int i, Lookup& l) {
+        l.name = s.getText(i);
+        l.appliesTo = s.getText(i + 1);
+        l.multi = s.getInt(i + 2) != 0;
+        l.sortOrder = s.getInt(i + 3);
+    }
+    static void check(const Lookup& l) {
+        requireUtf8("name", l.name);
+        if (l.name.empty()) throw StoreError("a lookup needs a name");
+        if (l.appliesTo != "outputs" && l.appliesTo != "prompts")
+            throw StoreError("a lookup applies to 'outputs' or 'prompts', not '" + l.appliesTo + "'");
+    }
+};
+
+template <>
+struct Row<LookupValue> {
+    static constexpr const char* table = "lookup_values";
+    static constexpr const char* noun = "lookup value";
+    static constexpr int fixed = 1;  // a value stays in its lookup
+    static std::vector<const char*> cols() { return {"lookup_id", "value", "sort_order"}; }
+    static void bind(sql::Stmt& s, int i, const LookupValue& v) { s.bind(i, v.lookupId).bind(i + 1, v.value).bind(i + 2, v.sortOrder); }
+    static void read(const sql::Stmt& s, int i, LookupValue& v) {
+        v.lookupId = s.getText(i);
+        v.value = s.getText(i + 1);
+        v.sortOrder = s.getInt(i + 2);
+    }
+    static void check(const LookupValue& v) {
+        requireUtf8("value", v.value);
+        if (v.value.empty()) throw StoreError("a lookup value cannot be empty");
+    }
+};
+
+// "a.id, a.col..., a.created_at, a.updated_at, a.deleted_at": what readRow() reads.
+template <class T>
+std::string selectList(const std::string& alias = "") {
+    const std::string p = alias.empty() ? "" : alias + ".";
+    std::string s = p + "id";
+    for (const char* c : Row<T>::cols()) s += ", " + p + c;
+    return s + ", " + p + "created_at, " + p + "updated_at, " + p + "deleted_at";
 }
 
-void Store::updatePrompt(const Prompt& p) {
-    checkText("title", p.title);
-    checkText("body", p.body);
-    checkText("notes", p.notes);
-    requireRow("prompts", p.derivedFromId, "derived_from_id");
-    if (p.derivedFromId && *p.derivedFromId == p.id) throw StoreError("prompt '" + p.id + "' cannot be derived from itself");
-    auto& s = m_db.cached("UPDATE prompts SET derived_from_id = ?, title = ?, body = ?, notes = ? WHERE id = ?");
-    sql::StmtUse use(s);
-    s.bind(1, p.derivedFromId).bind(2, p.title).bind(3, p.body).bind(4, p.notes).bind(5, p.id);
-    s.exec();
-    if (m_db.changes() == 0) throw StoreError("prompt '" + p.id + "' does not exist");
+template <class T>
+T readRow(const sql::Stmt& s) {
+    T v;
+    v.id = s.getText(0);
+    Row<T>::read(s, 1, v);
+    readStamps(s, 1 + static_cast<int>(Row<T>::cols().size()), v);
+    return v;
 }
 
-std::optional<Prompt> Store::getPrompt(const std::string& id) {
-    auto& s = m_db.cached(std::string("SELECT ") + kPromptCols + " FROM prompts WHERE id = ?");
+template <class T>
+std::optional<T> getRow(sql::Db& db, const std::string& id) {
+    auto& s = db.cached("SELECT " + selectList<T>() + " FROM " + Row<T>::table + " WHERE id = ?");
     sql::StmtUse use(s);
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
-    return readPrompt(s);
+    return readRow<T>(s);
 }
+
+template <class T>
+std::string insertSql() {
+    std::string cols = "id", params = "?";
+    for (const char* c : Row<T>::cols()) cols += std::string(", ") + c, params += ",?";
+    return std::string("INSERT INTO ") + Row<T>::table + "(" + cols + ") VALUES (" + params + ")";
+}
+
+template <class T>
+void insertRow(sql::Db& db, const T& v) {
+    auto& s = db.cached(insertSql<T>());
+    sql::StmtUse use(s);
+    s.bind(1, v.id);
+    Row<T>::bind(s, 2, v);
+    s.exec();
+}
+
+template <class T>
+void updateRow(sql::Db& db, const T& v) {
+    // Parameters keep their insert numbering (?1 is the id), so bind() serves both statements.
+    auto cols = Row<T>::cols();
+    std::string set;
+    for (size_t i = Row<T>::fixed; i < cols.size(); ++i) set += (set.empty() ? "" : ", ") + std::string(cols[i]) + " = ?" + std::to_string(i + 2);
+    auto& s = db.cached(std::string("UPDATE ") + Row<T>::table + " SET " + set + " WHERE id = ?1");
+    sql::StmtUse use(s);
+    s.bind(1, v.id);
+    Row<T>::bind(s, 2, v);
+    s.exec();
+    if (db.changes() == 0) throw StoreError(std::string(Row<T>::noun) + " '" + v.id + "' does not exist");
+}
+
+template <class T>
+std::vector<T> readAll(sql::Stmt& s) {
+    std::vector<T> out;
+    while (s.step()) out.push_back(readRow<T>(s));
+    return out;
+}
+
+} // namespace
+
+template <class T>
+T Store::createRow(T v) {
+    Row<T>::check(v);
+    if (v.id.empty()) v.id = newUuidV7();
+    insertRow(m_db, v);
+    return *getRow<T>(m_db, v.id);
+}
+
+template <class T>
+void Store::updateRowChecked(const T& v) {
+    Row<T>::check(v);
+    updateRow(m_db, v);
+}
+
+// ---- prompts ---------------------------------------------------------------------------------
+
+Prompt Store::createPrompt(Prompt p) {
+    requireRow("prompts", p.derivedFromId, "derived_from_id");
+    return createRow(std::move(p));
+}
+
+void Store::updatePrompt(const Prompt& p) {
+    Row<Prompt>::check(p);
+    requireRow("prompts", p.derivedFromId, "derived_from_id");
+    if (p.derivedFromId && *p.derivedFromId == p.id) throw StoreError("prompt '" + p.id + "' cannot be derived from itself");
+    updateRow(m_db, p);
+}
+
+std::optional<Prompt> Store::getPrompt(const std::string& id) { return getRow<Prompt>(m_db, id); }
 
 Prompt Store::newIteration(const std::string& promptId) {
     auto base = getPrompt(promptId);
@@ -326,67 +572,16 @@ Prompt Store::newIteration(const std::string& promptId) {
 }
 
 std::vector<Prompt> Store::iterationsOf(const std::string& promptId) {
-    auto& s = m_db.cached(std::string("SELECT ") + kPromptCols +
-                          " FROM prompts WHERE derived_from_id = ? AND deleted_at IS NULL ORDER BY created_at, id");
+    auto& s = m_db.cached("SELECT " + selectList<Prompt>() + " FROM prompts WHERE derived_from_id = ? AND deleted_at IS NULL ORDER BY created_at, id");
     sql::StmtUse use(s);
     s.bind(1, promptId);
-    std::vector<Prompt> out;
-    while (s.step()) out.push_back(readPrompt(s));
-    return out;
+    return readAll<Prompt>(s);
 }
 
 // ---- outputs ---------------------------------------------------------------------------------
 
-static const char* kOutputCols =
-    "id, prompt_id, model_id, agent_id, rating, captured_at, source, conversation_id, conversation_title, message_id, "
-    "conversation_url, notes, output, output_edited, created_at, updated_at, deleted_at";
-
-static Output readOutput(const sql::Stmt& s) {
-    Output o;
-    o.id = s.getText(0);
-    o.promptId = s.getOptText(1);
-    o.modelId = s.getOptText(2);
-    o.agentId = s.getOptText(3);
-    o.rating = s.getOptInt(4);
-    o.capturedAt = s.getText(5);
-    o.source = s.getText(6);
-    o.conversationId = s.getText(7);
-    o.conversationTitle = s.getText(8);
-    o.messageId = s.getText(9);
-    o.conversationUrl = s.getText(10);
-    o.notes = s.getText(11);
-    o.output = s.getText(12);
-    o.outputEdited = s.getOptText(13);
-    readStamps(s, 14, o);
-    return o;
-}
-
-static void checkOutput(const Output& o, const std::function<void(const char*, const std::string&)>& check) {
-    check("output", o.output);
-    if (o.outputEdited) check("output_edited", *o.outputEdited);
-    check("notes", o.notes);
-    check("source", o.source);
-    check("conversation_id", o.conversationId);
-    check("conversation_title", o.conversationTitle);
-    check("message_id", o.messageId);
-    check("conversation_url", o.conversationUrl);
-    check("captured_at", o.capturedAt);
-    if (o.rating && (*o.rating < 1 || *o.rating > 5))
-        throw StoreError("rating " + std::to_string(*o.rating) + " is out of range 1..5; nothing was stored");
-}
-
-static const char* kOutputInsertCols =
-    "id, prompt_id, model_id, agent_id, rating, captured_at, source, conversation_id, conversation_title, message_id, "
-    "conversation_url, notes, output, output_edited";
-
-static void bindOutputInsert(sql::Stmt& s, const Output& o) {
-    s.bind(1, o.id).bind(2, o.promptId).bind(3, o.modelId).bind(4, o.agentId).bind(5, o.rating).bind(6, o.capturedAt);
-    s.bind(7, o.source).bind(8, o.conversationId).bind(9, o.conversationTitle).bind(10, o.messageId).bind(11, o.conversationUrl);
-    s.bind(12, o.notes).bind(13, o.output).bind(14, o.outputEdited);
-}
-
 void Store::prepareOutput(Output& o) {
-    checkOutput(o, [this](const char* f, const std::string& v) { checkText(f, v); });
+    Row<Output>::check(o);
     if (o.id.empty()) o.id = newUuidV7();
     if (o.capturedAt.empty()) o.capturedAt = nowIso();
     requireRow("prompts", o.promptId, "prompt_id");
@@ -396,10 +591,7 @@ void Store::prepareOutput(Output& o) {
 
 void Store::insertOutput(Output& o) {
     prepareOutput(o);
-    auto& s = m_db.cached(std::string("INSERT INTO outputs(") + kOutputInsertCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    sql::StmtUse use(s);
-    bindOutputInsert(s, o);
-    s.exec();
+    insertRow(m_db, o);
 }
 
 Output Store::createOutput(Output o) {
@@ -411,7 +603,8 @@ void Store::createOutputs(std::vector<Output>& outputs) {
     // Rows are staged, then moved by one INSERT ... SELECT per chunk: SQLite 3.40's FTS5 flushes its
     // pending index at every statement savepoint, so a statement per row doubles the indexing cost.
     // The triggers (capture, search, counters) still run for every row, in this transaction.
-    const std::string cols = kOutputInsertCols;
+    std::string cols = "id";
+    for (const char* c : Row<Output>::cols()) cols += std::string(", ") + c;
     m_db.exec("CREATE TEMP TABLE IF NOT EXISTS pv_stage_outputs(" + cols + ")");
     auto& stage = m_db.cached("INSERT INTO temp.pv_stage_outputs(" + cols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     auto& move = m_db.cached("INSERT INTO main.outputs(" + cols + ") SELECT " + cols + " FROM temp.pv_stage_outputs ORDER BY rowid");
@@ -423,7 +616,8 @@ void Store::createOutputs(std::vector<Output>& outputs) {
         for (size_t i = first; i < last; ++i) {
             prepareOutput(outputs[i]);
             sql::StmtUse use(stage);
-            bindOutputInsert(stage, outputs[i]);
+            stage.bind(1, outputs[i].id);
+            Row<Output>::bind(stage, 2, outputs[i]);
             stage.exec();
         }
         try {
@@ -448,278 +642,69 @@ void Store::createOutputs(std::vector<Output>& outputs) {
 }
 
 void Store::updateOutput(const Output& o) {
-    checkOutput(o, [this](const char* f, const std::string& v) { checkText(f, v); });
+    Row<Output>::check(o);
     requireRow("prompts", o.promptId, "prompt_id");
     requireRow("models", o.modelId, "model_id");
     requireRow("agents", o.agentId, "agent_id");
-    auto& s = m_db.cached(
-        "UPDATE outputs SET prompt_id=?, model_id=?, agent_id=?, rating=?, captured_at=?, source=?, conversation_id=?, "
-        "conversation_title=?, message_id=?, conversation_url=?, notes=?, output=?, output_edited=? WHERE id=?");
-    sql::StmtUse use(s);
-    s.bind(1, o.promptId).bind(2, o.modelId).bind(3, o.agentId).bind(4, o.rating).bind(5, o.capturedAt.empty() ? nowIso() : o.capturedAt);
-    s.bind(6, o.source).bind(7, o.conversationId).bind(8, o.conversationTitle).bind(9, o.messageId).bind(10, o.conversationUrl);
-    s.bind(11, o.notes).bind(12, o.output).bind(13, o.outputEdited).bind(14, o.id);
-    s.exec();
-    if (m_db.changes() == 0) throw StoreError("output '" + o.id + "' does not exist");
+    if (!o.capturedAt.empty()) return updateRow(m_db, o);
+    Output withTime = o;
+    withTime.capturedAt = nowIso();
+    updateRow(m_db, withTime);
 }
 
-std::optional<Output> Store::getOutput(const std::string& id) {
-    auto& s = m_db.cached(std::string("SELECT ") + kOutputCols + " FROM outputs WHERE id = ?");
-    sql::StmtUse use(s);
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    return readOutput(s);
-}
+std::optional<Output> Store::getOutput(const std::string& id) { return getRow<Output>(m_db, id); }
 
 // ---- models / agents / tags / QA activities / lookups -------------------------------------
 
-Model Store::createModel(Model m) {
-    checkText("name", m.name);
-    checkText("provider", m.provider);
-    checkText("notes", m.notes);
-    if (m.name.empty()) throw StoreError("a model needs a name");
-    if (m.id.empty()) m.id = newUuidV7();
-    auto& s = m_db.cached("INSERT INTO models(id, name, provider, notes) VALUES (?,?,?,?)");
-    sql::StmtUse use(s);
-    s.bind(1, m.id).bind(2, m.name).bind(3, m.provider).bind(4, m.notes).exec();
-    return *getModel(m.id);
-}
-
-void Store::updateModel(const Model& m) {
-    checkText("name", m.name);
-    checkText("provider", m.provider);
-    checkText("notes", m.notes);
-    if (m.name.empty()) throw StoreError("a model needs a name");
-    auto& s = m_db.cached("UPDATE models SET name=?, provider=?, notes=? WHERE id=?");
-    sql::StmtUse use(s);
-    s.bind(1, m.name).bind(2, m.provider).bind(3, m.notes).bind(4, m.id).exec();
-    if (m_db.changes() == 0) throw StoreError("model '" + m.id + "' does not exist");
-}
-
-std::optional<Model> Store::getModel(const std::string& id) {
-    auto& s = m_db.cached("SELECT id, name, provider, notes, created_at, updated_at, deleted_at FROM models WHERE id = ?");
-    sql::StmtUse use(s);
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    Model m;
-    m.id = s.getText(0);
-    m.name = s.getText(1);
-    m.provider = s.getText(2);
-    m.notes = s.getText(3);
-    readStamps(s, 4, m);
-    return m;
-}
+Model Store::createModel(Model m) { return createRow(std::move(m)); }
+void Store::updateModel(const Model& m) { updateRowChecked(m); }
+std::optional<Model> Store::getModel(const std::string& id) { return getRow<Model>(m_db, id); }
 
 Agent Store::createAgent(Agent a) {
-    for (auto* f : {&a.name, &a.platform, &a.url, &a.description, &a.instructions}) checkText("agent field", *f);
-    if (a.name.empty()) throw StoreError("an agent needs a name");
-    if (a.id.empty()) a.id = newUuidV7();
     requireRow("models", a.defaultModelId, "default_model_id");
-    auto& s = m_db.cached("INSERT INTO agents(id, name, platform, url, default_model_id, description, instructions) VALUES (?,?,?,?,?,?,?)");
-    sql::StmtUse use(s);
-    s.bind(1, a.id).bind(2, a.name).bind(3, a.platform).bind(4, a.url).bind(5, a.defaultModelId).bind(6, a.description).bind(7, a.instructions);
-    s.exec();
-    return *getAgent(a.id);
+    return createRow(std::move(a));
 }
-
 void Store::updateAgent(const Agent& a) {
-    for (auto* f : {&a.name, &a.platform, &a.url, &a.description, &a.instructions}) checkText("agent field", *f);
-    if (a.name.empty()) throw StoreError("an agent needs a name");
+    Row<Agent>::check(a);
     requireRow("models", a.defaultModelId, "default_model_id");
-    auto& s = m_db.cached("UPDATE agents SET name=?, platform=?, url=?, default_model_id=?, description=?, instructions=? WHERE id=?");
-    sql::StmtUse use(s);
-    s.bind(1, a.name).bind(2, a.platform).bind(3, a.url).bind(4, a.defaultModelId).bind(5, a.description).bind(6, a.instructions).bind(7, a.id);
-    s.exec();
-    if (m_db.changes() == 0) throw StoreError("agent '" + a.id + "' does not exist");
+    updateRow(m_db, a);
 }
+std::optional<Agent> Store::getAgent(const std::string& id) { return getRow<Agent>(m_db, id); }
 
-std::optional<Agent> Store::getAgent(const std::string& id) {
-    auto& s = m_db.cached(
-        "SELECT id, name, platform, url, default_model_id, description, instructions, created_at, updated_at, deleted_at FROM agents WHERE id = ?");
-    sql::StmtUse use(s);
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    Agent a;
-    a.id = s.getText(0);
-    a.name = s.getText(1);
-    a.platform = s.getText(2);
-    a.url = s.getText(3);
-    a.defaultModelId = s.getOptText(4);
-    a.description = s.getText(5);
-    a.instructions = s.getText(6);
-    readStamps(s, 7, a);
-    return a;
-}
+Tag Store::createTag(Tag t) { return createRow(std::move(t)); }
+void Store::updateTag(const Tag& t) { updateRowChecked(t); }
+std::optional<Tag> Store::getTag(const std::string& id) { return getRow<Tag>(m_db, id); }
 
-Tag Store::createTag(Tag t) {
-    checkText("name", t.name);
-    checkText("color", t.color);
-    if (t.name.empty()) throw StoreError("a tag needs a name");
-    if (t.id.empty()) t.id = newUuidV7();
-    auto& s = m_db.cached("INSERT INTO tags(id, name, color) VALUES (?,?,?)");
-    sql::StmtUse use(s);
-    s.bind(1, t.id).bind(2, t.name).bind(3, t.color).exec();
-    return *getTag(t.id);
-}
+QaActivity Store::createQaActivity(QaActivity q) { return createRow(std::move(q)); }
+void Store::updateQaActivity(const QaActivity& q) { updateRowChecked(q); }
+std::optional<QaActivity> Store::getQaActivity(const std::string& id) { return getRow<QaActivity>(m_db, id); }
 
-void Store::updateTag(const Tag& t) {
-    checkText("name", t.name);
-    checkText("color", t.color);
-    if (t.name.empty()) throw StoreError("a tag needs a name");
-    auto& s = m_db.cached("UPDATE tags SET name=?, color=? WHERE id=?");
-    sql::StmtUse use(s);
-    s.bind(1, t.name).bind(2, t.color).bind(3, t.id).exec();
-    if (m_db.changes() == 0) throw StoreError("tag '" + t.id + "' does not exist");
-}
-
-std::optional<Tag> Store::getTag(const std::string& id) {
-    auto& s = m_db.cached("SELECT id, name, color, created_at, updated_at, deleted_at FROM tags WHERE id = ?");
-    sql::StmtUse use(s);
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    Tag t;
-    t.id = s.getText(0);
-    t.name = s.getText(1);
-    t.color = s.getText(2);
-    readStamps(s, 3, t);
-    return t;
-}
-
-QaActivity Store::createQaActivity(QaActivity q) {
-    checkText("name", q.name);
-    checkText("description", q.description);
-    if (q.name.empty()) throw StoreError("a QA activity needs a name");
-    if (q.id.empty()) q.id = newUuidV7();
-    auto& s = m_db.cached("INSERT INTO qa_activities(id, name, description, sort_order) VALUES (?,?,?,?)");
-    sql::StmtUse use(s);
-    s.bind(1, q.id).bind(2, q.name).bind(3, q.description).bind(4, q.sortOrder).exec();
-    return *getQaActivity(q.id);
-}
-
-void Store::updateQaActivity(const QaActivity& q) {
-    checkText("name", q.name);
-    checkText("description", q.description);
-    if (q.name.empty()) throw StoreError("a QA activity needs a name");
-    auto& s = m_db.cached("UPDATE qa_activities SET name=?, description=?, sort_order=? WHERE id=?");
-    sql::StmtUse use(s);
-    s.bind(1, q.name).bind(2, q.description).bind(3, q.sortOrder).bind(4, q.id).exec();
-    if (m_db.changes() == 0) throw StoreError("QA activity '" + q.id + "' does not exist");
-}
-
-std::optional<QaActivity> Store::getQaActivity(const std::string& id) {
-    auto& s = m_db.cached("SELECT id, name, description, sort_order, created_at, updated_at, deleted_at FROM qa_activities WHERE id = ?");
-    sql::StmtUse use(s);
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    QaActivity q;
-    q.id = s.getText(0);
-    q.name = s.getText(1);
-    q.description = s.getText(2);
-    q.sortOrder = s.getInt(3);
-    readStamps(s, 4, q);
-    return q;
-}
-
-Lookup Store::createLookup(Lookup l) {
-    checkText("name", l.name);
-    if (l.name.empty()) throw StoreError("a lookup needs a name");
-    if (l.appliesTo != "outputs" && l.appliesTo != "prompts")
-        throw StoreError("a lookup applies to 'outputs' or 'prompts', not '" + l.appliesTo + "'");
-    if (l.id.empty()) l.id = newUuidV7();
-    auto& s = m_db.cached("INSERT INTO lookups(id, name, applies_to, multi, sort_order) VALUES (?,?,?,?,?)");
-    sql::StmtUse use(s);
-    s.bind(1, l.id).bind(2, l.name).bind(3, l.appliesTo).bind(4, int64_t(l.multi)).bind(5, l.sortOrder).exec();
-    return *getLookup(l.id);
-}
-
-void Store::updateLookup(const Lookup& l) {
-    checkText("name", l.name);
-    if (l.name.empty()) throw StoreError("a lookup needs a name");
-    if (l.appliesTo != "outputs" && l.appliesTo != "prompts")
-        throw StoreError("a lookup applies to 'outputs' or 'prompts', not '" + l.appliesTo + "'");
-    auto& s = m_db.cached("UPDATE lookups SET name=?, applies_to=?, multi=?, sort_order=? WHERE id=?");
-    sql::StmtUse use(s);
-    s.bind(1, l.name).bind(2, l.appliesTo).bind(3, int64_t(l.multi)).bind(4, l.sortOrder).bind(5, l.id).exec();
-    if (m_db.changes() == 0) throw StoreError("lookup '" + l.id + "' does not exist");
-}
-
-static Lookup readLookup(const sql::Stmt& s) {
-    Lookup l;
-    l.id = s.getText(0);
-    l.name = s.getText(1);
-    l.appliesTo = s.getText(2);
-    l.multi = s.getInt(3) != 0;
-    l.sortOrder = s.getInt(4);
-    readStamps(s, 5, l);
-    return l;
-}
-
-std::optional<Lookup> Store::getLookup(const std::string& id) {
-    auto& s = m_db.cached("SELECT id, name, applies_to, multi, sort_order, created_at, updated_at, deleted_at FROM lookups WHERE id = ?");
-    sql::StmtUse use(s);
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    return readLookup(s);
-}
+Lookup Store::createLookup(Lookup l) { return createRow(std::move(l)); }
+void Store::updateLookup(const Lookup& l) { updateRowChecked(l); }
+std::optional<Lookup> Store::getLookup(const std::string& id) { return getRow<Lookup>(m_db, id); }
 
 std::vector<Lookup> Store::lookups(const std::string& appliesTo) {
-    auto& s = m_db.cached(
-        "SELECT id, name, applies_to, multi, sort_order, created_at, updated_at, deleted_at FROM lookups "
-        "WHERE deleted_at IS NULL AND (?1 = '' OR applies_to = ?1) ORDER BY sort_order, name COLLATE NOCASE, id");
+    auto& s = m_db.cached("SELECT " + selectList<Lookup>() +
+                          " FROM lookups WHERE deleted_at IS NULL AND (?1 = '' OR applies_to = ?1) ORDER BY sort_order, name COLLATE NOCASE, id");
     sql::StmtUse use(s);
     s.bind(1, appliesTo);
-    std::vector<Lookup> out;
-    while (s.step()) out.push_back(readLookup(s));
-    return out;
-}
-
-static LookupValue readLookupValue(const sql::Stmt& s) {
-    LookupValue v;
-    v.id = s.getText(0);
-    v.lookupId = s.getText(1);
-    v.value = s.getText(2);
-    v.sortOrder = s.getInt(3);
-    readStamps(s, 4, v);
-    return v;
+    return readAll<Lookup>(s);
 }
 
 LookupValue Store::createLookupValue(LookupValue v) {
-    checkText("value", v.value);
-    if (v.value.empty()) throw StoreError("a lookup value cannot be empty");
+    Row<LookupValue>::check(v);
     requireRow("lookups", v.lookupId, "lookup_id");
-    if (v.id.empty()) v.id = newUuidV7();
-    auto& s = m_db.cached("INSERT INTO lookup_values(id, lookup_id, value, sort_order) VALUES (?,?,?,?)");
-    sql::StmtUse use(s);
-    s.bind(1, v.id).bind(2, v.lookupId).bind(3, v.value).bind(4, v.sortOrder).exec();
-    return *getLookupValue(v.id);
+    return createRow(std::move(v));
 }
-
-void Store::updateLookupValue(const LookupValue& v) {
-    checkText("value", v.value);
-    if (v.value.empty()) throw StoreError("a lookup value cannot be empty");
-    auto& s = m_db.cached("UPDATE lookup_values SET value=?, sort_order=? WHERE id=?");
-    sql::StmtUse use(s);
-    s.bind(1, v.value).bind(2, v.sortOrder).bind(3, v.id).exec();
-    if (m_db.changes() == 0) throw StoreError("lookup value '" + v.id + "' does not exist");
-}
-
-std::optional<LookupValue> Store::getLookupValue(const std::string& id) {
-    auto& s = m_db.cached("SELECT id, lookup_id, value, sort_order, created_at, updated_at, deleted_at FROM lookup_values WHERE id = ?");
-    sql::StmtUse use(s);
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    return readLookupValue(s);
-}
+void Store::updateLookupValue(const LookupValue& v) { updateRowChecked(v); }
+std::optional<LookupValue> Store::getLookupValue(const std::string& id) { return getRow<LookupValue>(m_db, id); }
 
 std::vector<LookupValue> Store::lookupValues(const std::string& lookupId) {
-    auto& s = m_db.cached(
-        "SELECT id, lookup_id, value, sort_order, created_at, updated_at, deleted_at FROM lookup_values "
-        "WHERE lookup_id = ? AND deleted_at IS NULL ORDER BY sort_order, value COLLATE NOCASE, id");
+    auto& s = m_db.cached("SELECT " + selectList<LookupValue>() +
+                          " FROM lookup_values WHERE lookup_id = ? AND deleted_at IS NULL ORDER BY sort_order, value COLLATE NOCASE, id");
     sql::StmtUse use(s);
     s.bind(1, lookupId);
-    std::vector<LookupValue> out;
-    while (s.step()) out.push_back(readLookupValue(s));
-    return out;
+    return readAll<LookupValue>(s);
 }
 
 // ---- find or create --------------------------------------------------------------------------
@@ -961,21 +946,11 @@ void Store::unlinkTag(Kind kind, const std::string& recordId, const std::string&
 
 std::vector<Tag> Store::tagsOf(Kind kind, const std::string& recordId) {
     auto [table, col] = tagLink(kind);
-    auto& s = m_db.cached(std::string("SELECT t.id, t.name, t.color, t.created_at, t.updated_at, t.deleted_at FROM ") + table +
-                          " l JOIN tags t ON t.id = l.tag_id WHERE l." + col +
+    auto& s = m_db.cached("SELECT " + selectList<Tag>("t") + " FROM " + table + " l JOIN tags t ON t.id = l.tag_id WHERE l." + col +
                           " = ? AND l.deleted_at IS NULL AND t.deleted_at IS NULL ORDER BY t.name COLLATE NOCASE, t.id");
     sql::StmtUse use(s);
     s.bind(1, recordId);
-    std::vector<Tag> out;
-    while (s.step()) {
-        Tag t;
-        t.id = s.getText(0);
-        t.name = s.getText(1);
-        t.color = s.getText(2);
-        readStamps(s, 3, t);
-        out.push_back(t);
-    }
-    return out;
+    return readAll<Tag>(s);
 }
 
 void Store::linkLookupValue(Kind kind, const std::string& recordId, const std::string& valueId) {
@@ -1014,14 +989,11 @@ void Store::unlinkLookupValue(Kind kind, const std::string& recordId, const std:
 
 std::vector<LookupValue> Store::lookupValuesOf(Kind kind, const std::string& recordId) {
     auto [table, col] = valueLink(kind);
-    auto& s = m_db.cached(std::string("SELECT v.id, v.lookup_id, v.value, v.sort_order, v.created_at, v.updated_at, v.deleted_at FROM ") +
-                          table + " l JOIN lookup_values v ON v.id = l.lookup_value_id WHERE l." + col +
-                          " = ? AND l.deleted_at IS NULL AND v.deleted_at IS NULL ORDER BY v.lookup_id, v.sort_order, v.value");
+    auto& s = m_db.cached("SELECT " + selectList<LookupValue>("v") + " FROM " + table + " l JOIN lookup_values v ON v.id = l.lookup_value_id WHERE l." +
+                          col + " = ? AND l.deleted_at IS NULL AND v.deleted_at IS NULL ORDER BY v.lookup_id, v.sort_order, v.value");
     sql::StmtUse use(s);
     s.bind(1, recordId);
-    std::vector<LookupValue> out;
-    while (s.step()) out.push_back(readLookupValue(s));
-    return out;
+    return readAll<LookupValue>(s);
 }
 
 std::vector<QaCheck> Store::qaChecklist(const std::string& promptId) {

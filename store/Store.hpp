@@ -244,6 +244,10 @@ private:
     bool tagIsDense(const std::string& tagId, const char* rel, int limit);
 
     std::string tombstoneStamp();
+    template <class T>
+    T createRow(T v);  // check, fill in the id, insert, read back (Store.cpp)
+    template <class T>
+    void updateRowChecked(const T& v);
 
     sql::Db m_db;
     int64_t m_lastStampMs = 0;
