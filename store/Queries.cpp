@@ -67,6 +67,23 @@ std::string outputWhere(const OutputFilter& f, Binder& b, bool denseTag = false)
     return w;
 }
 
+// Reads up to limit rows (the query asks for limit + 1); the extra row only says another page
+// follows, whose cursor is the last kept row's sort value (column sortCol) and id.
+template <class R, class ReadRow>
+Page<R> readPage(sql::Stmt& s, int limit, int sortCol, ReadRow readRow) {
+    Page<R> page;
+    std::string lastSort;
+    while (s.step()) {
+        if (static_cast<int>(page.rows.size()) == limit) {
+            page.next = {true, lastSort, page.rows.back().id};
+            break;
+        }
+        page.rows.push_back(readRow(s));
+        lastSort = s.getText(sortCol);
+    }
+    return page;
+}
+
 } // namespace
 
 int64_t Store::relationCount(const char* rel, const std::string& id) {
@@ -107,13 +124,7 @@ Page<OutputRow> Store::listOutputs(const OutputFilter& f, OutputSort sort, const
     auto& s = m_db.cached(sqlText);
     sql::StmtUse use(s);
     b.apply(s);
-    Page<OutputRow> page;
-    std::string lastSort;
-    while (s.step()) {
-        if (static_cast<int>(page.rows.size()) == limit) {
-            page.next = {true, lastSort, page.rows.back().id};
-            break;
-        }
+    return readPage<OutputRow>(s, limit, 13, [](const sql::Stmt& s) {
         OutputRow r;
         r.id = s.getText(0);
         r.promptId = s.getOptText(1);
@@ -128,10 +139,8 @@ Page<OutputRow> Store::listOutputs(const OutputFilter& f, OutputSort sort, const
         r.edited = s.getInt(10) != 0;
         r.deleted = s.getInt(11) != 0;
         r.preview = previewText(s.getText(12), 120);
-        lastSort = s.getText(13);
-        page.rows.push_back(std::move(r));
-    }
-    return page;
+        return r;
+    });
 }
 
 int64_t Store::countOutputs(const OutputFilter& f) {
@@ -179,13 +188,7 @@ Page<PromptRow> Store::listPrompts(const PromptFilter& f, PromptSort sort, const
     auto& s = m_db.cached(sqlText);
     sql::StmtUse use(s);
     b.apply(s);
-    Page<PromptRow> page;
-    std::string lastSort;
-    while (s.step()) {
-        if (static_cast<int>(page.rows.size()) == limit) {
-            page.next = {true, lastSort, page.rows.back().id};
-            break;
-        }
+    return readPage<PromptRow>(s, limit, 9, [](const sql::Stmt& s) {
         PromptRow r;
         r.id = s.getText(0);
         r.title = s.getText(1);
@@ -196,10 +199,8 @@ Page<PromptRow> Store::listPrompts(const PromptFilter& f, PromptSort sort, const
         r.qaTotal = s.getInt(6);
         r.updatedAt = s.getText(7);
         r.deleted = s.getInt(8) != 0;
-        lastSort = s.getText(9);
-        page.rows.push_back(std::move(r));
-    }
-    return page;
+        return r;
+    });
 }
 
 std::vector<LookupRow> Store::listLookupRows(Kind kind, const std::string& nameFilter, bool includeDeleted) {
