@@ -357,7 +357,7 @@ void App::frame() {
 
 void App::drawNav(float width, float height) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(20, 22, 27, 255));
-    ImGui::BeginChild("##nav", {width, height}, false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+    ImGui::BeginChild("##nav", {width, height}, false, ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
     ImGui::PushFont(m_fonts.heading);
     ImGui::TextColored(toVec(color::accent), "◈");
     ImGui::SameLine();
@@ -380,9 +380,9 @@ void App::drawNav(float width, float height) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("Ctrl+N  new output\nCtrl+⇧+V  capture clipboard\nCtrl+K  jump\nCtrl+F  search\nCtrl+S  save\nCtrl+Z  undo delete");
     ImGui::PopStyleColor();
-    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), height - ImGui::GetFrameHeight() * 2 - 12));
-    if (ImGui::Button("⎘ Capture clipboard", {-1, 0})) captureFromClipboard();
-    if (ImGui::Button("⌕ Jump…  Ctrl+K", {-1, 0})) {
+    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), height - ImGui::GetFrameHeightWithSpacing() * 2 - 14));
+    if (ImGui::Button("Capture clipboard", {-1, 0})) captureFromClipboard();
+    if (ImGui::Button("Jump…  Ctrl+K", {-1, 0})) {
         m_jumpOpen = true;
         m_jumpFocus = true;
     }

@@ -143,7 +143,10 @@ std::optional<std::string> Picker::drawList(AppContext& ctx, const std::vector<s
         if (sel) picked = resolve(ctx, e);
         ImGui::PopID();
     }
-    bool hovered = ImGui::IsWindowHovered();
+    // By rect: while an item is active ImGui reports no window as hovered, and a click on an entry
+    // makes that entry active before this check runs.
+    const ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
+    bool hovered = ImGui::IsMouseHoveringRect(wp, {wp.x + ws.x, wp.y + ws.y}, false);
     ImGui::EndChild();
     ImGui::PopStyleColor();
     if (!hovered && ImGui::IsMouseClicked(0) && !ImGui::IsItemHovered()) m_open = false;

@@ -1,0 +1,248 @@
+// The app's main flows driven through its real ImGui widgets in a headless ImGui context (no GPU,
+// no window): simulated mouse and keyboard, assertions on the Store afterwards.
+#include "ui/App.hpp"
+#include "ui/OutputEditor.hpp"
+#include "Store.hpp"
+#include "ui/Style.hpp"
+#include "TestUtil.hpp"
+#include "ui/Widgets.hpp"
+
+#include <doctest/doctest.h>
+
+#include <set>
+#include <imgui.h>
+
+using namespace pv;
+using namespace pv::ui;
+using pv::test::TempDir;
+
+namespace {
+
+constexpr int kKeyBase = 300;  // where ImGuiKey_* land in io.KeysDown (letters keep their ASCII codes)
+
+class Harness {
+public:
+    Harness() : store(dir.file("v.db")) {
+        ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;
+        io.DisplaySize = ImVec2(1440, 900);
+        io.DeltaTime = 1.0f / 60.0f;
+        for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = kKeyBase + k;
+        applyTheme(1.0f);
+        Fonts fonts = loadFonts(15.0f);
+        unsigned char* px = nullptr;
+        int w = 0, h = 0;
+        io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+        testhook::enable(true);
+        app = std::make_unique<App>(store, view, nullptr);
+        app->setFonts(fonts);
+        settle();
+    }
+    ~Harness() {
+        app.reset();
+        testhook::clear();
+        ImGui::DestroyContext();
+    }
+
+    void frame() {
+        app->pump();
+        ImGui::NewFrame();
+        app->frame();
+        ImGui::Render();
+    }
+    // Frames with the worker's answers delivered in between.
+    void settle(int n = 4) {
+        for (int i = 0; i < n; ++i) {
+            app->worker().waitIdle();
+            frame();
+        }
+    }
+    ImVec2 centre(const std::string& key) {
+        auto r = testhook::rect(key);
+        INFO("widget not drawn: " << key);
+        REQUIRE(r.has_value());
+        return ImVec2((r->Min.x + r->Max.x) / 2, (r->Min.y + r->Max.y) / 2);
+    }
+    void click(const std::string& key) {
+        settle(2);
+        ImGuiIO& io = ImGui::GetIO();
+        io.MousePos = centre(key);
+        frame();
+        io.MouseDown[0] = true;
+        frame();
+        io.MouseDown[0] = false;
+        frame();
+    }
+    void type(const std::string& text) {
+        ImGui::GetIO().AddInputCharactersUTF8(text.c_str());
+        frame();
+    }
+    void press(int imguiKey) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.KeysDown[kKeyBase + imguiKey] = true;
+        frame();
+        io.KeysDown[kKeyBase + imguiKey] = false;
+        frame();
+    }
+    void ctrl(int asciiKey) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.KeyCtrl = true;
+        io.KeysDown[asciiKey] = true;
+        frame();
+        io.KeysDown[asciiKey] = false;
+        io.KeyCtrl = false;
+        frame();
+    }
+
+    TempDir dir;
+    Store store;
+    ViewOptions view;
+    std::unique_ptr<App> app;
+};
+
+} // namespace
+
+TEST_CASE("create an output: pick an existing prompt, create a model in place, add two tags, type the text, Ctrl+S") {
+    Harness h;
+    auto prompt = h.store.createPrompt({.title = "Explain CRDTs", .body = "Explain CRDTs in one paragraph"});
+    h.store.createPrompt({.title = "Summarise notes", .body = "Summarise"});
+    h.app->dataChanged();
+    h.ctrl('N');
+    REQUIRE(h.app->outputEditor().isNew());
+
+    h.click("pickerinput:prompt");
+    h.type("CRDT");
+    h.settle();
+    h.click("picker:prompt:Explain CRDTs");
+    CHECK(h.app->outputEditor().draft().promptId == std::optional<std::string>(prompt.id));
+
+    h.click("pickerinput:model");
+    h.type("o3-pro");
+    h.settle();
+    h.click("picker:model:+new");
+    auto modelId = h.store.findByName(Kind::Model, "o3-pro");
+    REQUIRE(modelId);  // created in place, before the output is saved
+    CHECK(h.app->outputEditor().draft().modelId == modelId);
+
+    h.click("pickerinput:tags");
+    h.type("distributed");
+    h.settle();
+    h.press(ImGuiKey_Enter);  // Enter creates the tag
+    h.settle();
+    h.type("explain");
+    h.settle();
+    h.press(ImGuiKey_Enter);
+    h.settle();
+
+    h.click("text:raw");
+    h.type("A CRDT is a replicated data type — naïve merges always converge.");
+    h.ctrl('S');
+    h.settle();
+
+    auto page = h.store.listOutputs({});
+    REQUIRE(page.rows.size() == 1);
+    auto o = h.store.getOutput(page.rows[0].id);
+    REQUIRE(o);
+    CHECK(o->promptId == std::optional<std::string>(prompt.id));
+    CHECK(o->modelId == modelId);
+    CHECK(o->output == "A CRDT is a replicated data type — naïve merges always converge.");
+    auto tags = h.store.tagsOf(Kind::Output, o->id);
+    REQUIRE(tags.size() == 2);
+    std::set<std::string> names{tags[0].name, tags[1].name};
+    CHECK(names == std::set<std::string>{"distributed", "explain"});
+    CHECK(!h.app->outputEditor().dirty());
+    CHECK(!h.app->outputEditor().isNew());
+}
+
+TEST_CASE("tick a QA check in the prompt editor") {
+    Harness h;
+    auto p = h.store.createPrompt({.title = "Summarise", .body = "Summarise this"});
+    h.store.findOrCreateQaActivity("Fact check");
+    h.store.findOrCreateQaActivity("Tone");
+    h.app->open({Kind::Prompt, p.id});
+    h.settle();
+    h.click("qa:Tone");
+    auto checks = h.store.qaChecklist(p.id);
+    REQUIRE(checks.size() == 2);
+    for (auto& c : checks) {
+        CHECK(c.done == (c.activityName == "Tone"));
+        if (c.done) CHECK(c.doneAt.has_value());
+    }
+    // Unticking clears it again.
+    h.click("qa:Tone");
+    for (auto& c : h.store.qaChecklist(p.id)) CHECK(!c.done);
+}
+
+TEST_CASE("edit output_edited: one click starts it from the raw text, typing corrects it, Ctrl+S saves") {
+    Harness h;
+    Output o;
+    o.output = "Teh answer";
+    o = h.store.createOutput(o);
+    h.app->open({Kind::Output, o.id});
+    h.app->outputEditor().setTab(1);
+    h.settle();
+    h.click("edited:start");
+    CHECK(h.app->outputEditor().draft().outputEdited == std::optional<std::string>("Teh answer"));
+    h.click("text:edited");
+    h.type(", corrected");
+    CHECK(h.app->outputEditor().dirty());
+    h.ctrl('S');
+    auto got = h.store.getOutput(o.id);
+    REQUIRE(got);
+    CHECK(got->outputEdited == std::optional<std::string>("Teh answer, corrected"));
+    CHECK(got->output == "Teh answer");  // the raw text stays as it was
+}
+
+TEST_CASE("delete an output, then undo with Ctrl+Z restores it with its tags") {
+    Harness h;
+    Output o;
+    o.output = "to be deleted";
+    o = h.store.createOutput(o);
+    auto t = h.store.findOrCreateTag("keep");
+    h.store.linkTag(Kind::Output, o.id, t.id);
+    h.app->open({Kind::Output, o.id});
+    h.settle();
+    h.click("output:delete");
+    REQUIRE(h.store.getOutput(o.id));
+    CHECK(h.store.getOutput(o.id)->deleted());
+    CHECK(h.store.listOutputs({}).rows.empty());
+    h.ctrl('Z');
+    CHECK(!h.store.getOutput(o.id)->deleted());
+    auto tags = h.store.tagsOf(Kind::Output, o.id);
+    REQUIRE(tags.size() == 1);
+    CHECK(tags[0].name == "keep");
+}
+
+TEST_CASE("switching records with unsaved edits asks; Cancel keeps them, Save writes them") {
+    Harness h;
+    Output a, b;
+    a.output = "first";
+    b.output = "second";
+    a = h.store.createOutput(a);
+    b = h.store.createOutput(b);
+    h.app->open({Kind::Output, a.id});
+    h.settle();
+    h.click("text:raw");
+    h.type(" edited");
+    h.app->open({Kind::Output, b.id});
+    h.settle();
+    CHECK(h.app->modalOpen());
+    h.click("unsaved:cancel");
+    CHECK(h.app->outputEditor().record()->id == a.id);
+    CHECK(h.app->outputEditor().dirty());
+    h.app->open({Kind::Output, b.id});
+    h.settle();
+    h.click("unsaved:save");
+    CHECK(h.store.getOutput(a.id)->output == "first edited");
+    CHECK(h.app->outputEditor().record()->id == b.id);
+    // Closing the window with edits asks too.
+    h.click("text:raw");
+    h.type("!");
+    h.app->requestClose();
+    h.settle();
+    CHECK(!h.app->closeConfirmed());
+    h.click("unsaved:discard");
+    CHECK(h.app->closeConfirmed());
+    CHECK(h.store.getOutput(b.id)->output == "second");
+}

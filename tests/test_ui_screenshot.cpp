@@ -1,0 +1,114 @@
+// The real binary under xvfb-run renders each main screen of a seeded vault to a PNG; each image
+// must be a real UI (many distinct colours, not a flat fill). PV_SCREENSHOT_DIR keeps the PNGs.
+#include "Store.hpp"
+#include "TestUtil.hpp"
+
+#include <doctest/doctest.h>
+#include <stb/stb_image.h>
+
+#include <cstdlib>
+#include <set>
+
+using namespace pv;
+using namespace pv::test;
+
+namespace {
+
+struct Seeded {
+    std::string output, prompt, model, tag, lookup;
+};
+
+Seeded seed(Store& s) {
+    Seeded ids;
+    auto gpt = s.findOrCreateModel("gpt-4o", "openai");
+    auto claude = s.findOrCreateModel("claude-3.5-sonnet", "anthropic");
+    auto tutor = s.findOrCreateAgent("Tutor", "chatgpt");
+    auto qa1 = s.findOrCreateQaActivity("Fact check");
+    s.findOrCreateQaActivity("Tone and style");
+    s.findOrCreateQaActivity("Edge cases");
+    auto tagA = s.findOrCreateTag("distributed");
+    auto tagB = s.findOrCreateTag("explain");
+    auto p = s.createPrompt({.title = "Explain CRDTs in one paragraph", .body = "Explain CRDTs in one paragraph for a backend engineer."});
+    auto p2 = s.createPrompt({.title = "Summarise the meeting notes", .body = "Summarise these notes as 3 bullets."});
+    s.newIteration(p.id);
+    s.setQaCheck(p.id, qa1.id, true, "checked against the paper");
+    auto project = s.createLookup({.name = "Project", .appliesTo = "outputs"});
+    auto apollo = s.createLookupValue({.lookupId = project.id, .value = "Apollo"});
+    s.createLookupValue({.lookupId = project.id, .value = "Hermes"});
+    Output o;
+    o.promptId = p.id;
+    o.modelId = gpt.id;
+    o.agentId = tutor.id;
+    o.rating = 4;
+    o.output = "# CRDTs\n\nA **CRDT** (conflict-free replicated data type) lets replicas *merge* without coordination:\n\n- G-Counter\n- "
+               "OR-Set with `add`/`remove`\n\nGrüße — naïve café, Ελληνικά, Кириллица, → ✓";
+    o.outputEdited = "# CRDTs\n\nA **CRDT** (conflict-free replicated data type) lets every replica merge updates without coordination:\n\n- "
+                     "G-Counter\n- OR-Set with `add`/`remove`\n\nGrüße — naïve café, Ελληνικά, Кириллица, → ✓";
+    o = s.createOutput(o);
+    s.linkTag(Kind::Output, o.id, tagA.id);
+    s.linkTag(Kind::Output, o.id, tagB.id);
+    s.linkLookupValue(Kind::Output, o.id, apollo.id);
+    for (int i = 0; i < 40; ++i) {
+        Output x;
+        x.promptId = i % 2 ? p.id : p2.id;
+        x.modelId = i % 3 ? claude.id : gpt.id;
+        x.rating = 1 + i % 5;
+        x.output = "Answer number " + std::to_string(i) + ": the replicas converge because merge is commutative, associative and idempotent.";
+        if (i % 4 == 0) x.outputEdited = x.output + " (edited)";
+        s.createOutput(x);
+    }
+    return {o.id, p.id, gpt.id, tagA.id, project.id};
+}
+
+} // namespace
+
+TEST_CASE("each main screen renders a non-blank PNG under xvfb-run") {
+    TempDir dir;
+    const std::string vault = dir.file("v.db");
+    Seeded ids;
+    {
+        Store s(vault);
+        ids = seed(s);
+    }
+    const char* keep = std::getenv("PV_SCREENSHOT_DIR");
+    struct Shot {
+        const char* screen;
+        std::string select;
+    };
+    const std::vector<Shot> shots = {{"outputs", ids.output}, {"prompts", ids.prompt}, {"models", ids.model}, {"tags", ids.tag},
+                                     {"qa", ""},              {"lookups", ids.lookup}, {"agents", ""},       {"sync", ""},
+                                     {"import", ""},          {"graph", ids.prompt}};
+    for (const auto& shot : shots) {
+        const std::string png = keep ? std::string(keep) + "/" + shot.screen + ".png" : dir.file(std::string(shot.screen) + ".png");
+        std::string cmd = "XDG_CONFIG_HOME=" + shellQuote(dir.file("cfg")) + " xvfb-run -a -s '-screen 0 1440x900x24' " +
+                          shellQuote(promptvaultBinary()) + " --vault " + shellQuote(vault) + " --show " + shot.screen +
+                          (shot.select.empty() ? "" : " --select " + shot.select) + " --screenshot " + shellQuote(png);
+        auto r = runCommand(cmd);
+        INFO(shot.screen << ": " << r.err);
+        REQUIRE(r.exitCode == 0);
+        int w = 0, h = 0, n = 0;
+        unsigned char* px = stbi_load(png.c_str(), &w, &h, &n, 3);
+        REQUIRE(px != nullptr);
+        CHECK(w == 1440);
+        CHECK(h == 900);
+        std::set<uint32_t> colours;
+        for (int i = 0; i < w * h; i += 7) colours.insert(uint32_t(px[i * 3]) << 16 | uint32_t(px[i * 3 + 1]) << 8 | px[i * 3 + 2]);
+        stbi_image_free(px);
+        CHECK(colours.size() > 40);  // text, panels, accents: a flat or empty frame has a handful
+    }
+}
+
+TEST_CASE("with no display the app says so in one line and exits 1") {
+    TempDir dir;
+    auto r = runCommand("env -u DISPLAY -u WAYLAND_DISPLAY " + shellQuote(promptvaultBinary()) + " --vault " + shellQuote(dir.file("v.db")));
+    CHECK(r.exitCode == 1);
+    CHECK(r.err.find("xvfb-run") != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+TEST_CASE("a bad app option or screen is refused with a clear message") {
+    TempDir dir;
+    auto r = runCommand("xvfb-run -a " + shellQuote(promptvaultBinary()) + " --vault " + shellQuote(dir.file("v.db")) + " --show nowhere");
+    CHECK(r.exitCode == 2);
+    CHECK(r.err.find("unknown screen 'nowhere'") != std::string::npos);
+}
