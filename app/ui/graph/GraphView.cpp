@@ -127,12 +127,14 @@ struct GraphView::Impl {
     };
     struct VEdge {
         int a, b;
+        int via = -1;  // a big group's edges branch from its label (one trunk from the parent)
     };
     struct VLabel {
         int parent;
         ImVec2 at;  // world position of the group's centre
         std::string text;
         Kind kind;
+        bool trunk = false;  // draw one edge from the parent to here
     };
     struct Expansion {
         RecordRef ref;
@@ -315,6 +317,8 @@ struct GraphView::Impl {
         ImVec2 size{cols * (kNodeW + kGapX) - kGapX, rows * (kNodeH + kGapY) - kGapY};
         ImVec2 tl = placeCluster(placed, base + dir * (distance + 0.5f * std::abs(dir.x) * size.x + 0.5f * std::abs(dir.y) * size.y),
                                  dir, size);
+        // More than a few records: one trunk to the group's label, short branches from there.
+        const int via = fresh.size() > 3 ? int(labels.size()) : -1;
         for (size_t k = 0; k < fresh.size(); ++k) {
             VNode n;
             n.ref = fresh[k]->ref;
@@ -329,9 +333,9 @@ struct GraphView::Impl {
             n.to = tl + ImVec2{col * (kNodeW + kGapX) + kNodeW * 0.5f, row * (kNodeH + kGapY) + kNodeH * 0.5f};
             int i = addNode(std::move(n));
             index[nodes[size_t(i)].key] = i;
-            edges.push_back({p, i});
+            edges.push_back({p, i, via});
         }
-        labels.push_back({p, labelSpot(base, tl + size * 0.5f, size), text, slot.kind});
+        labels.push_back({p, labelSpot(base, tl + size * 0.5f, size), text, slot.kind, via >= 0});
     }
 
     void layout(bool animate, ImVec2 spawnAt) {
@@ -882,12 +886,19 @@ void GraphView::Impl::drawCanvas() {
     int hovered = hoveredCanvas || dragging ? nodeAt(io.MousePos) : -1;
 
     // Edges, then their labels, then nodes (ring 2 under ring 1 under the focus).
+    for (const auto& l : labels)
+        if (l.trunk) {
+            bool hot = hovered == l.parent;
+            dl->AddLine(nodes[size_t(l.parent)].screen, toScreen(l.at), kindColor(l.kind, (hot ? 0.9f : 0.55f) * e),
+                        (hot ? 3.f : 2.4f) * std::max(0.5f, zoom));
+        }
     for (const auto& ed : edges) {
         const auto& a = nodes[size_t(ed.a)];
         const auto& b = nodes[size_t(ed.b)];
         float alpha = b.alphaFrom + (1 - b.alphaFrom) * e;
         bool hot = hovered == ed.a || hovered == ed.b;
-        dl->AddLine(a.screen, b.screen, kindColor(b.kind, (hot ? 0.9f : 0.38f) * alpha), (hot ? 2.2f : 1.3f) * std::max(0.5f, zoom));
+        ImVec2 from = ed.via >= 0 ? lerp(a.screen, toScreen(labels[size_t(ed.via)].at), e) : a.screen;
+        dl->AddLine(from, b.screen, kindColor(b.kind, (hot ? 0.9f : 0.38f) * alpha), (hot ? 2.2f : 1.3f) * std::max(0.5f, zoom));
     }
     for (const auto& g : ghosts) drawNode(dl, g, 1.f - e, false, false, false);
 
