@@ -158,7 +158,7 @@ bool Picker::drawSingle(AppContext& ctx, const char* id, std::optional<std::stri
     bool changed = false;
     const float buttons = value ? ImGui::GetFrameHeight() * 2 + ImGui::GetStyle().ItemSpacing.x * 2 : 0.0f;
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - buttons);
-    std::string hint = value ? currentLabel : "none — type to search or create";
+    std::string hint = value ? currentLabel : m_allowCreate ? "none — type to search or create" : "none — type to search";
     if (m_refocus) {
         ImGui::SetKeyboardFocusHere();
         m_refocus = false;
