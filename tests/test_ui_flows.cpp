@@ -246,3 +246,23 @@ TEST_CASE("switching records with unsaved edits asks; Cancel keeps them, Save wr
     CHECK(h.app->closeConfirmed());
     CHECK(h.store.getOutput(b.id)->output == "second");
 }
+
+TEST_CASE("the Sync screen lists a change the server refused, with its reason, and Retry requeues it") {
+    Harness h;
+    auto p = h.store.createPrompt({.title = "refused one", .body = ""});
+    const int64_t seq = h.store.db().queryInt("SELECT max(seq) FROM pv_changes");
+    h.store.db().exec("UPDATE pv_changes SET status = 'set_aside', error = 'violates foreign key constraint' WHERE seq = " +
+                      std::to_string(seq));
+    h.app->show(Screen::Sync);
+    h.settle();
+    h.click("refused:retry:" + std::to_string(seq));
+    CHECK(h.store.db().queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'") == 0);
+    CHECK(h.store.db().queryText("SELECT status || ' ' || error FROM pv_changes WHERE seq = " + std::to_string(seq)) ==
+          "pushed retried as change " + std::to_string(seq + 1));
+    CHECK(h.store.db().queryText("SELECT row_key || ' ' || status FROM pv_changes WHERE seq = " + std::to_string(seq + 1)) ==
+          p.id + " pending");
+    testhook::clear();
+    h.settle();
+    CHECK(testhook::rect("sync:now"));  // the screen is still drawn...
+    CHECK(!testhook::rect("refused:retryall"));  // the list is gone once nothing is refused
+}

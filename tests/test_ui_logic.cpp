@@ -85,6 +85,10 @@ TEST_CASE("QA progress label and fraction") {
 
 TEST_CASE("text helpers") {
     CHECK(shortTime("2026-11-28T04:36:22.123Z") == "2026-11-28 04:36");
+    // 1764304582123 ms = 2025-11-28 04:36:22 UTC
+    CHECK(hlcTime("001764304582123.000004") == "2025-11-28 04:36");
+    CHECK(hlcTime("not a clock") == "not a clock");
+    CHECK(hlcTime(".5") == ".5");
     CHECK(ratingStars(3) == "★★★☆☆");
     CHECK(ratingStars(std::nullopt).empty());
     CHECK(parseDate("2026-01-31") == std::optional<std::string>("2026-01-31"));

@@ -50,11 +50,13 @@ void SyncPanel::drawContents() {
     ImGui::SameLine();
     ImGui::BeginDisabled(!m_sync);
     if (ImGui::Button("Sync now")) m_sync->syncNow();
+    testhook::mark("sync:now");
     ImGui::EndDisabled();
 
     sectionHeader(fonts, "Status");
     sync::SyncStatus st;
     if (m_sync) st = m_sync->status();
+    refreshRefused(st.setAside);
     const char* state = "off";
     ImU32 col = color::muted;
     switch (st.state) {
@@ -80,11 +82,85 @@ void SyncPanel::drawContents() {
         row("Changes waiting");
         ImGui::Text("%lld", static_cast<long long>(st.state == sync::SyncState::Disabled ? m_ctx.pendingLocal() : st.pending));
         row("Set aside (refused)");
+        if (st.state == sync::SyncState::Disabled) st.setAside = static_cast<int64_t>(m_refused.size());  // read from the vault
         if (st.setAside) ImGui::TextColored(toVec(color::bad), "%lld", static_cast<long long>(st.setAside));
         else ImGui::TextUnformatted("0");
         row("Last successful sync");
         ImGui::TextUnformatted(st.lastSuccessAt.empty() ? "never" : shortTime(st.lastSuccessAt).c_str());
         ImGui::EndTable();
+    }
+    drawRefused();
+}
+
+void SyncPanel::refreshRefused(int64_t setAsideCount) {
+    // Re-read only when the count moves (an indexed read of at most 200 rows), not every frame.
+    if (setAsideCount == m_refusedSeenCount) return;
+    m_refusedSeenCount = setAsideCount;
+    m_refused.clear();
+    m_refusedLabels.clear();
+    try {
+        m_refused = sync::listSetAside(m_ctx.store());
+        for (const auto& c : m_refused) {
+            std::string label = c.table + " " + c.rowKey;
+            for (Kind k : {Kind::Prompt, Kind::Output, Kind::Model, Kind::Agent, Kind::Tag, Kind::QaActivity}) {
+                if (c.table != kindTable(k)) continue;
+                std::string name = m_ctx.store().labelOf({k, c.rowKey});
+                if (!name.empty()) label = std::string(kindName(k)) + " “" + name + "”";
+            }
+            m_refusedLabels.push_back(label);
+        }
+    } catch (const std::exception& e) {
+        m_ctx.error(e.what());
+    }
+}
+
+void SyncPanel::drawRefused() {
+    if (m_refused.empty()) return;
+    sectionHeader(m_ctx.fonts(), "Refused by the server");
+    ImGui::TextWrapped("These changes stay in your vault but did not reach the server; the changes after them did. Fix the cause "
+                       "(for example restore a deleted record) and retry.");
+    bool retried = false;
+    if (ImGui::Button("Retry all")) {
+        retried = sync::retrySetAside(m_ctx.store()) > 0;
+    }
+    testhook::mark("refused:retryall");
+    if (ImGui::BeginTable("##refused", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn("Record", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+        ImGui::TableSetupColumn("Change", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+        ImGui::TableSetupColumn("Made", ImGuiTableColumnFlags_WidthFixed, 150);
+        ImGui::TableSetupColumn("Reason", ImGuiTableColumnFlags_WidthStretch, 2.2f);
+        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 110);
+        ImGui::TableHeadersRow();
+        for (size_t i = 0; i < m_refused.size(); ++i) {
+            const auto& c = m_refused[i];
+            ImGui::PushID(static_cast<int>(c.seq));
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextWrapped("%s", m_refusedLabels[i].c_str());
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s %s", c.table.c_str(), c.rowKey.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextWrapped("%s: %s", c.op.c_str(), c.columns.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(hlcTime(c.hlc).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextWrapped("%s", c.error.c_str());
+            ImGui::TableNextColumn();
+            std::optional<Kind> kind;
+            for (Kind k : {Kind::Prompt, Kind::Output, Kind::Model, Kind::Agent, Kind::Tag, Kind::QaActivity})
+                if (c.table == kindTable(k)) kind = k;
+            if (kind && ImGui::SmallButton("Open")) m_ctx.open({*kind, c.rowKey});
+            if (kind) ImGui::SameLine();
+            if (ImGui::SmallButton("Retry")) retried = sync::retrySetAside(m_ctx.store(), c.seq) > 0 || retried;
+            testhook::mark("refused:retry:" + std::to_string(c.seq));
+            ImGui::PopID();
+        }
+        ImGui::EndTable();
+    }
+    if (retried) {
+        m_refusedSeenCount = -1;  // re-read next frame
+        m_ctx.notice("Requeued; the next sync retries it");
+        m_ctx.dataChanged();
+        if (m_sync) m_sync->syncNow();
     }
 }
 

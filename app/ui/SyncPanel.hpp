@@ -1,8 +1,11 @@
-// Sync screen: the PostgreSQL connection (saved in the vault), "Sync now", state, waiting and
-// set-aside counts. The sync itself runs on the SyncService's own thread.
+// Sync screen: the PostgreSQL connection (saved in the vault), "Sync now", state, waiting count,
+// and the changes the server refused with its reason, to open and retry. The sync itself runs on the SyncService's own thread.
 #pragma once
 #include "AppContext.hpp"
 #include "Panel.hpp"
+#include "sync/SetAside.hpp"
+
+#include <vector>
 
 namespace pv::ui {
 
@@ -14,11 +17,17 @@ protected:
     void drawContents() override;
 
 private:
+    void refreshRefused(int64_t setAsideCount);
+    void drawRefused();
+
     AppContext& m_ctx;
     sync::SyncService* m_sync;
     std::string m_conninfo;
     bool m_loaded = false;
     bool m_show = false;
+    std::vector<sync::RefusedChange> m_refused;
+    std::vector<std::string> m_refusedLabels;  // "prompt “Explain CRDTs”", or table and key
+    int64_t m_refusedSeenCount = -1;  // the status count the list was read at
 };
 
 // Replaces password=... in a libpq string with password=*** for display.

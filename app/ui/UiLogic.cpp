@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 
 namespace pv::ui {
 
@@ -98,6 +99,17 @@ std::string shortTime(const std::string& iso) {
     std::string s = iso.substr(0, 16);
     if (s[10] == 'T') s[10] = ' ';
     return s;
+}
+
+std::string hlcTime(const std::string& hlc) {
+    const size_t dot = hlc.find('.');
+    if (dot == 0 || dot == std::string::npos || hlc.find_first_not_of("0123456789") != dot || dot > 18) return hlc;
+    const std::time_t secs = static_cast<std::time_t>(std::stoll(hlc.substr(0, dot)) / 1000);
+    std::tm tm{};
+    if (!gmtime_r(&secs, &tm)) return hlc;
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+    return buf;
 }
 
 std::string ratingStars(std::optional<int64_t> rating) {

@@ -59,6 +59,9 @@ float qaProgressFraction(int64_t done, int64_t total);
 // ---- text ------------------------------------------------------------------------------------
 // "2026-11-28T04:36:22.123Z" -> "2026-11-28 04:36"
 std::string shortTime(const std::string& iso);
+// A change's hybrid logical clock "000001764300982123.000004" -> "2026-11-28 03:36" (UTC, like
+// shortTime); the input unchanged when it is not a clock.
+std::string hlcTime(const std::string& hlc);
 std::string ratingStars(std::optional<int64_t> rating);  // "★★★☆☆", "" when unrated
 std::string firstLine(const std::string& s, size_t maxBytes);
 // Parses "YYYY-MM-DD" (a date filter); empty optional when malformed.

@@ -1,0 +1,80 @@
+#include "SetAside.hpp"
+
+#include "Store.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace pv::sync {
+
+namespace {
+// The sync engine makes this index on first sync; a vault that never synced has nothing set aside,
+// but making it here too keeps the list from scanning the whole change log.
+void ensureIndex(sql::Db& db) {
+    db.exec("CREATE INDEX IF NOT EXISTS pv_changes_set_aside ON pv_changes(seq) WHERE status = 'set_aside'");
+}
+
+std::string columnNames(const std::string& colsJson) {
+    auto cols = nlohmann::json::parse(colsJson, nullptr, false);
+    if (!cols.is_object()) return "?";
+    std::string names;
+    for (auto it = cols.begin(); it != cols.end(); ++it) {
+        if (it.key() == "updated_at") continue;
+        if (!names.empty()) names += ", ";
+        names += it.key();
+    }
+    return names;
+}
+} // namespace
+
+std::vector<RefusedChange> listSetAside(Store& store, int limit) {
+    auto& db = store.db();
+    ensureIndex(db);
+    auto& q = db.cached("SELECT seq, tbl, row_key, op, cols, hlc, coalesce(error, '') FROM pv_changes "
+                        "WHERE status = 'set_aside' ORDER BY seq LIMIT ?");
+    sql::StmtUse use(q);
+    q.bind(1, int64_t(limit));
+    std::vector<RefusedChange> out;
+    while (q.step()) {
+        RefusedChange c;
+        c.seq = q.getInt(0);
+        c.table = q.getText(1);
+        c.rowKey = q.getText(2);
+        c.op = q.getText(3);
+        c.columns = columnNames(q.getText(4));
+        c.hlc = q.getText(5);
+        c.error = q.getText(6);
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+int64_t retrySetAside(Store& store, std::optional<int64_t> seq) {
+    auto& db = store.db();
+    ensureIndex(db);
+    // The server treats every seq up to the device's high-water mark as already applied, so a retry
+    // is a copy at the end of the log. It keeps its original clock: the edit still dates from when
+    // it was made, and a newer edit elsewhere still wins.
+    sql::Transaction tx(db);
+    auto& pick = db.cached("SELECT seq FROM pv_changes WHERE status = 'set_aside' AND (?1 IS NULL OR seq = ?1) ORDER BY seq");
+    std::vector<int64_t> seqs;
+    {
+        sql::StmtUse use(pick);
+        pick.bind(1, seq);
+        while (pick.step()) seqs.push_back(pick.getInt(0));
+    }
+    auto& copy = db.cached("INSERT INTO pv_changes(tbl, row_key, op, cols, hlc, device_id) "
+                           "SELECT tbl, row_key, op, cols, hlc, device_id FROM pv_changes WHERE seq = ?");
+    auto& retire = db.cached("UPDATE pv_changes SET status = 'pushed', error = 'retried as change ' || ? WHERE seq = ?");
+    for (int64_t s : seqs) {
+        {
+            sql::StmtUse use(copy);
+            copy.bind(1, s).exec();
+        }
+        sql::StmtUse use(retire);
+        retire.bind(1, db.lastInsertRowid()).bind(2, s).exec();
+    }
+    tx.commit();
+    return static_cast<int64_t>(seqs.size());
+}
+
+} // namespace pv::sync
