@@ -238,20 +238,34 @@ std::vector<LookupRow> Store::listLookupRows(Kind kind, const std::string& nameF
     return out;
 }
 
-std::vector<SearchHit> Store::search(const std::string& text, int limit) {
+std::vector<SearchHit> Store::search(const std::string& text, int limit, SearchOrder order) {
     auto q = toFtsQuery(text);
     std::vector<SearchHit> out;
     if (q.empty()) return out;
     // ORDER BY rank lets FTS5 sort the matches itself, so snippets are made for returned rows only.
-    auto& s = m_db.cached(
-        "SELECT * FROM ("
-        " SELECT 'prompt', p.id, p.title, snippet(prompts_fts, -1, '[', ']', '…', 12), prompts_fts.rank FROM prompts_fts "
-        " CROSS JOIN prompts p ON p.rowid = prompts_fts.rowid WHERE prompts_fts MATCH ?1 AND p.deleted_at IS NULL ORDER BY prompts_fts.rank LIMIT ?2) "
-        "UNION ALL SELECT * FROM ("
-        " SELECT 'output', o.id, coalesce(pp.title, ''), snippet(outputs_fts, -1, '[', ']', '…', 12), outputs_fts.rank FROM outputs_fts "
-        " CROSS JOIN outputs o ON o.rowid = outputs_fts.rowid LEFT JOIN prompts pp ON pp.id = o.prompt_id "
-        " WHERE outputs_fts MATCH ?1 AND o.deleted_at IS NULL ORDER BY outputs_fts.rank LIMIT ?2) "
-        "ORDER BY 5 LIMIT ?2");
+    // ORDER BY rowid DESC walks the index backwards and stops at the limit: no rank is computed
+    // (bm25's first call reads every match of every term), so a very common word costs no more
+    // than a rare one.
+    const char* sqlText =
+        order == SearchOrder::Relevance
+            ? "SELECT * FROM ("
+              " SELECT 'prompt', p.id, p.title, snippet(prompts_fts, -1, '[', ']', '…', 12), prompts_fts.rank FROM prompts_fts "
+              " CROSS JOIN prompts p ON p.rowid = prompts_fts.rowid WHERE prompts_fts MATCH ?1 AND p.deleted_at IS NULL ORDER BY prompts_fts.rank LIMIT ?2) "
+              "UNION ALL SELECT * FROM ("
+              " SELECT 'output', o.id, coalesce(pp.title, ''), snippet(outputs_fts, -1, '[', ']', '…', 12), outputs_fts.rank FROM outputs_fts "
+              " CROSS JOIN outputs o ON o.rowid = outputs_fts.rowid LEFT JOIN prompts pp ON pp.id = o.prompt_id "
+              " WHERE outputs_fts MATCH ?1 AND o.deleted_at IS NULL ORDER BY outputs_fts.rank LIMIT ?2) "
+              "ORDER BY 5 LIMIT ?2"
+            : "SELECT * FROM ("
+              " SELECT 'prompt', p.id, p.title, snippet(prompts_fts, -1, '[', ']', '…', 12), 0.0, p.created_at FROM prompts_fts "
+              " CROSS JOIN prompts p ON p.rowid = prompts_fts.rowid WHERE prompts_fts MATCH ?1 AND p.deleted_at IS NULL "
+              " ORDER BY prompts_fts.rowid DESC LIMIT ?2) "
+              "UNION ALL SELECT * FROM ("
+              " SELECT 'output', o.id, coalesce(pp.title, ''), snippet(outputs_fts, -1, '[', ']', '…', 12), 0.0, o.created_at FROM outputs_fts "
+              " CROSS JOIN outputs o ON o.rowid = outputs_fts.rowid LEFT JOIN prompts pp ON pp.id = o.prompt_id "
+              " WHERE outputs_fts MATCH ?1 AND o.deleted_at IS NULL ORDER BY outputs_fts.rowid DESC LIMIT ?2) "
+              "ORDER BY 6 DESC, 2 DESC LIMIT ?2";
+    auto& s = m_db.cached(sqlText);
     sql::StmtUse use(s);
     s.bind(1, q).bind(2, int64_t(limit));
     while (s.step()) {

@@ -44,6 +44,12 @@ struct OutputFilter {
 
 enum class OutputSort { CapturedDesc, CapturedAsc, UpdatedDesc, RatingDesc };
 
+// Order of full-text search hits. Relevance ranks every match with bm25, so its cost grows with the
+// number of matches (a word found in most records is slow); Newest returns the most recently added
+// matching records first (prompts and outputs interleaved by creation time), which FTS5 serves by
+// walking its index backwards and stopping at the limit, whatever the number of matches.
+enum class SearchOrder { Relevance, Newest };
+
 // Keyset cursor: the sort value and id of the last row of the previous page.
 struct PageCursor {
     bool valid = false;
@@ -211,7 +217,10 @@ public:
     std::vector<LookupRow> listLookupRows(Kind kind, const std::string& nameFilter = "", bool includeDeleted = false);
     std::vector<Prompt> iterationsOf(const std::string& promptId);
 
-    std::vector<SearchHit> search(const std::string& text, int limit = 50);
+    // Live prompts and outputs matching `text` (words ANDed, the last one as a prefix; FTS syntax in
+    // the input is taken literally). Relevance hits carry their bm25 rank (lower is better); Newest
+    // hits carry rank 0.
+    std::vector<SearchHit> search(const std::string& text, int limit = 50, SearchOrder order = SearchOrder::Relevance);
     // Records whose name/title starts with or contains `text`, every kind (Ctrl+K jump).
     std::vector<SearchHit> jumpTo(const std::string& text, int limit = 20);
 
