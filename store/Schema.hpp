@@ -29,7 +29,7 @@ struct TableDef {
 };
 
 // Current schema version (PRAGMA user_version). Bump and add a step in Migrations.cpp.
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // Every synced table, in dependency order (parents before children).
 const std::vector<TableDef>& syncedTables();

@@ -300,6 +300,40 @@ TEST_CASE("full-text search finds prompts and outputs, follows edits, ignores FT
     CHECK(s.search("kubectl").empty());
 }
 
+TEST_CASE("search newest first: the most recently added matches, live only, prompts and outputs interleaved") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    auto p = s.createPrompt({.title = "otter prompt", .body = "about otters"});
+    std::vector<std::string> ids;
+    for (int i = 0; i < 8; ++i) {
+        Output o;
+        o.promptId = p.id;
+        o.output = "the otter number " + std::to_string(i) + (i % 2 ? " swims" : " sleeps");
+        ids.push_back(s.createOutput(o).id);
+    }
+    s.softDelete({Kind::Output, ids[7]});
+    auto hits = s.search("otter", 3, SearchOrder::Newest);
+    REQUIRE(hits.size() == 3);
+    CHECK(hits[0].ref == RecordRef{Kind::Output, ids[6]});
+    CHECK(hits[1].ref == RecordRef{Kind::Output, ids[5]});
+    CHECK(hits[2].ref == RecordRef{Kind::Output, ids[4]});
+    CHECK(hits[0].snippet.find("[otter]") != std::string::npos);
+    // Every live match, each once, whatever the order.
+    auto all = s.search("otter", 100, SearchOrder::Newest);
+    auto ranked = s.search("otter", 100);
+    CHECK(all.size() == 8);  // the prompt and seven live outputs
+    CHECK(ranked.size() == 8);
+    std::set<std::string> a, b;
+    for (auto& h : all) a.insert(h.ref.id);
+    for (auto& h : ranked) b.insert(h.ref.id);
+    CHECK(a == b);
+    CHECK(all.back().ref == RecordRef{Kind::Prompt, p.id});  // created first, so last
+    // Several words are ANDed and the last is a prefix, in both orders.
+    CHECK(s.search("otter number 3", 10, SearchOrder::Newest).size() == 1);
+    CHECK(s.search("swim", 10, SearchOrder::Newest).size() == 3);
+    CHECK(s.search("\"unbalanced AND (", 10, SearchOrder::Newest).empty());
+}
+
 TEST_CASE("neighbours: output, prompt, tag and hub counts") {
     TempDir dir;
     Store s(dir.file("v.db"));
@@ -969,7 +1003,7 @@ ALTER TABLE old_outputs RENAME TO outputs;
         CHECK(db.queryText("SELECT name FROM pragma_table_info('outputs') WHERE cid = 14") == "created_at");
     }
     Store s(path);
-    CHECK(s.schemaVersion() == 3);
+    CHECK(s.schemaVersion() == kSchemaVersion);
     CHECK(s.db().queryText("SELECT name FROM pragma_table_info('outputs') WHERE cid = 11") == "created_at");
     CHECK(s.db().queryText("SELECT name FROM pragma_table_info('outputs') ORDER BY cid DESC LIMIT 1") == "output_edited");
     CHECK(s.countOutputs({}) == 29);
@@ -989,4 +1023,41 @@ ALTER TABLE old_outputs RENAME TO outputs;
     CHECK(s.search("edited").size() == 1);
     s.softDelete({Kind::Output, "o4"});
     CHECK(s.countOutputs({}) == 28);
+}
+
+TEST_CASE("migration to version 4 sets the FTS5 flush size and keeps rows, search and capture") {
+    TempDir dir;
+    auto path = dir.file("v3.db");
+    {
+        sql::Db db(path);
+        migrate(db, 3);
+        db.exec("INSERT INTO prompts(id, title, body) VALUES ('p1', 'heron title', 'body')");
+        for (int i = 0; i < 20; ++i)
+            db.exec("INSERT INTO outputs(id, prompt_id, output) VALUES ('o" + std::to_string(i) + "', 'p1', 'heron number " + std::to_string(i) + "')");
+        CHECK(db.queryInt("SELECT count(*) FROM outputs_fts_config WHERE k = 'hashsize'") == 0);
+        CHECK(db.queryInt("SELECT count(*) FROM pv_changes") == 21);
+    }
+    Store s(path);
+    CHECK(s.schemaVersion() == 4);
+    for (const char* t : {"outputs_fts_config", "prompts_fts_config"})
+        CHECK(s.db().queryInt(std::string("SELECT v FROM ") + t + " WHERE k = 'hashsize'") == 16 * 1024 * 1024);
+    CHECK(s.search("heron", 100).size() == 21);
+    CHECK(s.search("heron", 100, SearchOrder::Newest).size() == 21);
+    CHECK(s.db().queryInt("SELECT count(*) FROM pv_changes") == 21);  // migrating logs nothing
+    // Capture still logs inserts and updates exactly as before.
+    std::vector<Output> more(3);
+    for (auto& o : more) o.output = "heron again";
+    s.createOutputs(more);
+    CHECK(s.db().queryInt("SELECT count(*) FROM pv_changes WHERE op = 'insert' AND tbl = 'outputs'") == 23);
+    auto o = *s.getOutput("o5");
+    o.notes = "a note";
+    s.updateOutput(o);
+    auto cols = nlohmann::json::parse(s.db().queryText("SELECT cols FROM pv_changes ORDER BY seq DESC LIMIT 1"));
+    CHECK(cols["notes"] == "a note");
+    CHECK(cols.contains("updated_at"));
+    CHECK(!cols.contains("output"));
+    CHECK(s.search("heron", 100).size() == 24);
+    // A fresh vault gets the same setting through the same step.
+    Store fresh(dir.file("new.db"));
+    CHECK(fresh.db().queryInt("SELECT v FROM outputs_fts_config WHERE k = 'hashsize'") == 16 * 1024 * 1024);
 }
