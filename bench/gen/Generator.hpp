@@ -48,6 +48,7 @@ struct GenResult {
     int64_t textBytes = 0;  // output + output_edited bytes written
     double seconds = 0;
     double outputInsertSeconds = 0;  // inside the output transactions only (insert + capture + commit)
+    double outputInsertCpuSeconds = 0;  // CPU time of this thread over the same span (steady under load)
     // Records worth timing: the biggest hubs and an ordinary output.
     std::string hubPromptId;  // the prompt with the most outputs
     std::string hubTagId;     // the tag with the most output links
