@@ -8,10 +8,15 @@
 #include "JsonStream.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -132,6 +137,13 @@ std::unordered_map<std::string, Feedback> loadFeedback(const ExportFiles& files,
 }
 
 // The vault side of an import: lookups with caches, creates, and the counts.
+//
+// New prompts and outputs are not inserted one statement per row: they are held for the batch and
+// moved by one INSERT ... SELECT per table from a temp staging table at flush(). SQLite 3.40's FTS5
+// writes its pending index out at every statement savepoint, so a statement per row (or a savepoint
+// per conversation with FTS rows pending) turns one index segment per batch into thousands. The
+// vault's triggers (change capture, FTS, counters) still fire for every row, inside the batch's
+// transaction. Lookups of held rows are answered from memory.
 class Writer {
 public:
     Writer(Store& store, const ImportOptions& o) : m_store(store), m_db(store.db()), m_options(o) {
@@ -197,12 +209,8 @@ public:
     std::optional<std::string> findPrompt(const std::string& body) {
         auto it = m_prompts.find(hashOf(body));
         if (it == m_prompts.end()) return std::nullopt;
-        for (const auto& id : it->second) {
-            auto& s = m_db.cached("SELECT body = ? FROM prompts WHERE id = ?");
-            sql::StmtUse use(s);
-            s.bind(1, body).bind(2, id);
-            if (s.step() && s.getInt(0) == 1) return id;
-        }
+        for (const auto& id : it->second)
+            if (sameBody(id, body)) return id;
         return std::nullopt;
     }
 
@@ -211,21 +219,24 @@ public:
         const size_t h = hashOf(body);
         auto& ids = m_prompts[h];
         for (const auto& id : ids) {
-            auto& s = m_db.cached("SELECT body = ? FROM prompts WHERE id = ?");
-            sql::StmtUse use(s);
-            s.bind(1, body).bind(2, id);
-            if (s.step() && s.getInt(0) == 1) {
+            if (sameBody(id, body)) {
                 created = false;
                 if (!m_createdPrompts.count(id) && m_seenPresent.insert(id).second) ++counts.prompts.present;
                 return id;
             }
         }
         Prompt p;
+        p.id = newUuidV7();
         p.title = title.empty() ? previewText(body, 80) : title;
         p.body = body;
         p.notes = notes;
         p.derivedFromId = derivedFrom;
-        std::string id = m_store.createPrompt(p).id;
+        requireUtf8("title", p.title);
+        requireUtf8("body", p.body);
+        requireUtf8("notes", p.notes);
+        std::string id = p.id;
+        m_heldPromptIdx.emplace(id, m_heldPrompts.size());
+        m_heldPrompts.push_back(std::move(p));
         ids.push_back(id);
         m_undoPrompts.emplace_back(h, id);
         m_createdPrompts.insert(id);
@@ -237,43 +248,84 @@ public:
     struct Existing {
         std::string id;
         bool hasRating = false;
+        std::optional<size_t> held;  // index in the held outputs, not yet in the vault
     };
     std::optional<Existing> findOutput(const std::string& conversationId, const std::string& messageId) {
+        auto h = m_heldOutputKeys.find(outputKey(conversationId, messageId));
+        if (h != m_heldOutputKeys.end()) {
+            const Output& o = m_heldOutputs[h->second];
+            return Existing{o.id, o.rating.has_value(), h->second};
+        }
         auto& s = m_db.cached(
             "SELECT id, rating IS NOT NULL FROM outputs WHERE conversation_id = ? AND message_id = ? AND source = ? LIMIT 1");
         sql::StmtUse use(s);
         s.bind(1, conversationId).bind(2, messageId).bind(3, m_source);
         if (!s.step()) return std::nullopt;
-        return Existing{s.getText(0), s.getInt(1) != 0};
+        return Existing{s.getText(0), s.getInt(1) != 0, std::nullopt};
     }
 
-    void setRatingIfNone(const std::string& outputId, int rating) {
+    void setRatingIfNone(const Existing& e, int rating) {
+        if (e.held) {
+            auto& r = m_heldOutputs[*e.held].rating;
+            if (!r) {
+                r = rating;
+                ++counts.ratingsSet;
+            }
+            return;
+        }
         auto& s = m_db.cached("UPDATE outputs SET rating = ? WHERE id = ? AND rating IS NULL");
         sql::StmtUse use(s);
-        s.bind(1, static_cast<int64_t>(rating)).bind(2, outputId).exec();
+        s.bind(1, static_cast<int64_t>(rating)).bind(2, e.id).exec();
         if (m_db.changes() > 0) ++counts.ratingsSet;
     }
 
     void createOutput(Output& o) {
-        m_store.createOutput(o);
+        // The checks Store::createOutput makes; prompt, model and agent ids come from this writer.
+        requireUtf8("output", o.output);
+        requireUtf8("notes", o.notes);
+        requireUtf8("source", o.source);
+        requireUtf8("conversation_id", o.conversationId);
+        requireUtf8("conversation_title", o.conversationTitle);
+        requireUtf8("message_id", o.messageId);
+        requireUtf8("conversation_url", o.conversationUrl);
+        requireUtf8("captured_at", o.capturedAt);
+        if (o.rating && (*o.rating < 1 || *o.rating > 5))
+            throw StoreError("rating " + std::to_string(*o.rating) + " is out of range 1..5; nothing was stored");
+        if (o.id.empty()) o.id = newUuidV7();
+        if (o.capturedAt.empty()) o.capturedAt = nowIso();
+        m_heldOutputKeys.emplace(outputKey(o.conversationId, o.messageId), m_heldOutputs.size());
+        m_heldOutputs.push_back(std::move(o));
         ++counts.outputs.added;
     }
 
     void present() { ++counts.outputs.present; }
 
-    // A conversation rolled back: forget what the caches learnt from it.
+    // A conversation starts: what undo() returns to.
     void mark() {
         m_undoPrompts.clear();
         m_undoModels.clear();
         m_undoAgents.clear();
         m_mark = counts;
+        m_markPrompts = m_heldPrompts.size();
+        m_markOutputs = m_heldOutputs.size();
     }
+    // The conversation mapped without error: its held rows belong to it (for flush()'s fallback).
+    void conversationDone(const std::string& where, bool added) {
+        if (m_heldPrompts.size() > m_markPrompts || m_heldOutputs.size() > m_markOutputs)
+            m_spans.push_back({where, m_markPrompts, m_heldPrompts.size(), m_markOutputs, m_heldOutputs.size(), added});
+    }
+    // A conversation rolled back: forget what the caches learnt from it and its held rows.
     void undo() {
         for (auto& [h, id] : m_undoPrompts) {
             auto& v = m_prompts[h];
             v.erase(std::remove(v.begin(), v.end(), id), v.end());
             m_createdPrompts.erase(id);
         }
+        for (size_t i = m_markPrompts; i < m_heldPrompts.size(); ++i) m_heldPromptIdx.erase(m_heldPrompts[i].id);
+        m_heldPrompts.resize(m_markPrompts);
+        for (size_t i = m_markOutputs; i < m_heldOutputs.size(); ++i)
+            m_heldOutputKeys.erase(outputKey(m_heldOutputs[i].conversationId, m_heldOutputs[i].messageId));
+        m_heldOutputs.resize(m_markOutputs);
         for (auto& n : m_undoModels) m_models.erase(n);
         for (auto& u : m_undoAgents) m_agents.erase(u);
         m_models.clear();  // a present model found in the rolled-back part is still present; lookups redo it
@@ -282,8 +334,118 @@ public:
         mark();
     }
 
+    // Writes the held rows into the vault (inside the caller's transaction). Returns the
+    // conversations that could not be written (normally none), each with why; their rows are not
+    // kept. Throws on a vault failure.
+    std::vector<SkippedItem> flush() {
+        std::vector<SkippedItem> failed;
+        if (m_heldPrompts.empty() && m_heldOutputs.empty()) return failed;
+        prepareStage();
+        m_db.exec("SAVEPOINT pv_import_flush");
+        try {
+            stageAndMove(0, m_heldPrompts.size(), 0, m_heldOutputs.size());
+            m_db.exec("RELEASE pv_import_flush");
+        } catch (const sql::Error& e) {
+            m_db.exec("ROLLBACK TO pv_import_flush");
+            m_db.exec("RELEASE pv_import_flush");
+            clearStage();
+            if (isVaultFailure(e)) throw;
+            // One row was refused: write conversation by conversation so only its conversation is lost.
+            for (const auto& sp : m_spans) {
+                m_db.exec("SAVEPOINT pv_import_flush");
+                try {
+                    stageAndMove(sp.p0, sp.p1, sp.o0, sp.o1);
+                    m_db.exec("RELEASE pv_import_flush");
+                } catch (const sql::Error& e2) {
+                    m_db.exec("ROLLBACK TO pv_import_flush");
+                    m_db.exec("RELEASE pv_import_flush");
+                    clearStage();
+                    if (isVaultFailure(e2)) throw;
+                    failed.push_back({sp.where, std::string("not imported, nothing of it was kept: ") + e2.what()});
+                    counts.prompts.added -= static_cast<int64_t>(sp.p1 - sp.p0);
+                    counts.outputs.added -= static_cast<int64_t>(sp.o1 - sp.o0);
+                    if (sp.added) --counts.conversations.added;
+                }
+            }
+        }
+        m_heldPrompts.clear();
+        m_heldPromptIdx.clear();
+        m_heldOutputs.clear();
+        m_heldOutputKeys.clear();
+        m_spans.clear();
+        m_markPrompts = m_markOutputs = 0;
+        return failed;
+    }
+
 private:
     static size_t hashOf(const std::string& s) { return std::hash<std::string>{}(s); }
+    static std::string outputKey(const std::string& conversationId, const std::string& messageId) {
+        return conversationId + '\x1f' + messageId;
+    }
+    static void requireUtf8(const char* field, const std::string& value) {
+        if (!isValidUtf8(value)) throw StoreError(std::string("invalid UTF-8 in field '") + field + "'; nothing was stored");
+    }
+
+    bool sameBody(const std::string& id, const std::string& body) {
+        auto held = m_heldPromptIdx.find(id);
+        if (held != m_heldPromptIdx.end()) return m_heldPrompts[held->second].body == body;
+        auto& s = m_db.cached("SELECT body = ? FROM prompts WHERE id = ?");
+        sql::StmtUse use(s);
+        s.bind(1, body).bind(2, id);
+        return s.step() && s.getInt(0) == 1;
+    }
+
+    static constexpr const char* kPromptCols = "id, derived_from_id, title, body, notes";
+    static constexpr const char* kOutputCols =
+        "id, prompt_id, model_id, agent_id, rating, captured_at, source, conversation_id, conversation_title, message_id, "
+        "conversation_url, notes, output, output_edited";
+
+    void prepareStage() {
+        if (m_staged) return;
+        m_db.exec(std::string("CREATE TEMP TABLE IF NOT EXISTS pv_import_prompts(") + kPromptCols + ")");
+        m_db.exec(std::string("CREATE TEMP TABLE IF NOT EXISTS pv_import_outputs(") + kOutputCols + ")");
+        m_staged = true;
+    }
+    void clearStage() {
+        m_db.cached("DELETE FROM temp.pv_import_prompts").exec();
+        m_db.cached("DELETE FROM temp.pv_import_outputs").exec();
+    }
+
+    // Rows [p0, p1) of the held prompts and [o0, o1) of the held outputs, one statement per table.
+    void stageAndMove(size_t p0, size_t p1, size_t o0, size_t o1) {
+        if (p1 > p0) {
+            auto& st = m_db.cached(std::string("INSERT INTO temp.pv_import_prompts(") + kPromptCols + ") VALUES (?,?,?,?,?)");
+            for (size_t i = p0; i < p1; ++i) {
+                const Prompt& p = m_heldPrompts[i];
+                sql::StmtUse use(st);
+                st.bind(1, p.id).bind(2, p.derivedFromId).bind(3, p.title).bind(4, p.body).bind(5, p.notes).exec();
+            }
+            m_db.cached(std::string("INSERT INTO main.prompts(") + kPromptCols + ") SELECT " + kPromptCols +
+                        " FROM temp.pv_import_prompts ORDER BY rowid")
+                .exec();
+            m_db.cached("DELETE FROM temp.pv_import_prompts").exec();
+        }
+        if (o1 > o0) {
+            auto& st = m_db.cached(std::string("INSERT INTO temp.pv_import_outputs(") + kOutputCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+            for (size_t i = o0; i < o1; ++i) {
+                const Output& o = m_heldOutputs[i];
+                sql::StmtUse use(st);
+                st.bind(1, o.id).bind(2, o.promptId).bind(3, o.modelId).bind(4, o.agentId).bind(5, o.rating).bind(6, o.capturedAt);
+                st.bind(7, o.source).bind(8, o.conversationId).bind(9, o.conversationTitle).bind(10, o.messageId);
+                st.bind(11, o.conversationUrl).bind(12, o.notes).bind(13, o.output).bind(14, o.outputEdited).exec();
+            }
+            m_db.cached(std::string("INSERT INTO main.outputs(") + kOutputCols + ") SELECT " + kOutputCols +
+                        " FROM temp.pv_import_outputs ORDER BY rowid")
+                .exec();
+            m_db.cached("DELETE FROM temp.pv_import_outputs").exec();
+        }
+    }
+
+    struct Span {
+        std::string where;
+        size_t p0, p1, o0, o1;
+        bool added;
+    };
 
     Store& m_store;
     sql::Db& m_db;
@@ -295,6 +457,14 @@ private:
     std::vector<std::pair<size_t, std::string>> m_undoPrompts;
     std::vector<std::string> m_undoModels, m_undoAgents;
     Counts m_mark;
+    // Rows created since the last flush().
+    std::vector<Prompt> m_heldPrompts;
+    std::unordered_map<std::string, size_t> m_heldPromptIdx;
+    std::vector<Output> m_heldOutputs;
+    std::unordered_map<std::string, size_t> m_heldOutputKeys;
+    std::vector<Span> m_spans;
+    size_t m_markPrompts = 0, m_markOutputs = 0;
+    bool m_staged = false;
 };
 
 struct ProjectInfo {
@@ -553,7 +723,7 @@ private:
                     }
                 }
             }
-            if (fb && !existing->hasRating) m_w.setRatingIfNone(existing->id, fb->rating);
+            if (fb && !existing->hasRating) m_w.setRatingIfNone(*existing, fb->rating);
             return;
         }
         Output o;
@@ -618,7 +788,7 @@ private:
 struct ConversationVisitor {
     virtual ~ConversationVisitor() = default;
     virtual bool stopped() = 0;
-    virtual void conversation(const Conversation& c, const std::string& where, size_t bytes) = 0;
+    virtual void conversation(Conversation& c, const std::string& where, size_t bytes) = 0;
     virtual void progress(const ImportProgress& p) = 0;
 };
 
@@ -737,6 +907,150 @@ std::string readConversations(const ExportFiles& files, ExportSource source, Con
     return {};
 }
 
+// SQLite settings for the length of an import, put back afterwards. A batch's held rows (at most
+// ~16 MB of text) are staged in a temp table: the temp database's default 2 MB cache would spill
+// them to a temp file and read them back.
+class ImportSettings {
+public:
+    explicit ImportSettings(sql::Db& db) : m_db(db) {
+        m_tempCache = m_db.queryInt("PRAGMA temp.cache_size");
+        m_db.exec("PRAGMA temp.cache_size = -32768");
+    }
+    ~ImportSettings() {
+        try {
+            m_db.exec("PRAGMA temp.cache_size = " + std::to_string(m_tempCache));
+        } catch (...) {
+        }
+    }
+    ImportSettings(const ImportSettings&) = delete;
+    ImportSettings& operator=(const ImportSettings&) = delete;
+
+private:
+    sql::Db& m_db;
+    int64_t m_tempCache = -2000;
+};
+
+// Between the parsing thread and the writing one: parsed conversations in file order, with the
+// reader's problems and progress in between. Bounded, so a fast reader never holds more than a
+// few MB of conversations ahead of the writer.
+class ParsedQueue {
+public:
+    struct Item {
+        std::optional<Conversation> conversation;
+        std::string where;
+        size_t bytes = 0;
+        std::vector<SkippedItem> skipped;  // reader problems seen before this item
+        std::optional<ImportProgress> progress;
+    };
+
+    // Blocks while full; false when the writer has stopped taking items.
+    bool push(Item&& item) {
+        std::unique_lock lock(m_mutex);
+        m_notFull.wait(lock, [&] { return m_aborted || m_items.empty() || (m_items.size() < kMaxItems && m_bytes < kMaxBytes); });
+        if (m_aborted) return false;
+        m_bytes += item.bytes;
+        m_items.push_back(std::move(item));
+        m_notEmpty.notify_one();
+        return true;
+    }
+    // Blocks while empty; false once the reader has finished and everything was taken.
+    bool pop(Item& item) {
+        std::unique_lock lock(m_mutex);
+        m_notEmpty.wait(lock, [&] { return m_finished || !m_items.empty(); });
+        if (m_items.empty()) return false;
+        item = std::move(m_items.front());
+        m_items.pop_front();
+        m_bytes -= item.bytes;
+        m_notFull.notify_one();
+        return true;
+    }
+    void finish() {
+        std::lock_guard lock(m_mutex);
+        m_finished = true;
+        m_notEmpty.notify_all();
+    }
+    void abort() {
+        std::lock_guard lock(m_mutex);
+        m_aborted = true;
+        m_items.clear();
+        m_notFull.notify_all();
+    }
+    bool aborted() {
+        std::lock_guard lock(m_mutex);
+        return m_aborted;
+    }
+
+private:
+    static constexpr size_t kMaxItems = 256;
+    static constexpr size_t kMaxBytes = 32u << 20;
+    std::mutex m_mutex;
+    std::condition_variable m_notFull, m_notEmpty;
+    std::deque<Item> m_items;
+    size_t m_bytes = 0;
+    bool m_finished = false, m_aborted = false;
+};
+
+// The parsing side: readConversations on its own thread, everything it finds goes to the queue.
+class ParsingThread : ConversationVisitor {
+public:
+    ParsingThread(const ExportFiles& files, ExportSource source, const std::atomic<bool>* cancel) : m_cancel(cancel) {
+        m_thread = std::thread([this, &files, source] {
+            try {
+                fatal = readConversations(files, source, *this, m_skipped, files_, repaired);
+                Item rest;
+                rest.skipped.swap(m_skipped);
+                if (!rest.skipped.empty()) m_queue.push(std::move(rest));
+            } catch (...) {
+                m_error = std::current_exception();
+            }
+            m_queue.finish();
+        });
+    }
+    ~ParsingThread() { stop(); }
+    ParsingThread(const ParsingThread&) = delete;
+    ParsingThread& operator=(const ParsingThread&) = delete;
+
+    using Item = ParsedQueue::Item;
+    bool next(Item& item) { return m_queue.pop(item); }
+    // Stops reading (if it has not ended) and waits for the thread; rethrows what it threw.
+    void join() {
+        stop();
+        if (m_error) std::rethrow_exception(std::exchange(m_error, nullptr));
+    }
+
+    // Valid after join().
+    std::string fatal;
+    std::vector<std::string> files_;
+    int64_t repaired = 0;
+
+private:
+    void stop() {
+        m_queue.abort();
+        if (m_thread.joinable()) m_thread.join();
+    }
+    bool stopped() override { return (m_cancel && m_cancel->load()) || m_queue.aborted(); }
+    void conversation(Conversation& c, const std::string& where, size_t bytes) override {
+        Item item;
+        item.skipped.swap(m_skipped);
+        item.conversation = std::move(c);
+        item.where = where;
+        item.bytes = bytes;
+        m_queue.push(std::move(item));
+    }
+    void progress(const ImportProgress& p) override {
+        Item item;
+        item.skipped.swap(m_skipped);
+        item.progress = p;
+        m_queue.push(std::move(item));
+    }
+
+    const std::atomic<bool>* m_cancel;
+    ParsedQueue m_queue;
+    std::vector<SkippedItem> m_skipped;
+    std::exception_ptr m_error;
+    std::thread m_thread;  // last: started once everything above exists
+};
+
 } // namespace
 
 std::optional<ExportSource> detectSource(const std::string& path) {
@@ -778,7 +1092,7 @@ ImportPreview previewExport(const ImportOptions& options, size_t maxTitles, cons
         std::set<std::string> agents;
         V(ImportPreview& p, size_t m, const ProgressFn& f, const std::atomic<bool>* c) : pv(p), maxTitles(m), progressFn(f), cancel(c) {}
         bool stopped() override { return cancel && cancel->load(); }
-        void conversation(const Conversation& c, const std::string&, size_t) override {
+        void conversation(Conversation& c, const std::string&, size_t) override {
             ++pv.conversations;
             if (pv.firstTitles.size() < maxTitles) pv.firstTitles.push_back(c.title.empty() ? "(untitled)" : c.title);
             for (const auto& m : c.msgs) {
@@ -822,7 +1136,7 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
         int64_t r = 0;
         struct Nop : ConversationVisitor {
             bool stopped() override { return false; }
-            void conversation(const Conversation&, const std::string&, size_t) override {}
+            void conversation(Conversation&, const std::string&, size_t) override {}
             void progress(const ImportProgress&) override {}
         } nop;
         report.fatalError = readConversations(*files, options.source, nop, none.skipped, f, r);
@@ -833,6 +1147,7 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
                                                             : std::unordered_map<std::string, Feedback>{};
     auto projects = options.source == ExportSource::Claude ? loadProjects(*files, report) : std::unordered_map<std::string, Agent>{};
 
+    ImportSettings settings(store.db());
     Writer writer(store, options);
     Mapper mapper(writer, options, feedback, projects, report);
 
@@ -853,38 +1168,45 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
         V(Store& s, Writer& w, Mapper& m, ImportReport& r, const ImportOptions& o, const ProgressFn& p, const std::atomic<bool>* c)
             : store(s), db(s.db()), writer(w), mapper(m), report(r), options(o), progressFn(p), cancel(c) {}
         bool stopped() override { return cancel && cancel->load(); }
-        void conversation(const Conversation& c, const std::string& where, size_t bytes) override {
+        void conversation(Conversation& c, const std::string& where, size_t bytes) override {
             sawAny = true;
             if (!tx) tx.emplace(db);
             writer.mark();
-            db.exec("SAVEPOINT pv_import_conversation");
+            // Models, agents and ratings of present outputs are written at once: a savepoint keeps
+            // a failing conversation from leaving them behind (its new rows are only held yet).
+            db.cached("SAVEPOINT pv_import_conversation").exec();
             try {
                 bool added = mapper.map(c, where);
-                db.exec("RELEASE pv_import_conversation");
+                db.cached("RELEASE pv_import_conversation").exec();
                 ++(added ? writer.counts.conversations.added : writer.counts.conversations.present);
+                writer.conversationDone(where, added);
             } catch (const sql::Error& e) {
-                db.exec("ROLLBACK TO pv_import_conversation");
-                db.exec("RELEASE pv_import_conversation");
-                writer.undo();
+                rollbackConversation();
                 if (isVaultFailure(e)) throw;
                 report.skipped.push_back({where, std::string("not imported, nothing of it was kept: ") + e.what()});
             } catch (const std::exception& e) {
-                db.exec("ROLLBACK TO pv_import_conversation");
-                db.exec("RELEASE pv_import_conversation");
-                writer.undo();
+                rollbackConversation();
                 report.skipped.push_back({where, std::string("not imported, nothing of it was kept: ") + e.what()});
             }
             ++batchConversations;
             batchBytes += bytes;
-            if (!options.dryRun && (batchConversations >= std::max(1, options.batchConversations) || batchBytes >= kBatchBytes)) commit();
+            if (batchConversations >= std::max(1, options.batchConversations) || batchBytes >= kBatchBytes) commit();
         }
+        void rollbackConversation() {
+            db.cached("ROLLBACK TO pv_import_conversation").exec();
+            db.cached("RELEASE pv_import_conversation").exec();
+            writer.undo();
+        }
+        // Ends a batch: the held rows go in; a dry run keeps its one transaction open to roll back.
         void commit() {
             if (!tx) return;
+            for (auto& f : writer.flush()) report.skipped.push_back(std::move(f));
+            batchConversations = 0;
+            batchBytes = 0;
+            if (options.dryRun) return;
             tx->commit();
             tx.reset();
             committed = writer.counts;
-            batchConversations = 0;
-            batchBytes = 0;
         }
         void progress(const ImportProgress& p) override {
             if (progressFn) progressFn(p);
@@ -899,7 +1221,22 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
         std::sort(uuids.begin(), uuids.end());
         for (const auto& uuid : uuids) writer.agent(projects.at(uuid));
     }
-    std::string fatal = readConversations(*files, options.source, v, report.skipped, report.files, report.repairedTexts);
+    // Parsing (JSON + tree) runs on a second thread while this one writes; progress is reported
+    // from here as conversations are written, cancellation is seen by both.
+    std::string fatal;
+    {
+        ParsingThread reader(*files, options.source, cancel);
+        ParsingThread::Item item;
+        while (!v.stopped() && reader.next(item)) {
+            for (auto& s : item.skipped) report.skipped.push_back(std::move(s));
+            if (item.conversation) v.conversation(*item.conversation, item.where, item.bytes);
+            if (item.progress) v.progress(*item.progress);
+        }
+        reader.join();
+        fatal = reader.fatal;
+        report.files.insert(report.files.end(), reader.files_.begin(), reader.files_.end());
+        report.repairedTexts += reader.repaired;
+    }
     Writer::Counts final;
     if (!fatal.empty()) {
         report.fatalError = fatal;
@@ -910,6 +1247,7 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
         v.tx.reset();  // the unfinished batch rolls back; whole batches before it stay
         final = v.committed;
     } else if (options.dryRun) {
+        v.commit();  // the held rows go in too, so the counts are what a real import would write
         final = writer.counts;
         v.tx.reset();  // a dry run keeps nothing
     } else {
