@@ -20,8 +20,8 @@ BIN="$BUILD_DIR/bench/import/pv-bench-import"
 mkdir -p "$DIR"
 echo "## bench-import ($(date -u +%Y-%m-%d), $(nproc) cores)"
 echo
-echo "| export | step | conversations | time | MB/s | peak RSS | vs parse |"
-echo "|---|---|---|---|---|---|---|"
+echo "| export | step | conversations | time | CPU time | MB/s | MB per CPU-s | peak RSS | vs parse |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for mb in $SIZES; do
   f="$DIR/conversations-${mb}MB.json"
   [ -f "$f" ] || "$BIN" gen "$f" "$mb"
