@@ -257,14 +257,14 @@ std::vector<SearchHit> Store::search(const std::string& text, int limit, SearchO
               " WHERE outputs_fts MATCH ?1 AND o.deleted_at IS NULL ORDER BY outputs_fts.rank LIMIT ?2) "
               "ORDER BY 5 LIMIT ?2"
             : "SELECT * FROM ("
-              " SELECT 'prompt', p.id, p.title, snippet(prompts_fts, -1, '[', ']', '…', 12), 0.0, p.created_at FROM prompts_fts "
+              " SELECT 'prompt', p.id, p.title, snippet(prompts_fts, -1, '[', ']', '…', 12), 0.0, p.created_at, p.rowid FROM prompts_fts "
               " CROSS JOIN prompts p ON p.rowid = prompts_fts.rowid WHERE prompts_fts MATCH ?1 AND p.deleted_at IS NULL "
               " ORDER BY prompts_fts.rowid DESC LIMIT ?2) "
               "UNION ALL SELECT * FROM ("
-              " SELECT 'output', o.id, coalesce(pp.title, ''), snippet(outputs_fts, -1, '[', ']', '…', 12), 0.0, o.created_at FROM outputs_fts "
+              " SELECT 'output', o.id, coalesce(pp.title, ''), snippet(outputs_fts, -1, '[', ']', '…', 12), 0.0, o.created_at, o.rowid FROM outputs_fts "
               " CROSS JOIN outputs o ON o.rowid = outputs_fts.rowid LEFT JOIN prompts pp ON pp.id = o.prompt_id "
               " WHERE outputs_fts MATCH ?1 AND o.deleted_at IS NULL ORDER BY outputs_fts.rowid DESC LIMIT ?2) "
-              "ORDER BY 6 DESC, 2 DESC LIMIT ?2";
+              "ORDER BY 6 DESC, 7 DESC LIMIT ?2";  // rowid breaks millisecond ties in insertion order
     auto& s = m_db.cached(sqlText);
     sql::StmtUse use(s);
     s.bind(1, q).bind(2, int64_t(limit));
