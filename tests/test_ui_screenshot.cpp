@@ -57,6 +57,12 @@ Seeded seed(Store& s) {
         if (i % 4 == 0) x.outputEdited = x.output + " (edited)";
         s.createOutput(x);
     }
+    // A change the server refused, as the Sync screen lists it (a link whose tag exists nowhere).
+    s.db().exec("PRAGMA foreign_keys = OFF");
+    s.db().exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('" + o.id + "', '0193f1c2-removed-tag')");
+    s.db().exec("PRAGMA foreign_keys = ON");
+    s.db().exec("UPDATE pv_changes SET status = 'set_aside', error = 'insert or update on table \"output_tags\" violates foreign key "
+                "constraint \"output_tags_tag_id_fkey\"' WHERE seq = (SELECT max(seq) FROM pv_changes)");
     return {o.id, p.id, gpt.id, tagA.id, project.id};
 }
 

@@ -97,17 +97,25 @@ void SyncPanel::refreshRefused(int64_t setAsideCount) {
     if (setAsideCount == m_refusedSeenCount) return;
     m_refusedSeenCount = setAsideCount;
     m_refused.clear();
-    m_refusedLabels.clear();
+    m_refusedRows.clear();
     try {
         m_refused = sync::listSetAside(m_ctx.store());
         for (const auto& c : m_refused) {
-            std::string label = c.table + " " + c.rowKey;
+            RefusedRow row{c.table + " " + c.rowKey, std::nullopt};
+            // A record's own change, or a link named after the record it hangs on (its first key).
+            const std::string firstKey = c.rowKey.substr(0, c.rowKey.find('|'));
+            const bool isLink = firstKey.size() != c.rowKey.size();
             for (Kind k : {Kind::Prompt, Kind::Output, Kind::Model, Kind::Agent, Kind::Tag, Kind::QaActivity}) {
-                if (c.table != kindTable(k)) continue;
-                std::string name = m_ctx.store().labelOf({k, c.rowKey});
-                if (!name.empty()) label = std::string(kindName(k)) + " “" + name + "”";
+                const std::string table = kindTable(k);
+                const bool own = !isLink && c.table == table;
+                const bool link = isLink && c.table.rfind(kindName(k) + std::string("_"), 0) == 0;
+                if (!own && !link) continue;
+                std::string name = m_ctx.store().labelOf({k, firstKey});
+                if (name.empty()) break;
+                row.label = own ? std::string(kindName(k)) + " “" + name + "”" : c.table + " of " + kindName(k) + " “" + name + "”";
+                row.open = RecordRef{k, firstKey};
             }
-            m_refusedLabels.push_back(label);
+            m_refusedRows.push_back(std::move(row));
         }
     } catch (const std::exception& e) {
         m_ctx.error(e.what());
@@ -136,7 +144,7 @@ void SyncPanel::drawRefused() {
             ImGui::PushID(static_cast<int>(c.seq));
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s", m_refusedLabels[i].c_str());
+            ImGui::TextWrapped("%s", m_refusedRows[i].label.c_str());
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s %s", c.table.c_str(), c.rowKey.c_str());
             ImGui::TableNextColumn();
             ImGui::TextWrapped("%s: %s", c.op.c_str(), c.columns.c_str());
@@ -145,11 +153,9 @@ void SyncPanel::drawRefused() {
             ImGui::TableNextColumn();
             ImGui::TextWrapped("%s", c.error.c_str());
             ImGui::TableNextColumn();
-            std::optional<Kind> kind;
-            for (Kind k : {Kind::Prompt, Kind::Output, Kind::Model, Kind::Agent, Kind::Tag, Kind::QaActivity})
-                if (c.table == kindTable(k)) kind = k;
-            if (kind && ImGui::SmallButton("Open")) m_ctx.open({*kind, c.rowKey});
-            if (kind) ImGui::SameLine();
+            const auto& open = m_refusedRows[i].open;
+            if (open && ImGui::SmallButton("Open")) m_ctx.open(*open);
+            if (open) ImGui::SameLine();
             if (ImGui::SmallButton("Retry")) retried = sync::retrySetAside(m_ctx.store(), c.seq) > 0 || retried;
             testhook::mark("refused:retry:" + std::to_string(c.seq));
             ImGui::PopID();

@@ -5,6 +5,7 @@
 #include "Panel.hpp"
 #include "sync/SetAside.hpp"
 
+#include <optional>
 #include <vector>
 
 namespace pv::ui {
@@ -26,7 +27,11 @@ private:
     bool m_loaded = false;
     bool m_show = false;
     std::vector<sync::RefusedChange> m_refused;
-    std::vector<std::string> m_refusedLabels;  // "prompt “Explain CRDTs”", or table and key
+    struct RefusedRow {
+        std::string label;                // "prompt “Explain CRDTs”", "output_tags of output “…”"
+        std::optional<RecordRef> open;    // the record to open, when it exists here
+    };
+    std::vector<RefusedRow> m_refusedRows;
     int64_t m_refusedSeenCount = -1;  // the status count the list was read at
 };
 
