@@ -227,13 +227,19 @@ void appendCopyField(std::string& out, const std::optional<std::string>& v) {
         out += "\\N";
         return;
     }
-    for (char c : *v) {
-        switch (c) {
+    // Runs of plain bytes are appended at once: a long text is copied, not grown byte by byte.
+    const char* p = v->data();
+    const char* end = p + v->size();
+    while (p < end) {
+        const char* run = p;
+        while (p < end && *p != '\\' && *p != '\n' && *p != '\r' && *p != '\t') ++p;
+        out.append(run, static_cast<size_t>(p - run));
+        if (p == end) break;
+        switch (*p++) {
         case '\\': out += "\\\\"; break;
         case '\n': out += "\\n"; break;
         case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default: out += c;
+        default: out += "\\t"; break;
         }
     }
 }

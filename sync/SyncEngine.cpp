@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <map>
 #include <set>
+#include <unordered_set>
 #include <algorithm>
 #include <sys/file.h>
 #include <unistd.h>
@@ -101,7 +102,8 @@ UpsertSql upsertSql(const std::string& s, const TableDef& t) {
     return u;
 }
 
-void appendCopyRow(std::string& out, const TableDef& t, const PushRow& r) {
+// One COPY text line: the table's columns, the clocks, then `tail` (already COPY text) if any.
+void appendCopyRow(std::string& out, const TableDef& t, const PushRow& r, const std::string& tail) {
     for (const auto& c : t.columns) {
         auto it = r.values.find(c.name);
         appendCopyField(out, it == r.values.end() ? std::nullopt : it->second);
@@ -110,6 +112,7 @@ void appendCopyRow(std::string& out, const TableDef& t, const PushRow& r) {
     Json clocks = Json::object();
     for (const auto& [k, v] : r.clocks) clocks[k] = v;
     appendCopyField(out, clocks.dump());
+    if (!tail.empty()) out += '\t' + tail;
     out += '\n';
 }
 
@@ -179,12 +182,15 @@ void SyncEngine::disconnect() { m_conn = PgConn(); }
 
 void SyncEngine::createStaging() {
     // Staging tables have no constraints: the upsert decides, so a refused row is reported by the
-    // statement that applies it, not by COPY.
-    std::string sql;
+    // statement that applies it, not by COPY. A staged row lives for one statement: it is not
+    // compressed or moved out of line (toast_tuple_target at its maximum), so a long text is
+    // compressed once, by the table that keeps it. temp_buffers (settable before the session's
+    // first temp table) holds a whole batch in memory.
+    std::string sql = "SET temp_buffers = '64MB';\n";
     for (const auto& t : syncedTables()) {
         sql += "CREATE TEMP TABLE IF NOT EXISTS pv_stage_" + t.name + " (";
         for (const auto& c : t.columns) sql += c.name + " " + (c.type == ColType::Integer ? "bigint" : "text") + ", ";
-        sql += "_clocks jsonb) ON COMMIT DELETE ROWS;\n";
+        sql += "_clocks jsonb) WITH (toast_tuple_target = 8160) ON COMMIT DELETE ROWS;\n";
     }
     m_conn.exec(sql);
 }
@@ -306,21 +312,68 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
         serverSeq = log.integer(0, 0);
         const std::string seqText = std::to_string(serverSeq);
 
-        auto applyRows = [&](const std::vector<const PushRow*>& batch) {
-            // Fast path: COPY every row of a table into its staging table, then one set-based upsert.
+        // The batch's transaction id, written into _xid of rows COPYed straight into their table.
+        const std::string xidText = m_conn.exec("SELECT pg_current_xact_id()::text").text(0, 0);
+
+        // direct: rows of a single-key table that the server does not have yet are COPYed straight
+        // into the table (what the upsert would insert, without staging them first); the rest go
+        // through staging and the set-based upsert. A key inserted meanwhile by another device
+        // makes the COPY fail and the caller retry the batch row by row through staging.
+        auto applyRows = [&](const std::vector<const PushRow*>& batch, bool direct) {
             int64_t changed = 0;
             for (size_t ti = 0; ti < tables.size(); ++ti) {
-                std::string data;
+                const TableDef& t = tables[ti];
+                std::vector<const PushRow*> mine;
                 for (const auto* r : batch)
-                    if (r->table == static_cast<int>(ti)) appendCopyRow(data, tables[ti], *r);
-                if (data.empty()) continue;
-                m_conn.copyIn("COPY pg_temp.pv_stage_" + tables[ti].name + " FROM STDIN", data);
+                    if (r->table == static_cast<int>(ti)) mine.push_back(r);
+                if (mine.empty()) continue;
+                std::vector<const PushRow*> staged;
+                if (direct && t.key.size() == 1) {
+                    std::string keys = "{";
+                    for (const auto* r : mine) {
+                        if (keys.size() > 1) keys += ',';
+                        keys += '"';
+                        for (char ch : r->rowKey) {
+                            if (ch == '"' || ch == '\\') keys += '\\';
+                            keys += ch;
+                        }
+                        keys += '"';
+                    }
+                    keys += '}';
+                    auto have = m_conn.exec("SELECT " + t.key[0] + " FROM " + m_s + "." + t.name + " WHERE " + t.key[0] + " = ANY($1::text[])",
+                                            {keys});
+                    std::unordered_set<std::string> existing;
+                    for (int i = 0; i < have.rows(); ++i) existing.insert(have.text(i, 0));
+                    std::string data, cols;
+                    for (const auto& c : t.columns) cols += c.name + ", ";
+                    int64_t fresh = 0;
+                    for (const auto* r : mine) {
+                        if (existing.count(r->rowKey)) {
+                            staged.push_back(r);
+                            continue;
+                        }
+                        appendCopyRow(data, t, *r, seqText + '\t' + xidText);
+                        ++fresh;
+                    }
+                    if (fresh > 0) {
+                        m_conn.copyIn("COPY " + m_s + "." + t.name + " (" + cols + "_clocks, _seq, _xid) FROM STDIN", data);
+                        step("push-after-copy");
+                        changed += fresh;
+                    }
+                } else {
+                    staged = std::move(mine);
+                }
+                if (staged.empty()) continue;
+                // Staging: COPY the rows into the table's staging table, then one set-based upsert.
+                std::string data;
+                for (const auto* r : staged) appendCopyRow(data, t, *r, {});
+                m_conn.copyIn("COPY pg_temp.pv_stage_" + t.name + " FROM STDIN", data);
                 step("push-after-copy");
-                auto up = upsertSql(m_s, tables[ti]);
+                auto up = upsertSql(m_s, t);
                 auto r1 = m_conn.exec(up.update, {seqText});
                 auto r2 = m_conn.exec(up.insert, {seqText});
                 changed += std::strtoll(PQcmdTuples(r1.get()), nullptr, 10) + std::strtoll(PQcmdTuples(r2.get()), nullptr, 10);
-                m_conn.exec("TRUNCATE pg_temp.pv_stage_" + tables[ti].name);
+                m_conn.exec("TRUNCATE pg_temp.pv_stage_" + t.name);
             }
             return changed;
         };
@@ -331,7 +384,7 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
         if (!all.empty()) {
             m_conn.exec("SAVEPOINT pv_batch");
             try {
-                rowsChanged = applyRows(all);
+                rowsChanged = applyRows(all, true);
             } catch (const PgError& e) {
                 if (e.connectionLost()) throw;
                 // Something in the batch was refused: find it row by row, set it aside, keep the rest.
@@ -339,7 +392,7 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
                 for (auto& [k, r] : rows) {
                     m_conn.exec("SAVEPOINT pv_row");
                     try {
-                        rowsChanged += applyRows({&r});
+                        rowsChanged += applyRows({&r}, false);
                         m_conn.exec("RELEASE SAVEPOINT pv_row");
                     } catch (const PgError& e2) {
                         if (e2.connectionLost()) throw;
@@ -447,21 +500,31 @@ PullResult SyncEngine::pull() {
         // Rows whose every column was last written by this device hold what this vault already
         // has, unless one of its changes was set aside (then the server's value must come back).
         const std::string ownFilter = anySetAside ? "" : " AND NOT " + m_s + ".pv_only_device(_clocks, " + literal(m_conn, m_deviceId) + ")";
+        // The rows that have local edits waiting to be pushed, read once per pull (keys only):
+        // only their columns need comparing with the pending clocks.
+        std::unordered_set<std::string> pendingRows;
+        if (anyPending) {
+            auto s = db.prepare("SELECT tbl, row_key FROM pv_changes INDEXED BY pv_changes_pending WHERE status = 'pending'");
+            while (s.step()) pendingRows.insert(s.getText(0) + '\x1f' + s.getText(1));
+        }
         bool firstFetch = true;
         for (const auto& t : tables) {
-            std::string cols, placeholders, sets;
+            std::string cols, placeholders, sets, bulkSets;
             for (size_t i = 0; i < t.columns.size(); ++i) {
                 const auto& c = t.columns[i];
                 cols += c.name + ", ";
                 placeholders += (i ? ", ?" : "?") + std::to_string(i + 1);
                 bool isKey = std::find(t.key.begin(), t.key.end(), c.name) != t.key.end();
-                if (!isKey)
+                if (!isKey) {
                     sets += std::string(sets.empty() ? "" : ", ") + c.name + " = CASE WHEN ?" + std::to_string(t.columns.size() + i + 1) +
                             " THEN excluded." + c.name + " ELSE " + c.name + " END";
+                    bulkSets += std::string(bulkSets.empty() ? "" : ", ") + c.name + " = excluded." + c.name;
+                }
             }
             std::string keys;
             for (const auto& k : t.key) keys += (keys.empty() ? "" : ", ") + k;
             std::string colList = cols.substr(0, cols.size() - 2);
+            // A row with a protected column: per column, keep the local value or take the pulled one.
             auto& apply = db.cached("INSERT INTO " + t.name + " (" + colList + ") VALUES (" + placeholders + ") ON CONFLICT (" + keys +
                                     ") DO UPDATE SET " + sets);
             auto& pending = db.cached("SELECT cols, hlc || '@' || device_id FROM pv_changes WHERE tbl = ? AND row_key = ? AND status = 'pending'");
@@ -469,50 +532,96 @@ PullResult SyncEngine::pull() {
             for (const auto& k : t.key)
                 for (size_t i = 0; i < t.columns.size(); ++i)
                     if (t.columns[i].name == k) keyIdx.push_back(static_cast<int>(i));
+            const int nc = static_cast<int>(t.columns.size());
+
+            // Every other row takes every pulled column: many rows per INSERT statement. Each
+            // statement that writes the full-text index makes SQLite's FTS5 flush its pending
+            // terms (a savepoint per statement), so one statement per row would write a tiny
+            // index segment per row; a few hundred rows per statement costs like one bulk insert.
+            const int perStmt = std::max(1, std::min(200, 30000 / nc));
+            std::map<int, sql::Stmt> bulkStmts;  // by row count
+            auto bulkStmt = [&](int n) -> sql::Stmt& {
+                auto it = bulkStmts.find(n);
+                if (it != bulkStmts.end()) return it->second;
+                std::string sql = "INSERT INTO " + t.name + " (" + colList + ") VALUES ";
+                std::string one = "(" + std::string(static_cast<size_t>(nc) * 2 - 1, ',') + ")";
+                for (int i = 0, j = 1; i < nc; ++i, j += 2) one[static_cast<size_t>(j)] = '?';
+                for (int i = 0; i < n; ++i) sql += (i ? ", " : "") + one;
+                sql += " ON CONFLICT (" + keys + ") DO UPDATE SET " + bulkSets;
+                return bulkStmts.emplace(n, db.prepare(sql)).first->second;
+            };
+            auto bindValue = [&](sql::Stmt& st, int param, const PgResult& r, int i, int c) {
+                if (r.isNull(i, c)) st.bind(param, nullptr);
+                else if (t.columns[c].type == ColType::Integer) st.bind(param, static_cast<int64_t>(r.integer(i, c)));
+                else st.bind(param, std::string_view(r.raw(i, c), static_cast<size_t>(r.length(i, c))));
+            };
 
             m_conn.exec("DECLARE pv_pull NO SCROLL CURSOR FOR SELECT " + cols + "_clocks::text FROM " + m_s + "." + t.name +
                         " WHERE _xid >= " + literal(m_conn, from) + "::xid8" + ownFilter);
-            const int nc = static_cast<int>(t.columns.size());
+            std::vector<int> bulk;  // rows of the current fetch that take every column
             for (;;) {
                 auto r = m_conn.exec("FETCH 2000 FROM pv_pull");
                 if (r.rows() == 0) break;
+                // Rows are applied in the server's order (a self-reference, such as a prompt derived
+                // from another, needs its parent first): queued bulk rows go before a protected row.
+                auto flushBulk = [&](const PgResult& res) {
+                    for (size_t at = 0; at < bulk.size(); at += static_cast<size_t>(perStmt)) {
+                        const int n = static_cast<int>(std::min(bulk.size() - at, static_cast<size_t>(perStmt)));
+                        sql::Stmt& st = bulkStmt(n);
+                        sql::StmtUse use(st);
+                        for (int k = 0; k < n; ++k)
+                            for (int c = 0; c < nc; ++c) bindValue(st, k * nc + c + 1, res, bulk[at + static_cast<size_t>(k)], c);
+                        st.exec();
+                    }
+                    bulk.clear();
+                };
                 for (int i = 0; i < r.rows(); ++i) {
                     ++result.rows;
                     Json clocks = Json::parse(r.raw(i, nc), nullptr, false);
                     if (!clocks.is_object()) throw PgError("row of " + t.name + " has unreadable clocks", false);
+                    for (auto it = clocks.begin(); it != clocks.end(); ++it) {
+                        if (!it.value().is_string()) continue;
+                        const auto& remote = it.value().get_ref<const std::string&>();
+                        if (remote > maxClock && clockMs(remote) <= localNow + m_opt.maxClockAheadMs) maxClock = remote;
+                    }
                     std::map<std::string, std::string> localClock;
-                    if (anyPending) {
+                    if (!pendingRows.empty()) {
                         std::string rowKey;
                         for (size_t k = 0; k < keyIdx.size(); ++k) rowKey += (k ? "|" : "") + r.text(i, keyIdx[k]);
-                        sql::StmtUse use(pending);
-                        pending.bind(1, t.name).bind(2, rowKey);
-                        while (pending.step()) {
-                            Json pc = Json::parse(pending.getText(0), nullptr, false);
-                            std::string clock = pending.getText(1);
-                            if (!pc.is_object()) continue;
-                            for (auto it = pc.begin(); it != pc.end(); ++it)
-                                if (clock > localClock[it.key()]) localClock[it.key()] = clock;
+                        if (pendingRows.count(t.name + '\x1f' + rowKey)) {
+                            sql::StmtUse use(pending);
+                            pending.bind(1, t.name).bind(2, rowKey);
+                            while (pending.step()) {
+                                Json pc = Json::parse(pending.getText(0), nullptr, false);
+                                std::string clock = pending.getText(1);
+                                if (!pc.is_object()) continue;
+                                for (auto it = pc.begin(); it != pc.end(); ++it)
+                                    if (clock > localClock[it.key()]) localClock[it.key()] = clock;
+                            }
                         }
                     }
+                    if (localClock.empty()) {
+                        bulk.push_back(i);
+                        continue;
+                    }
+                    flushBulk(r);
                     sql::StmtUse use(apply);
                     bool any = false;
                     for (int c = 0; c < nc; ++c) {
                         const auto& col = t.columns[c];
-                        if (r.isNull(i, c)) apply.bind(c + 1, nullptr);
-                        else if (col.type == ColType::Integer) apply.bind(c + 1, static_cast<int64_t>(r.integer(i, c)));
-                        else apply.bind(c + 1, std::string_view(r.raw(i, c), static_cast<size_t>(r.length(i, c))));
+                        bindValue(apply, c + 1, r, i, c);
                         std::string remote = clocks.contains(col.name) && clocks[col.name].is_string() ? clocks[col.name].get<std::string>() : "";
                         bool take = true;
                         if (auto lc = localClock.find(col.name); lc != localClock.end() && lc->second >= remote) {
                             take = false;  // a newer local edit of this column waits to be pushed
                             ++result.protectedCols;
                         }
-                        if (!remote.empty() && remote > maxClock && clockMs(remote) <= localNow + m_opt.maxClockAheadMs) maxClock = remote;
                         apply.bind(nc + c + 1, static_cast<int64_t>(take ? 1 : 0));
                         any = any || take;
                     }
                     if (any) apply.exec();
                 }
+                flushBulk(r);
                 if (firstFetch) {
                     firstFetch = false;
                     step("pull-after-fetch");
