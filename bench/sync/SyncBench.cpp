@@ -4,7 +4,11 @@
 //  - pull of the same rows into a fresh vault B, against the same \copy;
 //  - one small edit in vault A reaching vault B through two running SyncServices (LISTEN/NOTIFY),
 //    against the 1 s target.
+//  Each phase also reports the CPU seconds spent by this process and by the whole PostgreSQL
+//  server (every backend, live or exited, and its background processes), which a loaded
+//  machine disturbs far less than wall time.
 // Usage: pv-bench-sync --conninfo CI --psql PATH --dir DIR [--outputs N] [--latency-runs K]
+//        [--pg-pid-file DATA/postmaster.pid]
 #include "Generator.hpp"
 #include "Schema.hpp"
 #include "Store.hpp"
@@ -17,8 +21,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <sstream>
 #include <string>
+#include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 using namespace pv;
@@ -28,10 +36,51 @@ namespace {
 
 double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+double childrenCpu() {
+    rusage u{};
+    getrusage(RUSAGE_CHILDREN, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 std::string shq(const std::string& s) {
     std::string out = "'";
     for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return out + "'";
+}
+
+// CPU seconds of this process (all threads).
+double selfCpu() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds of a PostgreSQL server: the postmaster and its reaped children (cutime/cstime),
+// plus every live child (backends, walwriter, checkpointer...). 0 when the pid is unknown.
+double serverCpu(long postmaster) {
+    if (postmaster <= 0) return 0;
+    const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+    auto fields = [](const std::filesystem::path& stat) {
+        std::ifstream in(stat);
+        std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::vector<std::string> f;
+        auto close = all.rfind(')');  // the command name may contain spaces
+        if (close == std::string::npos) return f;
+        std::istringstream rest(all.substr(close + 2));
+        for (std::string x; rest >> x;) f.push_back(x);
+        return f;  // f[0] is field 3 (state)
+    };
+    double total = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = e.path().filename();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+        auto f = fields(e.path() / "stat");
+        if (f.size() < 15) continue;
+        const long pid = std::stol(name), ppid = std::stol(f[1]);
+        if (pid == postmaster) total += (std::stod(f[11]) + std::stod(f[12]) + std::stod(f[13]) + std::stod(f[14])) / tick;
+        else if (ppid == postmaster) total += (std::stod(f[11]) + std::stod(f[12])) / tick;
+    }
+    return total;
 }
 
 void removeVault(const std::string& p) {
@@ -41,7 +90,7 @@ void removeVault(const std::string& p) {
 } // namespace
 
 int main(int argc, char** argv) {
-    std::string conninfo, psql = "psql", dir = "/tmp/pv-bench-sync";
+    std::string conninfo, psql = "psql", dir = "/tmp/pv-bench-sync", pidFile;
     int64_t outputs = 100000;
     int latencyRuns = 10;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -51,6 +100,7 @@ int main(int argc, char** argv) {
         else if (a == "--dir") dir = v;
         else if (a == "--outputs") outputs = std::stoll(v);
         else if (a == "--latency-runs") latencyRuns = std::stoi(v);
+        else if (a == "--pg-pid-file") pidFile = v;
         else {
             std::cerr << "unknown option " << a << "\n";
             return 2;
@@ -107,57 +157,77 @@ int main(int argc, char** argv) {
     }
     admin.exec(ddl + ")");
 
+    long postmaster = 0;
+    if (!pidFile.empty()) std::ifstream(pidFile) >> postmaster;
+    // Wall time, client CPU and server CPU of one phase.
+    struct Phase {
+        double wall = 0, client = 0, server = 0;
+    };
+    struct Meter {
+        long pm;
+        bool childClient;  // the client is a child process (psql)
+        Clock::time_point t0 = Clock::now();
+        double c0, s0;
+        Meter(long p, bool child) : pm(p), childClient(child), c0(child ? childrenCpu() : selfCpu()), s0(serverCpu(p)) {}
+        Phase done() const {
+            return {secondsSince(t0), (childClient ? childrenCpu() : selfCpu()) - c0, serverCpu(pm) - s0};
+        }
+    };
+
     // 2. Baseline: psql \copy of the same rows into a plain table.
-    auto t0 = Clock::now();
+    Meter copyMeter(postmaster, true);
     std::string cmd = shq(psql) + " " + shq(conninfo) + " -q -v ON_ERROR_STOP=1 -c " +
                       shq("\\copy bench_plain_outputs FROM " + shq(copyFile));
     if (std::system(cmd.c_str()) != 0) {
         std::cerr << "psql \\copy failed\n";
         return 1;
     }
-    double copySec = secondsSince(t0);
+    const Phase copyPh = copyMeter.done();
+    const double copySec = copyPh.wall;
 
     // 3. Push of vault A to the empty server (schema creation included: first contact).
     sync::PushResult push;
-    double pushSec;
+    Phase pushPh;
     {
         Store a(va);
         sync::SyncOptions o;
         o.conninfo = conninfo;
         sync::SyncEngine e(a, o);
-        t0 = Clock::now();
+        Meter m(postmaster, false);
         e.connect();
         push = e.push();
-        pushSec = secondsSince(t0);
+        pushPh = m.done();
     }
+    const double pushSec = pushPh.wall;
     // 4. Pull into a fresh vault B.
     sync::PullResult pull;
-    double pullSec;
+    Phase pullPh;
     {
         Store b(vb);
         sync::SyncOptions o;
         o.conninfo = conninfo;
         sync::SyncEngine e(b, o);
-        t0 = Clock::now();
+        Meter m(postmaster, false);
         pull = e.pull();
-        pullSec = secondsSince(t0);
+        pullPh = m.done();
     }
+    const double pullSec = pullPh.wall;
     // 4b. The local write floor for the pull: the same output rows copied into a fresh vault by
     //     plain SQL in one transaction (indexes, FTS and the capture check included, no network).
-    double localSec;
+    Phase localPh;
     {
         const std::string vc = dir + "/c.db";
         removeVault(vc);
         Store c(vc);
         c.db().exec("ATTACH DATABASE '" + va + "' AS src");
-        t0 = Clock::now();
+        Meter m(0, false);
         sql::Transaction tx(c.db());
         c.db().exec("UPDATE pv_sync_state SET applying = 1");
         c.db().exec("INSERT INTO main.models SELECT * FROM src.models; INSERT INTO main.agents SELECT * FROM src.agents; "
                     "INSERT INTO main.prompts SELECT * FROM src.prompts; INSERT INTO main.outputs SELECT * FROM src.outputs");
         c.db().exec("UPDATE pv_sync_state SET applying = 0");
         tx.commit();
-        localSec = secondsSince(t0);
+        localPh = m.done();
         c.db().exec("DETACH DATABASE src");
         removeVault(vc);
     }
@@ -207,20 +277,28 @@ int main(int argc, char** argv) {
     std::sort(lat.begin(), lat.end());
     double median = lat.empty() ? 0 : lat[lat.size() / 2], worst = lat.empty() ? 0 : lat.back();
 
+    const double localSec = localPh.wall;
     auto rate = [](double n, double s) { return static_cast<long long>(s > 0 ? n / s : 0); };
     std::printf("\n%lld outputs, %.1f MB of output text, %lld local changes pushed (outputs + models/agents/prompt)\n\n",
                 static_cast<long long>(outputs), textBytes / 1e6, static_cast<long long>(totalChanges));
-    std::printf("| what | time | rows/s | vs baseline |\n|---|---:|---:|---:|\n");
-    std::printf("| baseline: `psql \\copy` of the %lld output rows into a plain table | %.2f s | %lld | 1.00x |\n",
-                static_cast<long long>(outputs), copySec, rate(static_cast<double>(outputs), copySec));
-    std::printf("| push: %lld changes, %lld batches, empty server (schema created) | %.2f s | %lld | %.2fx |\n",
+    // CPU columns: seconds of CPU of the client (psql, or this process) and of the server.
+    auto cpu = [](const Phase& p) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.1f + %.1f s", p.client, p.server);
+        return std::string(buf);
+    };
+    std::printf("| what | time | rows/s | vs baseline | CPU client + server |\n|---|---:|---:|---:|---:|\n");
+    std::printf("| baseline: `psql \\copy` of the %lld output rows into a plain table | %.2f s | %lld | 1.00x | %s |\n",
+                static_cast<long long>(outputs), copySec, rate(static_cast<double>(outputs), copySec), cpu(copyPh).c_str());
+    std::printf("| push: %lld changes, %lld batches, empty server (schema created) | %.2f s | %lld | %.2fx | %s |\n",
                 static_cast<long long>(push.pushed), static_cast<long long>(push.batches), pushSec,
-                rate(static_cast<double>(push.pushed), pushSec), pushSec / copySec);
-    std::printf("| pull: %lld rows into a fresh vault (FTS indexed, one transaction) | %.2f s | %lld | %.2fx |\n",
-                static_cast<long long>(pull.rows), pullSec, rate(static_cast<double>(pull.rows), pullSec), pullSec / copySec);
-    std::printf("| local floor: the same rows copied into a fresh vault by SQL (no network) | %.2f s | %lld | %.2fx (pull = %.2fx of this) |\n",
-                localSec, rate(static_cast<double>(outputs), localSec), localSec / copySec, pullSec / localSec);
-    std::printf("| one edit from vault A to vault B, both services running (median of %d, worst %.0f ms) | %.0f ms | | %.2fx of the 1 s target |\n",
+                rate(static_cast<double>(push.pushed), pushSec), pushSec / copySec, cpu(pushPh).c_str());
+    std::printf("| pull: %lld rows into a fresh vault (FTS indexed, one transaction) | %.2f s | %lld | %.2fx | %s |\n",
+                static_cast<long long>(pull.rows), pullSec, rate(static_cast<double>(pull.rows), pullSec), pullSec / copySec,
+                cpu(pullPh).c_str());
+    std::printf("| local floor: the same rows copied into a fresh vault by SQL (no network) | %.2f s | %lld | %.2fx (pull = %.2fx of this) | %.1f s |\n",
+                localSec, rate(static_cast<double>(outputs), localSec), localSec / copySec, pullSec / localSec, localPh.client);
+    std::printf("| one edit from vault A to vault B, both services running (median of %d, worst %.0f ms) | %.0f ms | | %.2fx of the 1 s target | |\n",
                 latencyRuns, worst, median, median / 1000.0);
     std::printf("\nvault B has the same row counts as vault A: %s\n", same ? "yes" : "NO");
     return same ? 0 : 1;

@@ -29,4 +29,5 @@ as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --locale
 as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PGDIR" start >/dev/null
 CI="host=127.0.0.1 port=$PORT user=postgres dbname=postgres"
 echo "## bench-sync ($(date -u +%Y-%m-%d), $(nproc) cores, PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'), SQLite $(sqlite3 --version | cut -d' ' -f1))"
-"$BUILD_DIR/bench/sync/pv-bench-sync" --conninfo "$CI" --psql "$(command -v psql)" --dir "$DIR" --outputs "$N"
+"$BUILD_DIR/bench/sync/pv-bench-sync" --conninfo "$CI" --psql "$(command -v psql)" --dir "$DIR" --outputs "$N" \
+  --pg-pid-file "$PGDIR/data/postmaster.pid"
