@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
+#include <thread>
 
 using namespace pv;
 using pv::test::TempDir;
@@ -304,6 +305,7 @@ TEST_CASE("search newest first: the most recently added matches, live only, prom
     TempDir dir;
     Store s(dir.file("v.db"));
     auto p = s.createPrompt({.title = "otter prompt", .body = "about otters"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // kinds interleave by created_at (ms)
     std::vector<std::string> ids;
     for (int i = 0; i < 8; ++i) {
         Output o;
