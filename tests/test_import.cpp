@@ -659,6 +659,47 @@ TEST_CASE("cancel: whole batches stay, the unfinished one rolls back, a re-impor
     CHECK(q(s, "SELECT count(*) FROM outputs") == 30);
 }
 
+TEST_CASE("batch writes: a row the vault refuses loses only its conversation; repeats within a batch are present") {
+    TempDir dir;
+    json convs = json::array();
+    for (int i = 0; i < 5; ++i) {
+        Gpt c("c-" + std::to_string(i), "Conversation " + std::to_string(i));
+        c.user("u", c.root, "Question number " + std::to_string(i));
+        c.assistant("a", "u", i == 2 ? std::string("refuse me") : "Answer number " + std::to_string(i));
+        convs.push_back(c.j);
+    }
+    convs.push_back(convs[0]);  // the same conversation again, in the same batch
+    writeJson(dir.file("conversations.json"), convs);
+    Store s(dir.file("v.db"));
+    // New rows are written at the end of the batch, all at once: a refusal there must still cost
+    // only the conversation that holds the row.
+    s.db().exec("CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.outputs WHEN NEW.output = 'refuse me' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END");
+    ImportOptions o;
+    o.path = dir.file("conversations.json");
+    auto r = runImport(s, o);
+    CHECK(r.ok());
+    CHECK(r.conversations.added == 4);
+    CHECK(r.conversations.present == 1);
+    CHECK(r.prompts.added == 4);
+    CHECK(r.outputs.added == 4);
+    CHECK(r.outputs.present == 1);
+    bool named = false;
+    for (const auto& sk : r.skipped) named |= sk.where.find("conversation #3") != std::string::npos && sk.reason.find("refused by a test trigger") != std::string::npos;
+    CHECK(named);
+    CHECK(q(s, "SELECT count(*) FROM outputs") == 4);
+    CHECK(q(s, "SELECT count(*) FROM prompts") == 4);
+    CHECK(q(s, "SELECT count(*) FROM prompts WHERE body = 'Question number 2'") == 0);
+    CHECK(q(s, "SELECT count(*) FROM pv_changes WHERE tbl = 'outputs'") == 4);  // the kept rows sync like any other
+    CHECK(q(s, "SELECT count(*) FROM outputs_fts WHERE outputs_fts MATCH 'answer'") == 4);
+    s.db().exec("DROP TRIGGER temp.refuse");
+    auto r2 = runImport(s, o);
+    CHECK(r2.ok());
+    CHECK(r2.outputs.added == 1);
+    CHECK(r2.outputs.present == 5);
+    CHECK(q(s, "SELECT count(*) FROM outputs") == 5);
+}
+
 TEST_CASE("CLI: import prints counts of new and already-present records, progress on stderr") {
     TempDir dir;
     writeJson(dir.file("conversations.json"), json::array({lifetimesConversation().j}));
