@@ -507,8 +507,10 @@ void App::drawJump() {
             m_worker->post(
                 [this, alive, q](Store& s) -> Worker::UiCallback {
                     auto hits = s.jumpTo(q, 12);
+                    // Name matches first; then text matches, newest first: served straight from the
+                    // index, so a common word stays fast as the person types.
                     if (hits.size() < 12)
-                        for (auto& h : s.search(q, 12 - static_cast<int>(hits.size()))) hits.push_back(h);
+                        for (auto& h : s.search(q, 12 - static_cast<int>(hits.size()), SearchOrder::Newest)) hits.push_back(h);
                     return [this, alive, q, hits = std::move(hits)]() mutable {
                         if (!alive.expired() && q == m_jumpText) {
                             m_jumpHits = std::move(hits);
