@@ -1056,4 +1056,7 @@ std::map<std::string, int64_t> Store::counts() {
 std::string previewText(const std::string& s, size_t n) { return preview(s, n); }
 std::string toFtsQuery(const std::string& text) { return ftsQuery(text); }
 
+void validate(const Prompt& p) { Row<Prompt>::check(p); }
+void validate(const Output& o) { Row<Output>::check(o); }
+
 } // namespace pv

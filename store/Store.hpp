@@ -271,6 +271,10 @@ std::string previewText(const std::string& s, size_t n);
 std::string toFtsQuery(const std::string& text);
 // True when s is valid UTF-8 (no overlongs, no surrogates).
 bool isValidUtf8(std::string_view s);
+// The checks create and update make before writing (valid UTF-8 in every text field, rating 1..5);
+// throw StoreError naming the field. For writers that insert rows in bulk themselves (the importer).
+void validate(const Prompt& p);
+void validate(const Output& o);
 // Current time as ISO-8601 UTC with milliseconds, the format of every *_at column.
 std::string nowIso();
 

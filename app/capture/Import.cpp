@@ -231,9 +231,7 @@ public:
         p.body = body;
         p.notes = notes;
         p.derivedFromId = derivedFrom;
-        requireUtf8("title", p.title);
-        requireUtf8("body", p.body);
-        requireUtf8("notes", p.notes);
+        validate(p);
         std::string id = p.id;
         m_heldPromptIdx.emplace(id, m_heldPrompts.size());
         m_heldPrompts.push_back(std::move(p));
@@ -281,16 +279,7 @@ public:
 
     void createOutput(Output& o) {
         // The checks Store::createOutput makes; prompt, model and agent ids come from this writer.
-        requireUtf8("output", o.output);
-        requireUtf8("notes", o.notes);
-        requireUtf8("source", o.source);
-        requireUtf8("conversation_id", o.conversationId);
-        requireUtf8("conversation_title", o.conversationTitle);
-        requireUtf8("message_id", o.messageId);
-        requireUtf8("conversation_url", o.conversationUrl);
-        requireUtf8("captured_at", o.capturedAt);
-        if (o.rating && (*o.rating < 1 || *o.rating > 5))
-            throw StoreError("rating " + std::to_string(*o.rating) + " is out of range 1..5; nothing was stored");
+        validate(o);
         if (o.id.empty()) o.id = newUuidV7();
         if (o.capturedAt.empty()) o.capturedAt = nowIso();
         m_heldOutputKeys.emplace(outputKey(o.conversationId, o.messageId), m_heldOutputs.size());
@@ -382,10 +371,6 @@ private:
     static std::string outputKey(const std::string& conversationId, const std::string& messageId) {
         return conversationId + '\x1f' + messageId;
     }
-    static void requireUtf8(const char* field, const std::string& value) {
-        if (!isValidUtf8(value)) throw StoreError(std::string("invalid UTF-8 in field '") + field + "'; nothing was stored");
-    }
-
     bool sameBody(const std::string& id, const std::string& body) {
         auto held = m_heldPromptIdx.find(id);
         if (held != m_heldPromptIdx.end()) return m_heldPrompts[held->second].body == body;
