@@ -735,3 +735,37 @@ TEST_CASE("CLI: import prints counts of new and already-present records, progres
     CHECK(contains(err, "unknown export kind 'gemini'"));
     CHECK(runCli({"import", "chatgpt"}, out, err) == 2);
 }
+
+TEST_CASE("batch writes: a later conversation reusing the prompt of a refused one is reported, the rest of the batch commits") {
+    TempDir dir;
+    json convs = json::array();
+    for (int i = 0; i < 4; ++i) {
+        Gpt c("c-" + std::to_string(i), "Conversation " + std::to_string(i));
+        // Conversations 1 and 3 ask the same question: one prompt, held for conversation 1.
+        c.user("u", c.root, i == 3 ? std::string("Question number 1") : "Question number " + std::to_string(i));
+        c.assistant("a", "u", i == 1 ? std::string("refuse me") : "Answer number " + std::to_string(i));
+        convs.push_back(c.j);
+    }
+    writeJson(dir.file("conversations.json"), convs);
+    Store s(dir.file("v.db"));
+    s.db().exec("CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.outputs WHEN NEW.output = 'refuse me' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END");
+    ImportOptions o;
+    o.path = dir.file("conversations.json");
+    auto r = runImport(s, o);
+    CHECK(r.ok());
+    CHECK(r.skipped.size() == 2);
+    bool namedDependent = false;
+    for (const auto& sk : r.skipped)
+        namedDependent |= sk.where.find("conversation #4") != std::string::npos && sk.reason.find("prompt of a conversation above") != std::string::npos;
+    CHECK(namedDependent);
+    CHECK(q(s, "SELECT count(*) FROM outputs") == 2);
+    CHECK(q(s, "SELECT count(*) FROM prompts") == 2);
+    CHECK(q(s, "SELECT count(*) FROM outputs o LEFT JOIN prompts p ON p.id = o.prompt_id WHERE p.id IS NULL") == 0);
+    s.db().exec("DROP TRIGGER temp.refuse");
+    auto r2 = runImport(s, o);
+    CHECK(r2.ok());
+    CHECK(r2.outputs.added == 2);
+    CHECK(q(s, "SELECT count(*) FROM outputs") == 4);
+    CHECK(q(s, "SELECT count(*) FROM prompts WHERE body = 'Question number 1'") == 1);
+}

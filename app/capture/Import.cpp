@@ -340,21 +340,41 @@ public:
             clearStage();
             if (isVaultFailure(e)) throw;
             // One row was refused: write conversation by conversation so only its conversation is lost.
+            // A later conversation of the batch may reuse a prompt held for a lost one (the same
+            // text asked again): it is lost too, since the vault's foreign keys are checked only at
+            // COMMIT and would fail the whole batch there.
+            std::unordered_set<std::string> lostPrompts;
+            auto dependsOnLost = [&](const Span& sp) {
+                for (size_t i = sp.p0; i < sp.p1; ++i)
+                    if (m_heldPrompts[i].derivedFromId && lostPrompts.count(*m_heldPrompts[i].derivedFromId)) return true;
+                for (size_t i = sp.o0; i < sp.o1; ++i)
+                    if (m_heldOutputs[i].promptId && lostPrompts.count(*m_heldOutputs[i].promptId)) return true;
+                return false;
+            };
             for (const auto& sp : m_spans) {
-                m_db.exec("SAVEPOINT pv_import_flush");
-                try {
-                    stageAndMove(sp.p0, sp.p1, sp.o0, sp.o1);
-                    m_db.exec("RELEASE pv_import_flush");
-                } catch (const sql::Error& e2) {
-                    m_db.exec("ROLLBACK TO pv_import_flush");
-                    m_db.exec("RELEASE pv_import_flush");
-                    clearStage();
-                    if (isVaultFailure(e2)) throw;
-                    failed.push_back({sp.where, std::string("not imported, nothing of it was kept: ") + e2.what()});
-                    counts.prompts.added -= static_cast<int64_t>(sp.p1 - sp.p0);
-                    counts.outputs.added -= static_cast<int64_t>(sp.o1 - sp.o0);
-                    if (sp.added) --counts.conversations.added;
+                std::string why;
+                if (dependsOnLost(sp)) {
+                    why = "not imported, nothing of it was kept: it uses a prompt of a conversation above that was not imported";
+                } else {
+                    m_db.exec("SAVEPOINT pv_import_flush");
+                    try {
+                        stageAndMove(sp.p0, sp.p1, sp.o0, sp.o1);
+                        m_db.exec("RELEASE pv_import_flush");
+                        continue;
+                    } catch (const sql::Error& e2) {
+                        m_db.exec("ROLLBACK TO pv_import_flush");
+                        m_db.exec("RELEASE pv_import_flush");
+                        clearStage();
+                        if (isVaultFailure(e2)) throw;
+                        why = std::string("not imported, nothing of it was kept: ") + e2.what();
+                    }
                 }
+                failed.push_back({sp.where, why});
+                counts.prompts.added -= static_cast<int64_t>(sp.p1 - sp.p0);
+                counts.outputs.added -= static_cast<int64_t>(sp.o1 - sp.o0);
+                if (sp.added) --counts.conversations.added;
+                for (size_t i = sp.p0; i < sp.p1; ++i) forgetPrompt(m_heldPrompts[i]);
+                for (size_t i = sp.p0; i < sp.p1; ++i) lostPrompts.insert(m_heldPrompts[i].id);
             }
         }
         m_heldPrompts.clear();
@@ -368,6 +388,12 @@ public:
 
 private:
     static size_t hashOf(const std::string& s) { return std::hash<std::string>{}(s); }
+    // A held prompt that was not written: later batches must not find and reuse its id.
+    void forgetPrompt(const Prompt& p) {
+        auto it = m_prompts.find(hashOf(p.body));
+        if (it != m_prompts.end()) it->second.erase(std::remove(it->second.begin(), it->second.end(), p.id), it->second.end());
+        m_createdPrompts.erase(p.id);
+    }
     static std::string outputKey(const std::string& conversationId, const std::string& messageId) {
         return conversationId + '\x1f' + messageId;
     }

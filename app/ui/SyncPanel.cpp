@@ -128,9 +128,16 @@ void SyncPanel::drawRefused() {
     ImGui::TextWrapped("These changes stay in your vault but did not reach the server; the changes after them did. Fix the cause "
                        "(for example restore a deleted record) and retry.");
     bool retried = false;
-    if (ImGui::Button("Retry all")) {
-        retried = sync::retrySetAside(m_ctx.store()) > 0;
-    }
+    // Retrying writes to the vault: it can wait on the sync thread's or an import's transaction
+    // and time out; that is a message, not a crash.
+    auto retry = [&](std::optional<int64_t> seq) {
+        try {
+            retried = sync::retrySetAside(m_ctx.store(), seq) > 0 || retried;
+        } catch (const std::exception& e) {
+            m_ctx.error(std::string("Retry: ") + e.what());
+        }
+    };
+    if (ImGui::Button("Retry all")) retry(std::nullopt);
     testhook::mark("refused:retryall");
     if (ImGui::BeginTable("##refused", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
         ImGui::TableSetupColumn("Record", ImGuiTableColumnFlags_WidthStretch, 1.2f);
@@ -156,7 +163,9 @@ void SyncPanel::drawRefused() {
             const auto& open = m_refusedRows[i].open;
             if (open && ImGui::SmallButton("Open")) m_ctx.open(*open);
             if (open) ImGui::SameLine();
-            if (ImGui::SmallButton("Retry")) retried = sync::retrySetAside(m_ctx.store(), c.seq) > 0 || retried;
+            if (ImGui::SmallButton("Retry")) retry(c.seq);
+            if (ImGui::IsItemHovered() && c.error.find("ahead of the server") != std::string::npos)
+                ImGui::SetTooltip("This change keeps its time; the server accepts it once its clock passes that time.");
             testhook::mark("refused:retry:" + std::to_string(c.seq));
             ImGui::PopID();
         }
