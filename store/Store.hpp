@@ -45,10 +45,10 @@ struct OutputFilter {
 enum class OutputSort { CapturedDesc, CapturedAsc, UpdatedDesc, RatingDesc };
 
 // Order of full-text search hits. Relevance ranks every match with bm25, so its cost grows with the
-// number of matches (a word found in most records is slow); Newest returns the matching records
-// most recently added to this vault first (each kind in the order its rows were stored, prompts and
-// outputs interleaved by created_at), which FTS5 serves by walking its index backwards and stopping
-// at the limit, whatever the number of matches.
+// number of matches (a word found in most records is slow); Newest takes, of each kind, the `limit`
+// matches stored last in this vault (pulled rows count from when they arrived) and returns them by
+// created_at, newest first; FTS5 serves it by walking its index backwards and stopping at the
+// limit, whatever the number of matches.
 enum class SearchOrder { Relevance, Newest };
 
 // Keyset cursor: the sort value and id of the last row of the previous page.
