@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <vector>
 
@@ -119,6 +120,21 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
     int w = opt.width ? opt.width : view.windowWidth, h = opt.height ? opt.height : view.windowHeight;
     if (headlessRun && !opt.width) w = 1440, h = 900;  // screenshots and benchmarks: a fixed size
 
+    // Fonts are rasterised on a helper thread while the window, its GL context and the vault are
+    // opened (on a software renderer the atlas is a quarter of the start-up). No ImGui context
+    // exists until the helper is joined, so the two never share ImGui state.
+    float xs = 1.0f, ys = 1.0f;
+    if (GLFWmonitor* mon = glfwGetPrimaryMonitor()) glfwGetMonitorContentScale(mon, &xs, &ys);
+    const float scale = std::clamp(std::max(xs, ys), 1.0f, 4.0f) * view.fontScale;
+    ImFontAtlas fontAtlas;
+    auto fontsReady = std::async(std::launch::async, [&fontAtlas, px = std::round(15.0f * scale)] { return loadFonts(fontAtlas, px); });
+    struct JoinFonts {  // an early return must not leave the helper writing into a dead atlas
+        std::future<Fonts>& f;
+        ~JoinFonts() {
+            if (f.valid()) f.wait();
+        }
+    } joinFonts{fontsReady};
+
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
     glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
@@ -141,16 +157,13 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
             sync->start();
         }
         IMGUI_CHECKVERSION();
-        ImGui::CreateContext();
+        Fonts fonts = fontsReady.get();
+        ImGui::CreateContext(&fontAtlas);
         ImGuiIO& io = ImGui::GetIO();
         io.IniFilename = nullptr;  // layout lives in ViewOptions
         io.ConfigWindowsMoveFromTitleBarOnly = true;
         if (!view.tableSettings.empty()) ImGui::LoadIniSettingsFromMemory(view.tableSettings.c_str(), view.tableSettings.size());
-        float xs = 1.0f, ys = 1.0f;
-        if (GLFWmonitor* mon = glfwGetPrimaryMonitor()) glfwGetMonitorContentScale(mon, &xs, &ys);
-        const float scale = std::clamp(std::max(xs, ys), 1.0f, 4.0f) * view.fontScale;
         applyTheme(scale);
-        Fonts fonts = loadFonts(std::round(15.0f * scale));
         ImGui_ImplGlfw_InitForOpenGL(window, true);
         ImGui_ImplOpenGL3_Init("#version 130");
 

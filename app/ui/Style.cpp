@@ -48,8 +48,8 @@ ImFont* addFont(ImFontAtlas* atlas, const char* path, float size, bool withCjk) 
 
 ImVec4 toVec(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 
-Fonts loadFonts(float px) {
-    ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+Fonts loadFonts(ImFontAtlas& standalone, float px) {
+    ImFontAtlas* atlas = &standalone;
     atlas->Clear();
     Fonts f;
     const std::string dir = "/usr/share/fonts/truetype/dejavu/";
@@ -67,8 +67,13 @@ Fonts loadFonts(float px) {
     if (!f.bold) f.bold = f.body;
     if (!f.heading) f.heading = f.bold;
     if (!f.mono) f.mono = f.body;
+    unsigned char* pixels = nullptr;  // rasterise now, off whichever thread calls this
+    int w = 0, h = 0;
+    atlas->GetTexDataAsRGBA32(&pixels, &w, &h);
     return f;
 }
+
+Fonts loadFonts(float px) { return loadFonts(*ImGui::GetIO().Fonts, px); }
 
 void applyTheme(float scale) {
     ImGuiStyle& s = ImGui::GetStyle();

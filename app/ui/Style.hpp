@@ -13,8 +13,11 @@ struct Fonts {
 
 // Loads DejaVu Sans (regular, bold, large bold) and DejaVu Sans Mono at `pixelSize`, with Latin
 // extended, Greek, Cyrillic, punctuation, arrows, maths, box drawing and symbols; merges a CJK font
-// when one is installed. Falls back to ImGui's built-in font when DejaVu is missing.
+// when one is installed. Falls back to ImGui's built-in font when DejaVu is missing. The first
+// form fills the current context's atlas; the second a standalone atlas, and also rasterises it,
+// so it may run on another thread while no ImGui context exists yet.
 Fonts loadFonts(float pixelSize);
+Fonts loadFonts(ImFontAtlas& atlas, float pixelSize);
 
 void applyTheme(float scale);
 
