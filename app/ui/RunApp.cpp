@@ -23,6 +23,10 @@
 #include <iostream>
 #include <vector>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace pv::ui {
 
 namespace {
@@ -95,6 +99,13 @@ Stats stats(std::vector<double> v) {
 } // namespace
 
 int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
+#ifdef __GLIBC__
+    // Every frame the GL driver frees and reallocates its vertex and index buffers (hundreds of KB).
+    // With glibc's defaults each of those is a fresh mmap and a storm of page faults: under Mesa's
+    // llvmpipe that was two thirds of a frame's CPU. Keep such blocks in the heap instead.
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
     AppOptions opt;
     try {
         opt = parseOptions(args);
