@@ -266,9 +266,12 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
                 }, std::max(n, int(text.size()) * 3 + 30));
             }
         } else if (rc == 0 && !opt.screenshot.empty()) {
-            // A few frames so layout settles, waiting for the worker's pages between them.
+            // A few frames so layout settles, waiting for the worker's pages between them, and at
+            // least a second of them so animations (the graph's 0.35 s refocus) have ended.
             int idleFrames = 0;
-            for (int frame = 0; frame < 200 && idleFrames < 4; ++frame) {
+            const auto shotStart = std::chrono::steady_clock::now();
+            auto settled = [&] { return idleFrames >= 4 && std::chrono::steady_clock::now() - shotStart > std::chrono::seconds(1); };
+            for (int frame = 0; frame < 2000 && !settled(); ++frame) {
                 glfwPollEvents();
                 app.pump();
                 render();
@@ -276,7 +279,7 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
                     app.worker().waitIdle();
                     idleFrames = app.worker().busy() ? 0 : idleFrames + 1;
                 }
-                if (idleFrames < 4) glfwSwapBuffers(window);
+                if (!settled()) glfwSwapBuffers(window);
             }
             if (!savePng(window, opt.screenshot)) {
                 std::cerr << "promptvault: could not write " << opt.screenshot << "\n";
