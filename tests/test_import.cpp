@@ -659,6 +659,12 @@ TEST_CASE("cancel: whole batches stay, the unfinished one rolls back, a re-impor
     CHECK(q(s, "SELECT count(*) FROM outputs") == 30);
 }
 
+// The vault refuses any output with this text (a temp trigger): a row refused at the batch write.
+static void refuseOutputsSaying(Store& s, const std::string& text) {
+    s.db().exec("CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.outputs WHEN NEW.output = '" + text +
+                "' BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END");
+}
+
 TEST_CASE("batch writes: a row the vault refuses loses only its conversation; repeats within a batch are present") {
     TempDir dir;
     json convs = json::array();
@@ -673,8 +679,7 @@ TEST_CASE("batch writes: a row the vault refuses loses only its conversation; re
     Store s(dir.file("v.db"));
     // New rows are written at the end of the batch, all at once: a refusal there must still cost
     // only the conversation that holds the row.
-    s.db().exec("CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.outputs WHEN NEW.output = 'refuse me' "
-                "BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END");
+    refuseOutputsSaying(s, "refuse me");
     ImportOptions o;
     o.path = dir.file("conversations.json");
     auto r = runImport(s, o);
@@ -748,8 +753,7 @@ TEST_CASE("batch writes: a later conversation reusing the prompt of a refused on
     }
     writeJson(dir.file("conversations.json"), convs);
     Store s(dir.file("v.db"));
-    s.db().exec("CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.outputs WHEN NEW.output = 'refuse me' "
-                "BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END");
+    refuseOutputsSaying(s, "refuse me");
     ImportOptions o;
     o.path = dir.file("conversations.json");
     auto r = runImport(s, o);
