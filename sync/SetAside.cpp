@@ -6,12 +6,11 @@
 
 namespace pv::sync {
 
-namespace {
-// The sync engine makes this index on first sync; a vault that never synced has nothing set aside,
-// but making it here too keeps the list from scanning the whole change log.
-void ensureIndex(sql::Db& db) {
-    db.exec("CREATE INDEX IF NOT EXISTS pv_changes_set_aside ON pv_changes(seq) WHERE status = 'set_aside'");
+void ensureSetAsideIndex(Store& store) {
+    store.db().exec("CREATE INDEX IF NOT EXISTS pv_changes_set_aside ON pv_changes(seq) WHERE status = 'set_aside'");
 }
+
+namespace {
 
 std::string columnNames(const std::string& colsJson) {
     auto cols = nlohmann::json::parse(colsJson, nullptr, false);
@@ -27,8 +26,8 @@ std::string columnNames(const std::string& colsJson) {
 } // namespace
 
 std::vector<RefusedChange> listSetAside(Store& store, int limit) {
+    ensureSetAsideIndex(store);
     auto& db = store.db();
-    ensureIndex(db);
     auto& q = db.cached("SELECT seq, tbl, row_key, op, cols, hlc, coalesce(error, '') FROM pv_changes "
                         "WHERE status = 'set_aside' ORDER BY seq LIMIT ?");
     sql::StmtUse use(q);
@@ -49,8 +48,8 @@ std::vector<RefusedChange> listSetAside(Store& store, int limit) {
 }
 
 int64_t retrySetAside(Store& store, std::optional<int64_t> seq) {
+    ensureSetAsideIndex(store);
     auto& db = store.db();
-    ensureIndex(db);
     // The server treats every seq up to the device's high-water mark as already applied, so a retry
     // is a copy at the end of the log. It keeps its original clock: the edit still dates from when
     // it was made, and a newer edit elsewhere still wins.

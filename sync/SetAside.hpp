@@ -22,6 +22,10 @@ struct RefusedChange {
     std::string error;    // the server's reason
 };
 
+// The partial index over set-aside changes: counting and listing them never scans the whole change
+// log. Made by the sync engine on first contact and by the list; idempotent.
+void ensureSetAsideIndex(Store& store);
+
 // Oldest first, at most `limit`.
 std::vector<RefusedChange> listSetAside(Store& store, int limit = 200);
 // Puts one change (or, without seq, every set-aside change) back at the end of the push queue,

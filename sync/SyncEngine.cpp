@@ -1,6 +1,7 @@
 #include "SyncEngine.hpp"
 
 #include "Schema.hpp"
+#include "SetAside.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -158,7 +159,7 @@ SyncEngine::SyncEngine(Store& store, SyncOptions options) : m_store(store), m_op
     m_deviceId = m_store.deviceId();
     // Set-aside changes are counted on every sync (status, and whether the pull may skip this
     // device's own rows): a tiny partial index keeps that from scanning the whole change log.
-    m_store.db().exec("CREATE INDEX IF NOT EXISTS pv_changes_set_aside ON pv_changes(seq) WHERE status = 'set_aside'");
+    ensureSetAsideIndex(m_store);
 }
 
 std::string SyncEngine::channel() const { return "pv_changes_" + m_opt.schema; }
