@@ -29,7 +29,10 @@ struct TableDef {
 };
 
 // Current schema version (PRAGMA user_version). Bump and add a step in Migrations.cpp.
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
+
+// Page size of a new vault file (an existing file keeps the size it was made with).
+constexpr int kPageSize = 65536;
 
 // Every synced table, in dependency order (parents before children).
 const std::vector<TableDef>& syncedTables();

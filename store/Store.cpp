@@ -212,6 +212,11 @@ Store::Store(const std::string& path, OpenOptions options) {
         m_db.queryInt("SELECT count(*) FROM sqlite_schema");
         if (!options.readOnly) {
             if (sqlite3_db_readonly(m_db.handle(), "main") == 1) throw StoreError("vault '" + path + "' is read-only (check file permissions)");
+            // Only a new, empty file takes this (SQLite ignores it once the file has pages, and
+            // WAL mode fixes it). Outputs are 0.5-8 KB texts: with 4 KB pages most rows spill
+            // into overflow pages and a bulk write is mostly one read/write system call per 4 KB;
+            // 64 KB pages measured 2.4x less CPU for a 100k-output insert (bench/store).
+            m_db.exec("PRAGMA page_size = " + std::to_string(kPageSize));
             m_db.exec("PRAGMA journal_mode = WAL");
             m_db.exec("PRAGMA synchronous = NORMAL");
         }

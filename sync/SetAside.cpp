@@ -14,13 +14,18 @@ namespace {
 
 std::string columnNames(const std::string& colsJson) {
     auto cols = nlohmann::json::parse(colsJson, nullptr, false);
-    if (!cols.is_object()) return "?";
     std::string names;
-    for (auto it = cols.begin(); it != cols.end(); ++it) {
-        if (it.key() == "updated_at") continue;
-        if (!names.empty()) names += ", ";
-        names += it.key();
+    auto add = [&](const std::string& name) {
+        if (name == "created_at" || name == "updated_at" || name == "deleted_at") return;
+        names += (names.empty() ? "" : ", ") + name;
+    };
+    if (cols.is_array()) {  // an insert names every column of the new row
+        for (const auto& name : cols)
+            if (name.is_string()) add(name.get<std::string>());
+        return "new row: " + names;
     }
+    if (!cols.is_object()) return "?";
+    for (auto it = cols.begin(); it != cols.end(); ++it) add(it.key());
     return names;
 }
 } // namespace

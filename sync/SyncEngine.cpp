@@ -207,6 +207,32 @@ SyncReport SyncEngine::syncOnce() {
 
 // ---- push ------------------------------------------------------------------------------------
 
+std::vector<std::string> SyncEngine::splitRowKey(const TableDef& t, const std::string& rowKey) {
+    std::vector<std::string> values;
+    size_t start = 0;
+    for (size_t k = 0; k < t.key.size(); ++k) {
+        size_t end = k + 1 < t.key.size() ? rowKey.find(kKeySeparator, start) : std::string::npos;
+        values.push_back(rowKey.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        start = end == std::string::npos ? rowKey.size() : end + 1;
+    }
+    return values;
+}
+
+std::optional<std::vector<std::optional<std::string>>> SyncEngine::readLocalRow(const TableDef& t, const std::vector<std::string>& keyValues) {
+    std::string sql = "SELECT ";
+    for (size_t i = 0; i < t.columns.size(); ++i) sql += (i ? ", " : "") + t.columns[i].name;
+    sql += " FROM " + t.name + " WHERE ";
+    for (size_t k = 0; k < t.key.size(); ++k) sql += (k ? " AND " : "") + t.key[k] + " = ?";
+    auto& s = m_store.db().cached(sql);
+    sql::StmtUse use(s);
+    for (size_t k = 0; k < keyValues.size(); ++k) s.bind(static_cast<int>(k + 1), keyValues[k]);
+    if (!s.step()) return std::nullopt;
+    std::vector<std::optional<std::string>> values(t.columns.size());
+    for (size_t i = 0; i < t.columns.size(); ++i)
+        if (!s.isNull(static_cast<int>(i))) values[i] = s.getText(static_cast<int>(i));
+    return values;
+}
+
 PushResult SyncEngine::push() {
     connect();
     PushResult result;
@@ -283,27 +309,40 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
                 refused[c.seq] = std::string("unreadable change: ") + e.what();
                 continue;
             }
+            const TableDef& t = tables[ti];
+            const std::vector<std::string> keyValues = splitRowKey(t, c.rowKey);
+            // An insert names its columns (a JSON array) and the values are the row's own; an
+            // update carries the values it wrote (a JSON object).
+            std::optional<std::vector<std::optional<std::string>>> current;
+            if (cols.is_array()) {
+                current = readLocalRow(t, keyValues);
+                if (!current) {
+                    refused[c.seq] = "the row " + t.name + " '" + c.rowKey + "' is no longer in this vault";
+                    continue;
+                }
+            }
             auto& row = rows[{ti, c.rowKey}];
             row.table = ti;
             row.rowKey = c.rowKey;
             row.seqs.push_back(c.seq);
-            if (row.seqs.size() == 1) {
-                // An update carries only the columns it changed: the key comes from row_key.
-                const auto& key = tables[ti].key;
-                size_t start = 0;
-                for (size_t k = 0; k < key.size(); ++k) {
-                    size_t end = k + 1 < key.size() ? c.rowKey.find(kKeySeparator, start) : std::string::npos;
-                    row.values[key[k]] = c.rowKey.substr(start, end == std::string::npos ? std::string::npos : end - start);
-                    start = end == std::string::npos ? c.rowKey.size() : end + 1;
-                }
-            }
-            for (auto it = cols.begin(); it != cols.end(); ++it) {
-                if (!tables[ti].hasColumn(it.key())) continue;
-                auto& clock = row.clocks[it.key()];
+            if (row.seqs.size() == 1)
+                for (size_t k = 0; k < t.key.size(); ++k) row.values[t.key[k]] = keyValues[k];
+            auto take = [&](const std::string& column, auto&& value) {
+                auto& clock = row.clocks[column];
                 if (c.clock > clock) {
                     clock = c.clock;
-                    row.values[it.key()] = jsonToText(it.value());
+                    row.values[column] = value();
                 }
+            };
+            if (current) {
+                for (const auto& name : cols) {
+                    if (!name.is_string()) continue;
+                    for (size_t i = 0; i < t.columns.size(); ++i)
+                        if (t.columns[i].name == name.get_ref<const std::string&>()) take(t.columns[i].name, [&] { return (*current)[i]; });
+                }
+            } else {
+                for (auto it = cols.begin(); it != cols.end(); ++it)
+                    if (t.hasColumn(it.key())) take(it.key(), [&] { return jsonToText(it.value()); });
             }
         }
 
@@ -595,9 +634,15 @@ PullResult SyncEngine::pull() {
                             while (pending.step()) {
                                 Json pc = Json::parse(pending.getText(0), nullptr, false);
                                 std::string clock = pending.getText(1);
-                                if (!pc.is_object()) continue;
-                                for (auto it = pc.begin(); it != pc.end(); ++it)
-                                    if (clock > localClock[it.key()]) localClock[it.key()] = clock;
+                                auto protect = [&](const std::string& column) {
+                                    if (clock > localClock[column]) localClock[column] = clock;
+                                };
+                                if (pc.is_array()) {  // an insert: every column it names
+                                    for (const auto& name : pc)
+                                        if (name.is_string()) protect(name.get<std::string>());
+                                } else if (pc.is_object()) {
+                                    for (auto it = pc.begin(); it != pc.end(); ++it) protect(it.key());
+                                }
                             }
                         }
                     }

@@ -3,10 +3,12 @@
 // and uses the Store it is given, which must belong to the same thread).
 #pragma once
 #include "Pg.hpp"
+#include "Schema.hpp"
 #include "Store.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +79,9 @@ private:
     void step(const char* name);
     void pushBatch(PushResult& result, int64_t& afterSeq, bool& more);
     void createStaging();
+    static std::vector<std::string> splitRowKey(const TableDef& t, const std::string& rowKey);
+    // The row's current values in column order (nullopt = NULL); nullopt when it is not there.
+    std::optional<std::vector<std::optional<std::string>>> readLocalRow(const TableDef& t, const std::vector<std::string>& keyValues);
 
     Store& m_store;
     SyncOptions m_opt;

@@ -1,5 +1,6 @@
 // The store: CRUD of every entity, links, tombstones, search, neighbours, migrations, bad input.
 #include "Migrations.hpp"
+#include "OldVault.hpp"
 #include "Schema.hpp"
 #include "Store.hpp"
 #include "TestUtil.hpp"
@@ -15,6 +16,7 @@
 
 using namespace pv;
 using pv::test::TempDir;
+using pv::test::writeAsVersion4;
 
 namespace {
 nlohmann::json exportOf(Store& s) {
@@ -1040,7 +1042,7 @@ TEST_CASE("migration to version 4 sets the FTS5 flush size and keeps rows, searc
         CHECK(db.queryInt("SELECT count(*) FROM pv_changes") == 21);
     }
     Store s(path);
-    CHECK(s.schemaVersion() == 4);
+    CHECK(s.schemaVersion() == kSchemaVersion);
     for (const char* t : {"outputs_fts_config", "prompts_fts_config"})
         CHECK(s.db().queryInt(std::string("SELECT v FROM ") + t + " WHERE k = 'hashsize'") == 16 * 1024 * 1024);
     CHECK(s.search("heron", 100).size() == 21);
@@ -1062,4 +1064,57 @@ TEST_CASE("migration to version 4 sets the FTS5 flush size and keeps rows, searc
     // A fresh vault gets the same setting through the same step.
     Store fresh(dir.file("new.db"));
     CHECK(fresh.db().queryInt("SELECT v FROM outputs_fts_config WHERE k = 'hashsize'") == 16 * 1024 * 1024);
+}
+
+TEST_CASE("migration to version 5: an insert's change names its columns, older pending entries stay readable") {
+    TempDir dir;
+    auto path = dir.file("v4.db");
+    {
+        sql::Db db(path);
+        migrate(db, 4);
+        writeAsVersion4(db, "INSERT INTO outputs(id, output) VALUES ('o-old', 'written at version 4')", "outputs", "o-old");
+        CHECK(nlohmann::json::parse(db.queryText("SELECT cols FROM pv_changes"))["output"] == "written at version 4");
+    }
+    Store s(path);
+    CHECK(s.schemaVersion() == 5);
+    CHECK(s.db().queryInt("SELECT count(*) FROM pv_changes") == 1);  // the old entry is kept as it was
+    Output o;
+    o.output = std::string(5000, 'x');
+    o = s.createOutput(o);
+    auto cols = nlohmann::json::parse(s.db().queryText("SELECT cols FROM pv_changes ORDER BY seq DESC LIMIT 1"));
+    REQUIRE(cols.is_array());
+    const auto& table = *findTable("outputs");
+    REQUIRE(cols.size() == table.columns.size());
+    for (size_t i = 0; i < cols.size(); ++i) CHECK(cols[i] == table.columns[i].name);
+    // The text lives once, in the row: the change entry is a few hundred bytes.
+    CHECK(s.db().queryInt("SELECT length(cols) FROM pv_changes ORDER BY seq DESC LIMIT 1") < 400);
+    // Updates still carry the values they wrote.
+    auto got = s.getOutput(o.id).value();
+    got.rating = 4;
+    s.updateOutput(got);
+    auto upd = nlohmann::json::parse(s.db().queryText("SELECT cols FROM pv_changes ORDER BY seq DESC LIMIT 1"));
+    CHECK(upd["rating"] == 4);
+}
+
+TEST_CASE("page size: a new vault uses large pages, an existing vault keeps its own") {
+    TempDir dir;
+    {
+        Store fresh(dir.file("new.db"));
+        CHECK(fresh.db().queryInt("PRAGMA page_size") == kPageSize);
+    }
+    auto oldPath = dir.file("old.db");
+    {
+        sql::Db db(oldPath);
+        db.exec("PRAGMA page_size = 4096");
+        migrate(db, 4);
+        db.exec("INSERT INTO prompts(id, title) VALUES ('p1', 'small pages')");
+    }
+    Store old(oldPath);
+    CHECK(old.db().queryInt("PRAGMA page_size") == 4096);
+    CHECK(old.getPrompt("p1")->title == "small pages");
+    Output o;
+    o.promptId = "p1";
+    o.output = std::string(20000, 'y');
+    o = old.createOutput(o);
+    CHECK(old.getOutput(o.id).value().output.size() == 20000);
 }

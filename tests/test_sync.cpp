@@ -1,5 +1,7 @@
 // Sync engine against a real throwaway PostgreSQL: push/pull, convergence of several vaults,
 // conflict rules, the CLI, clear errors.
+#include "Migrations.hpp"
+#include "OldVault.hpp"
 #include "PgServer.hpp"
 #include "Store.hpp"
 #include "SyncEngine.hpp"
@@ -240,4 +242,43 @@ TEST_CASE("a change stamped far ahead of the server's clock is refused") {
     auto es = serverExport(ci);
     CHECK(es.find(ok.id) != std::string::npos);
     CHECK(es.find(bad.id) == std::string::npos);
+}
+
+TEST_CASE("an insert pushes the row's values: edits before the push, and inserts logged by an older schema") {
+    auto& pg = PgServer::shared();
+    auto ci = pg.conninfo(pg.createDatabase());
+    TempDir dir;
+    auto path = dir.file("a.db");
+    {
+        // Version 4 copied an insert's values into its change entry; such entries may be pending.
+        sql::Db db(path);
+        migrate(db, 4);
+        writeAsVersion4(db, "INSERT INTO prompts(id, title, body) VALUES ('p-v4', 'logged by version 4', 'with \"quotes\" and\ttabs')", "prompts",
+                        "p-v4");
+    }
+    Store a(path), b(dir.file("b.db"));
+    REQUIRE(a.schemaVersion() == kSchemaVersion);
+    Output o;
+    o.promptId = "p-v4";
+    o.output = "first draft";
+    o = a.createOutput(o);
+    o.output = "second draft";
+    o.rating = 2;
+    a.updateOutput(o);
+    auto t = a.createTag({.name = "inserted then renamed"});
+    t.name = "renamed before any push";
+    a.updateTag(t);
+    a.linkTag(Kind::Output, o.id, t.id);
+
+    auto r = syncVault(a, ci, 3);  // small batches: an insert and its later edit go up apart
+    CHECK(r.push.setAside.empty());
+    syncVault(b, ci);
+    auto got = b.getOutput(o.id);
+    REQUIRE(got);
+    CHECK(got->output == "second draft");
+    CHECK(got->rating == 2);
+    CHECK(b.getPrompt("p-v4")->body == "with \"quotes\" and\ttabs");
+    CHECK(b.getTag(t.id)->name == "renamed before any push");
+    CHECK(exportOf(a) == exportOf(b));
+    CHECK(serverExport(ci) == exportOf(a));
 }
