@@ -223,6 +223,8 @@ Store::Store(const std::string& path, OpenOptions options) {
         m_db.exec("PRAGMA foreign_keys = ON");
         m_db.exec("PRAGMA recursive_triggers = OFF");
         m_db.exec("PRAGMA cache_size = -65536");
+        // Bulk inserts stage a chunk of rows in a temp table (createOutputs): keep it in memory.
+        m_db.exec("PRAGMA temp.cache_size = -65536");
         if (!options.readOnly) migrate(m_db);
         else if (m_db.queryInt("PRAGMA user_version") != kSchemaVersion)
             throw StoreError("vault '" + path + "' needs a migration and was opened read-only");
@@ -615,9 +617,13 @@ void Store::createOutputs(std::vector<Output>& outputs) {
     auto& move = m_db.cached("INSERT INTO main.outputs(" + cols + ") SELECT " + cols + " FROM temp.pv_stage_outputs ORDER BY rowid");
     auto& clear = m_db.cached("DELETE FROM temp.pv_stage_outputs");
     Atomic tx(m_db);
-    constexpr size_t kChunk = 2000;
-    for (size_t first = 0; first < outputs.size(); first += kChunk) {
-        const size_t last = std::min(outputs.size(), first + kChunk);
+    // Large chunks: every statement ends an FTS5 index segment, and every segment is merged again
+    // later (measured: 2,000-row chunks cost about a quarter more CPU than 20,000-row ones).
+    constexpr size_t kChunkRows = 20000, kChunkBytes = 48u << 20;
+    for (size_t first = 0, last = 0; first < outputs.size(); first = last) {
+        size_t bytes = 0;
+        for (last = first; last < outputs.size() && last - first < kChunkRows && bytes < kChunkBytes; ++last)
+            bytes += outputs[last].output.size() + (outputs[last].outputEdited ? outputs[last].outputEdited->size() : 0) + outputs[last].notes.size();
         for (size_t i = first; i < last; ++i) {
             prepareOutput(outputs[i]);
             sql::StmtUse use(stage);
