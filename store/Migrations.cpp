@@ -2,6 +2,7 @@
 
 #include "Schema.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace pv {
@@ -219,6 +220,13 @@ void step4(sql::Db& db) {
         db.exec(std::string("INSERT INTO ") + fts + "(" + fts + ", rank) VALUES ('hashsize', " + std::to_string(kFtsHashSize) + ")");
 }
 
+// One tick of the device's hybrid logical clock (pv_sync_state): a new millisecond restarts the
+// counter; a clock ahead of real time (merged from another device) keeps its time and counts on.
+std::string clockTickSql() {
+    return "UPDATE pv_sync_state SET hlc_counter = CASE WHEN " + sqlNowMs() + " > hlc_ms THEN 0 ELSE hlc_counter + 1 END, "
+           "hlc_ms = max(hlc_ms, " + sqlNowMs() + ")";
+}
+
 // Version 5, write speed: an insert's change entry names the new row's columns (a JSON array)
 // instead of copying their values; the push reads them from the row itself. A 4 KB output was
 // stored twice before (row and change log), and escaping it into JSON cost as much as the row
@@ -228,15 +236,11 @@ void step5(sql::Db&) {}
 std::string captureTriggersSql(const TableDef& t) {
     const std::string& n = t.name;
     const std::string active = "(SELECT applying FROM pv_sync_state) = 0";
-    const std::string clockTick =
-        "UPDATE pv_sync_state SET hlc_counter = CASE WHEN " + sqlNowMs() + " > hlc_ms THEN 0 ELSE hlc_counter + 1 END, "
-        "hlc_ms = max(hlc_ms, " + sqlNowMs() + ");\n";
+    const std::string clockTick = clockTickSql() + ";\n";
     const std::string stamp = "printf('%015d.%06d', hlc_ms, hlc_counter), device_id FROM pv_sync_state;\n";
     const std::string whereRow = " WHERE rowid = NEW.rowid";
 
-    std::string allCols = "'[";  // a constant: every column of the new row, read at push time
-    for (size_t i = 0; i < t.columns.size(); ++i) allCols += std::string(i ? "," : "") + "\"" + t.columns[i].name + "\"";
-    allCols += "]'";
+    const std::string allCols = "'" + t.insertColumnsJson() + "'";  // a constant: the row's columns, read at push time
     std::string changedList;  // (name, value) rows of the columns this UPDATE changed
     std::string anyChanged;
     for (const auto& c : t.columns) {
@@ -274,6 +278,34 @@ void createCaptureTriggers(sql::Db& db, int version) {
                 "; DROP TRIGGER IF EXISTS pv_softdel_" + t.name + ";");
         db.exec(captureTriggersSql(t));
     }
+}
+
+void logStagedInserts(sql::Db& db, const TableDef& t, const std::string& stageTable) {
+    // The per-row trigger ticks once per row: here the first row takes one tick, the k-th row
+    // counter + k - 1, and the clock ends on the last row's stamp.
+    db.exec(clockTickSql());
+    auto& log = db.cached("INSERT INTO pv_changes(tbl, row_key, op, cols, hlc, device_id) SELECT '" + t.name + "', " + t.rowKeyExpr("s") +
+                          ", 'insert', '" + t.insertColumnsJson() + "', printf('%015d.%06d', st.hlc_ms, st.hlc_counter + s.n - 1), "
+                          "st.device_id FROM (SELECT *, row_number() OVER (ORDER BY rowid) AS n FROM " + stageTable +
+                          ") s, pv_sync_state st ORDER BY s.n");
+    sql::StmtUse use(log);
+    log.exec();
+    db.exec("UPDATE pv_sync_state SET hlc_counter = hlc_counter + " + std::to_string(std::max<int64_t>(0, db.changes() - 1)));
+}
+
+CapturePause::CapturePause(sql::Db& db) : m_db(db) { m_db.exec("UPDATE pv_sync_state SET applying = 1"); }
+
+CapturePause::~CapturePause() {
+    try {
+        resume();
+    } catch (...) {
+    }
+}
+
+void CapturePause::resume() {
+    if (!m_paused) return;
+    m_paused = false;
+    m_db.exec("UPDATE pv_sync_state SET applying = 0");
 }
 
 void migrate(sql::Db& db, int target) {

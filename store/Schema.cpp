@@ -30,6 +30,12 @@ std::string TableDef::rowKeyExpr(const char* alias) const {
     return e;
 }
 
+std::string TableDef::insertColumnsJson() const {
+    std::string json = "[";
+    for (size_t i = 0; i < columns.size(); ++i) json += std::string(i ? "," : "") + "\"" + columns[i].name + "\"";
+    return json + "]";
+}
+
 namespace {
 
 ColumnDef idCol() { return {"id", ColType::Text, true, sqlUuidV7(), ""}; }

@@ -26,6 +26,8 @@ struct TableDef {
     const ColumnDef* column(const std::string& c) const;
     // SQL expression over NEW./OLD. that yields the change log's row_key for this table.
     std::string rowKeyExpr(const char* alias) const;
+    // An insert's change entry: the JSON array of every column name (values are read from the row).
+    std::string insertColumnsJson() const;
 };
 
 // Current schema version (PRAGMA user_version). Bump and add a step in Migrations.cpp.

@@ -609,7 +609,8 @@ Output Store::createOutput(Output o) {
 void Store::createOutputs(std::vector<Output>& outputs) {
     // Rows are staged, then moved by one INSERT ... SELECT per chunk: SQLite 3.40's FTS5 flushes its
     // pending index at every statement savepoint, so a statement per row doubles the indexing cost.
-    // The triggers (capture, search, counters) still run for every row, in this transaction.
+    // The search and counter triggers run for every row; the change log is written for the chunk
+    // by one statement (logStagedInserts), all in this transaction.
     std::string cols = "id";
     for (const char* c : Row<Output>::cols()) cols += std::string(", ") + c;
     m_db.exec("CREATE TEMP TABLE IF NOT EXISTS pv_stage_outputs(" + cols + ")");
@@ -631,9 +632,12 @@ void Store::createOutputs(std::vector<Output>& outputs) {
             Row<Output>::bind(stage, 2, outputs[i]);
             stage.exec();
         }
+        bool moved = false;
         try {
+            // Capture is set-based here: the per-row trigger cost as much as the row itself.
+            CapturePause pause(m_db);
             move.exec();
-            clear.exec();
+            moved = true;
         } catch (const sql::Error&) {
             // The statement undid itself; redo the chunk row by row so the error names its row.
             move.reset();
@@ -647,6 +651,10 @@ void Store::createOutputs(std::vector<Output>& outputs) {
                                      e.code());
                 }
             }
+        }
+        if (moved) {
+            logStagedInserts(m_db, *findTable("outputs"), "temp.pv_stage_outputs");
+            clear.exec();
         }
     }
     tx.commit();

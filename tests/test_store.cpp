@@ -1118,3 +1118,41 @@ TEST_CASE("page size: a new vault uses large pages, an existing vault keeps its 
     o = old.createOutput(o);
     CHECK(old.getOutput(o.id).value().output.size() == 20000);
 }
+
+TEST_CASE("bulk insert logs one change per output, in order, with the clocks the trigger would give") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    const int64_t before = s.db().queryInt("SELECT coalesce(max(seq), 0) FROM pv_changes");
+    std::vector<Output> outs(5);
+    for (size_t i = 0; i < outs.size(); ++i) outs[i].output = "bulk " + std::to_string(i);
+    s.createOutputs(outs);
+    auto q = s.db().prepare("SELECT tbl, row_key, op, cols, hlc, device_id FROM pv_changes WHERE seq > ? ORDER BY seq");
+    q.bind(1, before);
+    std::string lastClock;
+    size_t i = 0;
+    while (q.step()) {
+        REQUIRE(i < outs.size());
+        CHECK(q.getText(0) == "outputs");
+        CHECK(q.getText(1) == outs[i].id);
+        CHECK(q.getText(2) == "insert");
+        CHECK(q.getText(3) == findTable("outputs")->insertColumnsJson());
+        CHECK(q.getText(4) > lastClock);
+        CHECK(q.getText(5) == s.deviceId());
+        lastClock = q.getText(4);
+        ++i;
+    }
+    CHECK(i == outs.size());
+    CHECK(s.db().queryInt("SELECT applying FROM pv_sync_state") == 0);
+    // The device clock continues after the last stamp, and capture is on again for every writer.
+    s.createTag({.name = "after the bulk insert"});
+    s.db().exec("INSERT INTO models(id, name) VALUES ('m-shell', 'written like the sqlite3 shell')");
+    auto tail = s.db().prepare("SELECT tbl, hlc FROM pv_changes WHERE seq > ? ORDER BY seq");
+    tail.bind(1, before + static_cast<int64_t>(outs.size()));
+    REQUIRE(tail.step());
+    CHECK(tail.getText(0) == "tags");
+    CHECK(tail.getText(1) > lastClock);
+    REQUIRE(tail.step());
+    CHECK(tail.getText(0) == "models");
+    CHECK(s.search("bulk", 10).size() == 5);
+    CHECK(s.countOutputs({}) == 5);
+}

@@ -6,6 +6,7 @@
 #include "Conversation.hpp"
 #include "ExportFiles.hpp"
 #include "JsonStream.hpp"
+#include "Migrations.hpp"
 
 #include <algorithm>
 #include <condition_variable>
@@ -422,6 +423,17 @@ private:
         m_db.cached("DELETE FROM temp.pv_import_outputs").exec();
     }
 
+    // One statement moves the staged rows; their change entries are written by one more
+    // (set-based capture: the per-row capture trigger cost as much as the row itself).
+    void moveStaged(const char* table, const char* cols, const char* stage) {
+        {
+            CapturePause pause(m_db);
+            m_db.cached(std::string("INSERT INTO main.") + table + "(" + cols + ") SELECT " + cols + " FROM " + stage + " ORDER BY rowid").exec();
+        }
+        logStagedInserts(m_db, *findTable(table), stage);
+        m_db.cached(std::string("DELETE FROM ") + stage).exec();
+    }
+
     // Rows [p0, p1) of the held prompts and [o0, o1) of the held outputs, one statement per table.
     void stageAndMove(size_t p0, size_t p1, size_t o0, size_t o1) {
         if (p1 > p0) {
@@ -431,10 +443,7 @@ private:
                 sql::StmtUse use(st);
                 st.bind(1, p.id).bind(2, p.derivedFromId).bind(3, p.title).bind(4, p.body).bind(5, p.notes).exec();
             }
-            m_db.cached(std::string("INSERT INTO main.prompts(") + kPromptCols + ") SELECT " + kPromptCols +
-                        " FROM temp.pv_import_prompts ORDER BY rowid")
-                .exec();
-            m_db.cached("DELETE FROM temp.pv_import_prompts").exec();
+            moveStaged("prompts", kPromptCols, "temp.pv_import_prompts");
         }
         if (o1 > o0) {
             auto& st = m_db.cached(std::string("INSERT INTO temp.pv_import_outputs(") + kOutputCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -445,10 +454,7 @@ private:
                 st.bind(7, o.source).bind(8, o.conversationId).bind(9, o.conversationTitle).bind(10, o.messageId);
                 st.bind(11, o.conversationUrl).bind(12, o.notes).bind(13, o.output).bind(14, o.outputEdited).exec();
             }
-            m_db.cached(std::string("INSERT INTO main.outputs(") + kOutputCols + ") SELECT " + kOutputCols +
-                        " FROM temp.pv_import_outputs ORDER BY rowid")
-                .exec();
-            m_db.cached("DELETE FROM temp.pv_import_outputs").exec();
+            moveStaged("outputs", kOutputCols, "temp.pv_import_outputs");
         }
     }
 
