@@ -1101,6 +1101,7 @@ TEST_CASE("page size: a new vault uses large pages, an existing vault keeps its 
     {
         Store fresh(dir.file("new.db"));
         CHECK(fresh.db().queryInt("PRAGMA page_size") == kPageSize);
+        CHECK(fresh.db().queryInt("PRAGMA mmap_size") > 0);  // reads map the file
     }
     auto oldPath = dir.file("old.db");
     {
