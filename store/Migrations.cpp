@@ -151,9 +151,15 @@ std::string liveOutput(const char* row) {
     return std::string("EXISTS (SELECT 1 FROM outputs WHERE id = ") + row + ".output_id AND deleted_at IS NULL)";
 }
 
+// Paused (applying = 2) while insertStaged() moves a chunk of outputs; it counts them set-based.
+std::string outputsInsertCounterSql() {
+    return "CREATE TRIGGER pv_cnt_outputs_ins AFTER INSERT ON outputs WHEN NEW.deleted_at IS NULL AND (SELECT applying FROM pv_sync_state) < 2 "
+           "BEGIN\n" + outputTerms("NEW", true) + outputTagTerms("NEW", true) + "END;\n";
+}
+
 void createCounters(sql::Db& db) {
     std::string s = "CREATE TABLE IF NOT EXISTS pv_counts (rel TEXT NOT NULL, id TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (rel, id)) WITHOUT ROWID;\n";
-    s += "CREATE TRIGGER pv_cnt_outputs_ins AFTER INSERT ON outputs WHEN NEW.deleted_at IS NULL BEGIN\n" + outputTerms("NEW", true) + outputTagTerms("NEW", true) + "END;\n";
+    s += outputsInsertCounterSql();
     s += "CREATE TRIGGER pv_cnt_outputs_del AFTER DELETE ON outputs WHEN OLD.deleted_at IS NULL BEGIN\n" + outputTerms("OLD", false) +
          outputTagTerms("OLD", false) + "END;\n";
     s += "CREATE TRIGGER pv_cnt_outputs_upd AFTER UPDATE OF prompt_id, model_id, agent_id, deleted_at ON outputs BEGIN\n" +
@@ -230,8 +236,12 @@ std::string clockTickSql() {
 // Version 5, write speed: an insert's change entry names the new row's columns (a JSON array)
 // instead of copying their values; the push reads them from the row itself. A 4 KB output was
 // stored twice before (row and change log), and escaping it into JSON cost as much as the row
-// write. Only the capture triggers change; migrate() rebuilds them after every step.
-void step5(sql::Db&) {}
+// write. migrate() rebuilds the capture triggers after every step.
+// The outputs insert counter also gets its pause (see insertStaged).
+void step5(sql::Db& db) {
+    db.exec("DROP TRIGGER IF EXISTS pv_cnt_outputs_ins");
+    db.exec(outputsInsertCounterSql());
+}
 
 std::string captureTriggersSql(const TableDef& t) {
     const std::string& n = t.name;
@@ -280,9 +290,30 @@ void createCaptureTriggers(sql::Db& db, int version) {
     }
 }
 
+namespace {
+
+// The per-row capture triggers (and, with applying = 2, the outputs insert counter) skip rows
+// while one of these lives; they run again when it is destroyed, also on an exception.
+class TriggerPause {
+public:
+    TriggerPause(sql::Db& db, int level) : m_db(db) { m_db.exec("UPDATE pv_sync_state SET applying = " + std::to_string(level)); }
+    ~TriggerPause() {
+        try {
+            m_db.exec("UPDATE pv_sync_state SET applying = 0");
+        } catch (...) {
+        }
+    }
+    TriggerPause(const TriggerPause&) = delete;
+    TriggerPause& operator=(const TriggerPause&) = delete;
+
+private:
+    sql::Db& m_db;
+};
+
+// One insert change per moved row, in staged (rowid) order. The per-row trigger ticks the clock
+// once per row: here the first row takes one tick, the k-th row counter + k - 1, and the clock
+// ends on the last row's stamp.
 void logStagedInserts(sql::Db& db, const TableDef& t, const std::string& stageTable) {
-    // The per-row trigger ticks once per row: here the first row takes one tick, the k-th row
-    // counter + k - 1, and the clock ends on the last row's stamp.
     db.exec(clockTickSql());
     auto& log = db.cached("INSERT INTO pv_changes(tbl, row_key, op, cols, hlc, device_id) SELECT '" + t.name + "', " + t.rowKeyExpr("s") +
                           ", 'insert', '" + t.insertColumnsJson() + "', printf('%015d.%06d', st.hlc_ms, st.hlc_counter + s.n - 1), "
@@ -293,19 +324,33 @@ void logStagedInserts(sql::Db& db, const TableDef& t, const std::string& stageTa
     db.exec("UPDATE pv_sync_state SET hlc_counter = hlc_counter + " + std::to_string(std::max<int64_t>(0, db.changes() - 1)));
 }
 
-CapturePause::CapturePause(sql::Db& db) : m_db(db) { m_db.exec("UPDATE pv_sync_state SET applying = 1"); }
-
-CapturePause::~CapturePause() {
-    try {
-        resume();
-    } catch (...) {
-    }
+// What pv_cnt_outputs_ins adds for each live new output, for all moved rows at once.
+void countStagedOutputs(sql::Db& db, const std::string& stageTable) {
+    auto& count = db.cached(
+        "WITH moved AS (SELECT o.id, o.prompt_id, o.model_id, o.agent_id FROM outputs o JOIN " + stageTable +
+        " s ON o.id = s.id WHERE o.deleted_at IS NULL) "
+        "INSERT INTO pv_counts(rel, id, n) SELECT rel, id, n FROM ("
+        "SELECT 'outputs' AS rel, '' AS id, count(*) AS n FROM moved "
+        "UNION ALL SELECT 'prompt.outputs', prompt_id, count(*) FROM moved WHERE prompt_id IS NOT NULL GROUP BY prompt_id "
+        "UNION ALL SELECT 'model.outputs', model_id, count(*) FROM moved WHERE model_id IS NOT NULL GROUP BY model_id "
+        "UNION ALL SELECT 'agent.outputs', agent_id, count(*) FROM moved WHERE agent_id IS NOT NULL GROUP BY agent_id "
+        "UNION ALL SELECT 'tag.outputs', l.tag_id, count(*) FROM output_tags l JOIN moved m ON l.output_id = m.id "
+        "WHERE l.deleted_at IS NULL GROUP BY l.tag_id) WHERE n > 0 ON CONFLICT(rel, id) DO UPDATE SET n = n + excluded.n");
+    sql::StmtUse use(count);
+    count.exec();
 }
 
-void CapturePause::resume() {
-    if (!m_paused) return;
-    m_paused = false;
-    m_db.exec("UPDATE pv_sync_state SET applying = 0");
+} // namespace
+
+void insertStaged(sql::Db& db, const TableDef& t, const std::string& cols, const std::string& stageTable) {
+    {
+        TriggerPause pause(db, t.name == "outputs" ? 2 : 1);
+        auto& move = db.cached("INSERT INTO main." + t.name + "(" + cols + ") SELECT " + cols + " FROM " + stageTable + " ORDER BY rowid");
+        sql::StmtUse use(move);
+        move.exec();
+    }
+    logStagedInserts(db, t, stageTable);
+    if (t.name == "outputs") countStagedOutputs(db, stageTable);
 }
 
 void migrate(sql::Db& db, int target) {

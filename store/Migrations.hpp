@@ -14,24 +14,11 @@ void migrate(sql::Db& db, int target = -1);
 // The change-capture triggers of every synced table present in the vault.
 void createCaptureTriggers(sql::Db& db, int version);
 
-// Set-based capture for a bulk insert: with capture paused (CapturePause), rows were moved from
-// `stageTable` into t; this logs one insert change per staged row, in staged (rowid) order, with
-// the clock stamps the per-row trigger would have given them. Same transaction as the insert.
-void logStagedInserts(sql::Db& db, const TableDef& t, const std::string& stageTable);
-
-// Pauses the capture triggers on this connection's vault for one bulk statement (the sync
-// engine's `applying` flag); resumes when destroyed or resume() is called.
-class CapturePause {
-public:
-    explicit CapturePause(sql::Db& db);
-    ~CapturePause();
-    void resume();
-    CapturePause(const CapturePause&) = delete;
-    CapturePause& operator=(const CapturePause&) = delete;
-
-private:
-    sql::Db& m_db;
-    bool m_paused = true;
-};
+// Bulk insert: moves every row of `stageTable` (columns `cols`, in rowid order) into table t by
+// one statement with the per-row capture triggers (and the outputs insert counter) paused, then
+// logs and counts the moved rows set-based, exactly as those triggers would have, in the same
+// transaction. The per-row triggers cost as much as the row itself. Search triggers still run per
+// row. Throws sql::Error if a row is refused; the statement then undid itself.
+void insertStaged(sql::Db& db, const TableDef& t, const std::string& cols, const std::string& stageTable);
 
 } // namespace pv

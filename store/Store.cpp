@@ -613,13 +613,12 @@ Output Store::createOutput(Output o) {
 void Store::createOutputs(std::vector<Output>& outputs) {
     // Rows are staged, then moved by one INSERT ... SELECT per chunk: SQLite 3.40's FTS5 flushes its
     // pending index at every statement savepoint, so a statement per row doubles the indexing cost.
-    // The search and counter triggers run for every row; the change log is written for the chunk
-    // by one statement (logStagedInserts), all in this transaction.
+    // The search triggers run for every row; change log entries and counters are written for the
+    // chunk set-based (insertStaged), all in this transaction.
     std::string cols = "id";
     for (const char* c : Row<Output>::cols()) cols += std::string(", ") + c;
     m_db.exec("CREATE TEMP TABLE IF NOT EXISTS pv_stage_outputs(" + cols + ")");
     auto& stage = m_db.cached("INSERT INTO temp.pv_stage_outputs(" + cols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    auto& move = m_db.cached("INSERT INTO main.outputs(" + cols + ") SELECT " + cols + " FROM temp.pv_stage_outputs ORDER BY rowid");
     auto& clear = m_db.cached("DELETE FROM temp.pv_stage_outputs");
     Atomic tx(m_db);
     // Large chunks: every statement ends an FTS5 index segment, and every segment is merged again
@@ -636,15 +635,11 @@ void Store::createOutputs(std::vector<Output>& outputs) {
             Row<Output>::bind(stage, 2, outputs[i]);
             stage.exec();
         }
-        bool moved = false;
         try {
-            // Capture is set-based here: the per-row trigger cost as much as the row itself.
-            CapturePause pause(m_db);
-            move.exec();
-            moved = true;
+            insertStaged(m_db, *findTable("outputs"), cols, "temp.pv_stage_outputs");
+            clear.exec();
         } catch (const sql::Error&) {
             // The statement undid itself; redo the chunk row by row so the error names its row.
-            move.reset();
             clear.exec();
             for (size_t i = first; i < last; ++i) {
                 try {
@@ -655,10 +650,6 @@ void Store::createOutputs(std::vector<Output>& outputs) {
                                      e.code());
                 }
             }
-        }
-        if (moved) {
-            logStagedInserts(m_db, *findTable("outputs"), "temp.pv_stage_outputs");
-            clear.exec();
         }
     }
     tx.commit();

@@ -1123,10 +1123,24 @@ TEST_CASE("page size: a new vault uses large pages, an existing vault keeps its 
 TEST_CASE("bulk insert logs one change per output, in order, with the clocks the trigger would give") {
     TempDir dir;
     Store s(dir.file("v.db"));
-    const int64_t before = s.db().queryInt("SELECT coalesce(max(seq), 0) FROM pv_changes");
+    auto p = s.createPrompt({.title = "chunk prompt", .body = ""});
+    auto m = s.createModel({.name = "bulk model"});
     std::vector<Output> outs(5);
-    for (size_t i = 0; i < outs.size(); ++i) outs[i].output = "bulk " + std::to_string(i);
+    for (size_t i = 0; i < outs.size(); ++i) {
+        outs[i].output = "bulk " + std::to_string(i);
+        if (i % 2 == 0) outs[i].promptId = p.id;
+        if (i < 3) outs[i].modelId = m.id;
+    }
+    const int64_t before = s.db().queryInt("SELECT coalesce(max(seq), 0) FROM pv_changes");
     s.createOutputs(outs);
+    // The relation counters are kept for the chunk too (they are what neighbours and usage read).
+    auto count = [&](const std::string& rel, const std::string& id) {
+        return s.db().queryInt("SELECT coalesce((SELECT n FROM pv_counts WHERE rel = '" + rel + "' AND id = '" + id + "'), 0)");
+    };
+    CHECK(count("outputs", "") == 5);
+    CHECK(count("prompt.outputs", p.id) == 3);
+    CHECK(count("model.outputs", m.id) == 3);
+    CHECK(s.neighbours({Kind::Prompt, p.id}).size() > 0);
     auto q = s.db().prepare("SELECT tbl, row_key, op, cols, hlc, device_id FROM pv_changes WHERE seq > ? ORDER BY seq");
     q.bind(1, before);
     std::string lastClock;

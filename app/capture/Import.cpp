@@ -423,14 +423,9 @@ private:
         m_db.cached("DELETE FROM temp.pv_import_outputs").exec();
     }
 
-    // One statement moves the staged rows; their change entries are written by one more
-    // (set-based capture: the per-row capture trigger cost as much as the row itself).
+    // One statement moves the staged rows; change entries and counters follow set-based.
     void moveStaged(const char* table, const char* cols, const char* stage) {
-        {
-            CapturePause pause(m_db);
-            m_db.cached(std::string("INSERT INTO main.") + table + "(" + cols + ") SELECT " + cols + " FROM " + stage + " ORDER BY rowid").exec();
-        }
-        logStagedInserts(m_db, *findTable(table), stage);
+        insertStaged(m_db, *findTable(table), cols, stage);
         m_db.cached(std::string("DELETE FROM ") + stage).exec();
     }
 
