@@ -2,6 +2,8 @@
 #include "Schema.hpp"
 #include "Store.hpp"
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -16,16 +18,17 @@ struct SortSpec {
     const char* expr;
     bool desc;
     bool numeric;
+    const char* index;  // the partial index (live rows) that yields this order, if any
 };
 
 SortSpec outputSort(OutputSort s) {
     switch (s) {
-    case OutputSort::CapturedDesc: return {"o.captured_at", true, false};
-    case OutputSort::CapturedAsc: return {"o.captured_at", false, false};
-    case OutputSort::UpdatedDesc: return {"o.updated_at", true, false};
-    case OutputSort::RatingDesc: return {"coalesce(o.rating, 0)", true, true};
+    case OutputSort::CapturedDesc: return {"o.captured_at", true, false, "outputs_captured"};
+    case OutputSort::CapturedAsc: return {"o.captured_at", false, false, "outputs_captured"};
+    case OutputSort::UpdatedDesc: return {"o.updated_at", true, false, "outputs_updated"};
+    case OutputSort::RatingDesc: return {"coalesce(o.rating, 0)", true, true, nullptr};
     }
-    return {"o.captured_at", true, false};
+    return {"o.captured_at", true, false, "outputs_captured"};
 }
 
 // Bind values collected while building a dynamic query, applied in order.
@@ -101,11 +104,28 @@ bool Store::tagIsDense(const std::string& tagId, const char* rel, int limit) {
     return count * count >= static_cast<double>(limit) * std::max(total, 1.0);
 }
 
+bool Store::textIsDense(const std::string& ftsQuery, int limit) {
+    // As tagIsDense: walking the sort order and probing each row against the matches costs about
+    // limit * total / matches index entries; collecting the matches reads every matched row (a
+    // whole page each, scattered). Counting stops as soon as the walk is known to be cheaper.
+    const double total = static_cast<double>(relationCount("outputs", ""));
+    const int64_t enough = static_cast<int64_t>(std::sqrt(static_cast<double>(limit) * std::max(total, 1.0))) + 1;
+    auto& s = m_db.cached("SELECT count(*) FROM (SELECT 1 FROM outputs_fts WHERE outputs_fts MATCH ? LIMIT ?)");
+    sql::StmtUse use(s);
+    s.bind(1, ftsQuery).bind(2, enough);
+    return s.step() && s.getInt(0) >= enough;
+}
+
 Page<OutputRow> Store::listOutputs(const OutputFilter& f, OutputSort sort, const PageCursor& after, int limit) {
     if (limit <= 0) limit = 100;
     Binder b;
     std::string where = outputWhere(f, b, f.tagId && tagIsDense(*f.tagId, "tag.outputs", limit));
     SortSpec spec = outputSort(sort);
+    // A common word with no other filter: walk the live rows in the sort's index and keep the
+    // matches (SQLite would otherwise read every match's row to sort them).
+    const bool onlyText = !f.promptId && !f.modelId && !f.agentId && !f.tagId && !f.lookupValueId && !f.includeDeleted && !f.onlyDeleted;
+    const std::string fts = toFtsQuery(f.text);
+    const char* walk = onlyText && spec.index && !fts.empty() && textIsDense(fts, limit) ? spec.index : nullptr;
     if (after.valid) {
         where += (where.empty() ? " WHERE " : " AND ");
         where += std::string("(") + spec.expr + ", o.id) " + (spec.desc ? "<" : ">") + " (?, ?)";
@@ -118,7 +138,8 @@ Page<OutputRow> Store::listOutputs(const OutputFilter& f, OutputSort sort, const
         std::string("SELECT o.id, o.prompt_id, o.model_id, o.agent_id, coalesce(p.title, ''), coalesce(m.name, ''), coalesce(a.name, ''), "
                     "o.rating, o.captured_at, o.updated_at, o.output_edited IS NOT NULL, o.deleted_at IS NOT NULL, "
                     "substr(coalesce(o.output_edited, o.output), 1, 160), ") +
-        spec.expr + " FROM outputs o LEFT JOIN prompts p ON p.id = o.prompt_id LEFT JOIN models m ON m.id = o.model_id "
+        spec.expr + " FROM outputs o" + (walk ? std::string(" INDEXED BY ") + walk : std::string()) +
+        " LEFT JOIN prompts p ON p.id = o.prompt_id LEFT JOIN models m ON m.id = o.model_id "
                     "LEFT JOIN agents a ON a.id = o.agent_id" +
         where + " ORDER BY " + spec.expr + dir + ", o.id" + dir + " LIMIT " + std::to_string(limit + 1);
     auto& s = m_db.cached(sqlText);

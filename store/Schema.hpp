@@ -35,8 +35,6 @@ constexpr int kSchemaVersion = 5;
 
 // Page size of a new vault file (an existing file keeps the size it was made with).
 constexpr int kPageSize = 65536;
-// Bytes of the vault file a connection reads through a memory map (PRAGMA mmap_size).
-constexpr long long kMmapSize = 1LL << 31;
 
 // Every synced table, in dependency order (parents before children).
 const std::vector<TableDef>& syncedTables();

@@ -223,10 +223,6 @@ Store::Store(const std::string& path, OpenOptions options) {
         m_db.exec("PRAGMA foreign_keys = ON");
         m_db.exec("PRAGMA recursive_triggers = OFF");
         m_db.exec("PRAGMA cache_size = -65536");
-        // Reads map the file instead of copying each page: with 64 KB pages, visiting a few
-        // thousand scattered rows (a search-filtered list) otherwise copies a whole page per row
-        // (measured 46 ms -> 13 ms). SQLite caps the size at its build limit (2 GB on Debian).
-        m_db.exec("PRAGMA mmap_size = " + std::to_string(kMmapSize));
         // Bulk inserts stage a chunk of rows in a temp table (createOutputs): keep it in memory.
         m_db.exec("PRAGMA temp.cache_size = -65536");
         if (!options.readOnly) migrate(m_db);

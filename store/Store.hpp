@@ -252,6 +252,7 @@ private:
     int64_t relationCount(const char* rel, const std::string& id);
     // Whether walking outputs newest-first and probing the tag beats collecting the tag's links.
     bool tagIsDense(const std::string& tagId, const char* rel, int limit);
+    bool textIsDense(const std::string& ftsQuery, int limit);
 
     std::string tombstoneStamp();
     template <class T>

@@ -921,21 +921,16 @@ std::string readConversations(const ExportFiles& files, ExportSource source, Con
 
 // SQLite settings for the length of an import, put back afterwards. A batch's held rows (at most
 // ~16 MB of text) are staged in a temp table: the temp database's default 2 MB cache would spill
-// them to a temp file and read them back. The vault is not memory-mapped while importing: every
-// page an import touches would stay mapped, so a large import would look (and count) as resident
-// as the whole vault.
+// them to a temp file and read them back.
 class ImportSettings {
 public:
     explicit ImportSettings(sql::Db& db) : m_db(db) {
         m_tempCache = m_db.queryInt("PRAGMA temp.cache_size");
-        m_mmapSize = m_db.queryInt("PRAGMA mmap_size");
         m_db.exec("PRAGMA temp.cache_size = -32768");
-        m_db.exec("PRAGMA mmap_size = 0");
     }
     ~ImportSettings() {
         try {
             m_db.exec("PRAGMA temp.cache_size = " + std::to_string(m_tempCache));
-            m_db.exec("PRAGMA mmap_size = " + std::to_string(m_mmapSize));
         } catch (...) {
         }
     }
@@ -945,7 +940,6 @@ public:
 private:
     sql::Db& m_db;
     int64_t m_tempCache = -2000;
-    int64_t m_mmapSize = 0;
 };
 
 // Between the parsing thread and the writing one: parsed conversations in file order, with the
