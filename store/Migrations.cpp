@@ -293,21 +293,32 @@ void createCaptureTriggers(sql::Db& db, int version) {
 namespace {
 
 // The per-row capture triggers (and, with applying = 2, the outputs insert counter) skip rows
-// while one of these lives; they run again when it is destroyed, also on an exception.
+// while one of these is paused; resume() puts the flag back as it was (an error there must reach
+// the caller: committing with capture off would lose changes). The destructor resumes on an
+// exception path, where the transaction is rolled back anyway.
 class TriggerPause {
 public:
-    TriggerPause(sql::Db& db, int level) : m_db(db) { m_db.exec("UPDATE pv_sync_state SET applying = " + std::to_string(level)); }
+    TriggerPause(sql::Db& db, int level) : m_db(db), m_previous(db.queryInt("SELECT applying FROM pv_sync_state")) {
+        m_db.exec("UPDATE pv_sync_state SET applying = " + std::to_string(level));
+    }
     ~TriggerPause() {
         try {
-            m_db.exec("UPDATE pv_sync_state SET applying = 0");
+            resume();
         } catch (...) {
         }
+    }
+    void resume() {
+        if (m_resumed) return;
+        m_resumed = true;
+        m_db.exec("UPDATE pv_sync_state SET applying = " + std::to_string(m_previous));
     }
     TriggerPause(const TriggerPause&) = delete;
     TriggerPause& operator=(const TriggerPause&) = delete;
 
 private:
     sql::Db& m_db;
+    int64_t m_previous;
+    bool m_resumed = false;
 };
 
 // One insert change per moved row, in staged (rowid) order. The per-row trigger ticks the clock
@@ -348,6 +359,7 @@ void insertStaged(sql::Db& db, const TableDef& t, const std::string& cols, const
         auto& move = db.cached("INSERT INTO main." + t.name + "(" + cols + ") SELECT " + cols + " FROM " + stageTable + " ORDER BY rowid");
         sql::StmtUse use(move);
         move.exec();
+        pause.resume();
     }
     logStagedInserts(db, t, stageTable);
     if (t.name == "outputs") countStagedOutputs(db, stageTable);

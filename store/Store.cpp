@@ -223,6 +223,8 @@ Store::Store(const std::string& path, OpenOptions options) {
         m_db.exec("PRAGMA foreign_keys = ON");
         m_db.exec("PRAGMA recursive_triggers = OFF");
         m_db.exec("PRAGMA cache_size = -65536");
+        // With 64 KB pages a large import can grow the WAL a long way; give the space back after.
+        m_db.exec("PRAGMA journal_size_limit = 67108864");
         // Bulk inserts stage a chunk of rows in a temp table (createOutputs): keep it in memory.
         m_db.exec("PRAGMA temp.cache_size = -65536");
         if (!options.readOnly) migrate(m_db);
@@ -635,7 +637,9 @@ void Store::createOutputs(std::vector<Output>& outputs) {
             insertStaged(m_db, *findTable("outputs"), cols, "temp.pv_stage_outputs");
             clear.exec();
         } catch (const sql::Error&) {
-            // The statement undid itself; redo the chunk row by row so the error names its row.
+            // A refused row: the move undid itself; redo the chunk row by row so the error names
+            // its row. Anything failing after the move (the rows are in) is not a row's fault.
+            if (scalar("SELECT EXISTS (SELECT 1 FROM outputs WHERE id = ?)", outputs[first].id) != 0) throw;
             clear.exec();
             for (size_t i = first; i < last; ++i) {
                 try {

@@ -211,6 +211,28 @@ void PgConn::copyIn(const std::string& copySql, const std::string& data) {
     if (PQstatus(m_conn.get()) != CONNECTION_OK) fail(nullptr, copySql);
 }
 
+void PgConn::send(const std::string& sql) {
+    if (!m_conn) throw PgError("not connected to PostgreSQL", true);
+    if (PQsendQuery(m_conn.get(), sql.c_str()) != 1) fail(nullptr, sql);
+}
+
+PgResult PgConn::receive(const std::string& sql) {
+    if (!m_conn) throw PgError("not connected to PostgreSQL", true);
+    PGresult* last = nullptr;
+    while (PGresult* res = PQgetResult(m_conn.get())) {
+        auto st = PQresultStatus(res);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+            if (last) PQclear(last);
+            while (PGresult* more = PQgetResult(m_conn.get())) PQclear(more);
+            fail(res, sql);
+        }
+        if (last) PQclear(last);
+        last = res;
+    }
+    if (!last) fail(nullptr, sql);
+    return PgResult(last);
+}
+
 std::vector<std::string> PgConn::notifications() {
     std::vector<std::string> out;
     if (!m_conn) return out;

@@ -66,6 +66,10 @@ public:
 
     PgResult exec(const std::string& sql);
     PgResult exec(const std::string& sql, const std::vector<std::optional<std::string>>& params);
+    // One statement in two halves: send() returns at once, receive() waits for its result, so the
+    // server can work on it meanwhile. Nothing else may be sent in between.
+    void send(const std::string& sql);
+    PgResult receive(const std::string& sql);
     // COPY ... FROM STDIN with data already in COPY text format.
     void copyIn(const std::string& copySql, const std::string& data);
     // Pending NOTIFYs: consumes input, returns payloads received.

@@ -12,21 +12,26 @@ void ensureSetAsideIndex(Store& store) {
 
 namespace {
 
-std::string columnNames(const std::string& colsJson) {
+// An insert (its entry names the columns, or holds every value once set aside) shows as a new row
+// without its stamps; an update lists what it changed.
+std::string columnNames(const std::string& op, const std::string& colsJson) {
     auto cols = nlohmann::json::parse(colsJson, nullptr, false);
-    std::string names;
-    auto add = [&](const std::string& name) {
-        if (name == "created_at" || name == "updated_at" || name == "deleted_at") return;
-        names += (names.empty() ? "" : ", ") + name;
-    };
-    if (cols.is_array()) {  // an insert names every column of the new row
+    std::vector<std::string> keys;
+    if (cols.is_array()) {
         for (const auto& name : cols)
-            if (name.is_string()) add(name.get<std::string>());
-        return "new row: " + names;
+            if (name.is_string()) keys.push_back(name.get<std::string>());
+    } else if (cols.is_object()) {
+        for (auto it = cols.begin(); it != cols.end(); ++it) keys.push_back(it.key());
+    } else {
+        return "?";
     }
-    if (!cols.is_object()) return "?";
-    for (auto it = cols.begin(); it != cols.end(); ++it) add(it.key());
-    return names;
+    const bool insert = op == "insert";
+    std::string names;
+    for (const auto& k : keys) {
+        if (k == "updated_at" || (insert && (k == "created_at" || k == "deleted_at"))) continue;
+        names += (names.empty() ? "" : ", ") + k;
+    }
+    return insert ? "new row: " + names : names;
 }
 } // namespace
 
@@ -44,7 +49,7 @@ std::vector<RefusedChange> listSetAside(Store& store, int limit) {
         c.table = q.getText(1);
         c.rowKey = q.getText(2);
         c.op = q.getText(3);
-        c.columns = columnNames(q.getText(4));
+        c.columns = columnNames(q.getText(3), q.getText(4));
         c.hlc = q.getText(5);
         c.error = q.getText(6);
         out.push_back(std::move(c));

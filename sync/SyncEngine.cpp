@@ -207,6 +207,25 @@ SyncReport SyncEngine::syncOnce() {
 
 // ---- push ------------------------------------------------------------------------------------
 
+void SyncEngine::freezeInsert(int64_t seq, const std::string& tbl, const std::string& rowKey, const std::string& cols) {
+    // A set-aside entry no longer protects its row from pulls, so by the time it is retried the row
+    // may hold another device's values; the entry keeps the values this device wrote instead.
+    const TableDef* t = findTable(tbl);
+    if (!t || cols.empty() || cols.front() != '[') return;
+    auto values = readLocalRow(*t, splitRowKey(*t, rowKey));
+    if (!values) return;
+    Json frozen = Json::object();
+    for (size_t i = 0; i < t->columns.size(); ++i) {
+        const auto& v = (*values)[i];
+        if (!v) frozen[t->columns[i].name] = nullptr;
+        else if (t->columns[i].type == ColType::Integer) frozen[t->columns[i].name] = std::strtoll(v->c_str(), nullptr, 10);
+        else frozen[t->columns[i].name] = *v;
+    }
+    auto& s = m_store.db().cached("UPDATE pv_changes SET cols = ? WHERE seq = ?");
+    sql::StmtUse use(s);
+    s.bind(1, frozen.dump(-1, ' ', false, Json::error_handler_t::replace)).bind(2, seq).exec();
+}
+
 std::vector<std::string> SyncEngine::splitRowKey(const TableDef& t, const std::string& rowKey) {
     std::vector<std::string> values;
     size_t start = 0;
@@ -496,6 +515,7 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
         sql::StmtUse use(mark);
         auto it = refused.find(c.seq);
         if (it != refused.end()) {
+            freezeInsert(c.seq, c.tbl, c.rowKey, c.cols);
             mark.bind(1, "set_aside").bind(2, it->second).bind(3, c.seq).exec();
             result.setAside.push_back({c.seq, c.tbl, c.rowKey, it->second});
         } else {
@@ -577,8 +597,8 @@ PullResult SyncEngine::pull() {
             // Every other row takes every pulled column: many rows per INSERT statement. Each
             // statement that writes the full-text index makes SQLite's FTS5 flush its pending
             // terms (a savepoint per statement), so one statement per row would write a tiny
-            // index segment per row; a few hundred rows per statement costs like one bulk insert.
-            const int perStmt = std::max(1, std::min(200, 30000 / nc));
+            // index segment per row; as many rows per statement as SQLite's 32766 parameters allow.
+            const int perStmt = std::max(1, std::min(1900, 32000 / nc));
             std::map<int, sql::Stmt> bulkStmts;  // by row count
             auto bulkStmt = [&](int n) -> sql::Stmt& {
                 auto it = bulkStmts.find(n);
@@ -599,9 +619,12 @@ PullResult SyncEngine::pull() {
             m_conn.exec("DECLARE pv_pull NO SCROLL CURSOR FOR SELECT " + cols + "_clocks::text FROM " + m_s + "." + t.name +
                         " WHERE _xid >= " + literal(m_conn, from) + "::xid8" + ownFilter);
             std::vector<int> bulk;  // rows of the current fetch that take every column
+            const std::string fetch = "FETCH 2000 FROM pv_pull";
+            m_conn.send(fetch);
             for (;;) {
-                auto r = m_conn.exec("FETCH 2000 FROM pv_pull");
+                auto r = m_conn.receive(fetch);
                 if (r.rows() == 0) break;
+                m_conn.send(fetch);  // the server reads the next rows while these are applied
                 // Rows are applied in the server's order (a self-reference, such as a prompt derived
                 // from another, needs its parent first): queued bulk rows go before a protected row.
                 auto flushBulk = [&](const PgResult& res) {

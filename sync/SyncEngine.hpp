@@ -80,6 +80,8 @@ private:
     void pushBatch(PushResult& result, int64_t& afterSeq, bool& more);
     void createStaging();
     static std::vector<std::string> splitRowKey(const TableDef& t, const std::string& rowKey);
+    // An insert entry names its columns; when set aside it keeps the row's values as they are now.
+    void freezeInsert(int64_t seq, const std::string& tbl, const std::string& rowKey, const std::string& cols);
     // The row's current values in column order (nullopt = NULL); nullopt when it is not there.
     std::optional<std::vector<std::optional<std::string>>> readLocalRow(const TableDef& t, const std::vector<std::string>& keyValues);
 

@@ -5,6 +5,7 @@
 #include "TestUtil.hpp"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 using namespace pv;
 using namespace pv::test;
@@ -46,6 +47,13 @@ TEST_CASE("a set-aside change is listed with its reason and pushes once retried 
     CHECK(listed[0].rowKey == "out-later|tag-later");
     CHECK(listed[0].op == "insert");
     CHECK(listed[0].columns == "new row: output_id, tag_id");
+    // Set aside, the entry keeps the values this device wrote (a pull may change the row before
+    // the retry; the entry no longer protects it).
+    auto frozen = nlohmann::json::parse(a.db().queryText("SELECT cols FROM pv_changes WHERE seq = " + std::to_string(listed[0].seq)));
+    REQUIRE(frozen.is_object());
+    CHECK(frozen["output_id"] == "out-later");
+    CHECK(frozen["tag_id"] == "tag-later");
+    CHECK(frozen["deleted_at"].is_null());
     CHECK(listed[0].error.find("foreign key") != std::string::npos);
     const std::string originalClock = listed[0].hlc;
 

@@ -1,23 +1,32 @@
 #include "OldVault.hpp"
 
+#include "Migrations.hpp"
 #include "Schema.hpp"
 
 #include <stdexcept>
 
 namespace pv::test {
+namespace {
 
-void writeAsVersion4(sql::Db& db, const std::string& insertSql, const std::string& table, const std::string& rowKey) {
-    const TableDef* t = findTable(table);
-    if (!t || t->key.size() != 1) throw std::runtime_error("writeAsVersion4 takes a single-key table, not '" + table + "'");
-    db.exec("UPDATE pv_sync_state SET applying = 1");
-    db.exec(insertSql);
-    db.exec("UPDATE pv_sync_state SET applying = 0, hlc_ms = hlc_ms + 1");
-    std::string values;
-    for (const auto& c : t->columns) values += (values.empty() ? "'" : ", '") + c.name + "', " + c.name;
-    auto s = db.prepare("INSERT INTO pv_changes(tbl, row_key, op, cols, hlc, device_id) SELECT ?1, ?2, 'insert', json_object(" + values +
-                        "), printf('%015d.%06d', st.hlc_ms, st.hlc_counter), st.device_id FROM " + table + ", pv_sync_state st WHERE " +
-                        t->key[0] + " = ?2");
-    s.bind(1, table).bind(2, rowKey).exec();
+void replaceTrigger(sql::Db& db, const std::string& name, const std::string& from, const std::string& to) {
+    std::string sqlText = db.queryText("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = '" + name + "'");
+    auto at = sqlText.find(from);
+    if (at == std::string::npos) throw std::runtime_error("trigger " + name + " does not contain: " + from);
+    sqlText.replace(at, from.size(), to);
+    db.exec("DROP TRIGGER " + name);
+    db.exec(sqlText);
+}
+
+} // namespace
+
+void makeVersion4(sql::Db& db) {
+    migrate(db, 4);
+    for (const auto& t : syncedTables()) {
+        std::string values;
+        for (const auto& c : t.columns) values += (values.empty() ? "'" : ", '") + c.name + "', NEW." + c.name;
+        replaceTrigger(db, "pv_cap_ins_" + t.name, "'" + t.insertColumnsJson() + "'", "json_object(" + values + ")");
+    }
+    replaceTrigger(db, "pv_cnt_outputs_ins", " AND (SELECT applying FROM pv_sync_state) < 2", "");
 }
 
 } // namespace pv::test

@@ -1,14 +1,13 @@
-// Writes the way older builds did, for migration tests.
+// Vaults as older builds left them, for migration tests.
 #pragma once
 #include "Sqlite.hpp"
 
-#include <string>
-
 namespace pv::test {
 
-// Runs `insertSql` (one row of `table`, key `rowKey`) on a vault migrated to version 4 and logs it
-// as a version-4 build did: the change entry copies every column's value (json_object), where
-// version 5 names the columns only.
-void writeAsVersion4(sql::Db& db, const std::string& insertSql, const std::string& table, const std::string& rowKey);
+// Migrates an empty file to schema version 4 and puts back version 4's triggers where version 5
+// changed them: an insert's change entry copies every value (json_object) instead of naming the
+// columns, and the outputs insert counter has no pause. Writes made afterwards are logged exactly
+// as a version-4 build logged them.
+void makeVersion4(sql::Db& db);
 
 } // namespace pv::test
