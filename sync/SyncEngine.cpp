@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -101,6 +102,21 @@ UpsertSql upsertSql(const std::string& s, const TableDef& t) {
                ".pv_merge_clocks(cur._clocks, EXCLUDED._clocks), _seq = EXCLUDED._seq, _xid = EXCLUDED._xid WHERE " + s +
                ".pv_any_newer(cur._clocks, EXCLUDED._clocks)";
     return u;
+}
+
+// A PostgreSQL text[] literal of the given values.
+std::string textArray(const std::vector<std::string>& values) {
+    std::string out = "{";
+    for (const auto& v : values) {
+        if (out.size() > 1) out += ',';
+        out += '"';
+        for (char ch : v) {
+            if (ch == '"' || ch == '\\') out += '\\';
+            out += ch;
+        }
+        out += '"';
+    }
+    return out + '}';
 }
 
 // One COPY text line: the table's columns, the clocks, then `tail` (already COPY text) if any.
@@ -388,19 +404,10 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
                 if (mine.empty()) continue;
                 std::vector<const PushRow*> staged;
                 if (direct && t.key.size() == 1) {
-                    std::string keys = "{";
-                    for (const auto* r : mine) {
-                        if (keys.size() > 1) keys += ',';
-                        keys += '"';
-                        for (char ch : r->rowKey) {
-                            if (ch == '"' || ch == '\\') keys += '\\';
-                            keys += ch;
-                        }
-                        keys += '"';
-                    }
-                    keys += '}';
+                    std::vector<std::string> keys;
+                    for (const auto* r : mine) keys.push_back(r->rowKey);
                     auto have = m_conn.exec("SELECT " + t.key[0] + " FROM " + m_s + "." + t.name + " WHERE " + t.key[0] + " = ANY($1::text[])",
-                                            {keys});
+                                            {textArray(keys)});
                     std::unordered_set<std::string> existing;
                     for (int i = 0; i < have.rows(); ++i) existing.insert(have.text(i, 0));
                     std::string data, cols;
@@ -562,11 +569,14 @@ PullResult SyncEngine::pull() {
         const std::string ownFilter = anySetAside ? "" : " AND NOT " + m_s + ".pv_only_device(_clocks, " + literal(m_conn, m_deviceId) + ")";
         // The rows that have local edits waiting to be pushed, read once per pull (keys only):
         // only their columns need comparing with the pending clocks.
-        std::unordered_set<std::string> pendingRows;
+        std::map<std::string, std::vector<std::string>> pendingRows;  // table -> row keys
         if (anyPending) {
-            auto s = db.prepare("SELECT tbl, row_key FROM pv_changes INDEXED BY pv_changes_pending WHERE status = 'pending'");
-            while (s.step()) pendingRows.insert(s.getText(0) + '\x1f' + s.getText(1));
+            auto s = db.prepare("SELECT DISTINCT tbl, row_key FROM pv_changes INDEXED BY pv_changes_pending WHERE status = 'pending'");
+            while (s.step()) pendingRows[s.getText(0)].push_back(s.getText(1));
         }
+        // The newest remote clock is merged into this device's clock, unless it is too far ahead.
+        char clockBound[32];
+        std::snprintf(clockBound, sizeof clockBound, "%015lld.", static_cast<long long>(localNow + m_opt.maxClockAheadMs + 1));
         bool firstFetch = true;
         for (const auto& t : tables) {
             std::string cols, placeholders, sets, bulkSets;
@@ -616,8 +626,16 @@ PullResult SyncEngine::pull() {
                 else st.bind(param, std::string_view(r.raw(i, c), static_cast<size_t>(r.length(i, c))));
             };
 
-            m_conn.exec("DECLARE pv_pull NO SCROLL CURSOR FOR SELECT " + cols + "_clocks::text FROM " + m_s + "." + t.name +
-                        " WHERE _xid >= " + literal(m_conn, from) + "::xid8" + ownFilter);
+            // Per row: its columns; its clocks only if it has local edits waiting (the server
+            // knows which from $1), so other rows need no clock parsing here; and its newest
+            // clock below the bound (the server works that out while this side applies rows).
+            const auto& pendingKeys = pendingRows[t.name];
+            std::string keyExpr;
+            for (const auto& k : t.key) keyExpr += (keyExpr.empty() ? "" : " || '|' || ") + k;
+            m_conn.exec("DECLARE pv_pull NO SCROLL CURSOR FOR SELECT " + cols + "CASE WHEN " + keyExpr +
+                            " = ANY($1::text[]) THEN _clocks::text END, (SELECT max(e.value COLLATE \"C\") FROM jsonb_each_text(_clocks) e "
+                            "WHERE e.value COLLATE \"C\" < $2) FROM " + m_s + "." + t.name + " WHERE _xid >= " + literal(m_conn, from) + "::xid8" + ownFilter,
+                        {textArray(pendingKeys), std::string(clockBound)});
             std::vector<int> bulk;  // rows of the current fetch that take every column
             const std::string fetch = "FETCH 2000 FROM pv_pull";
             m_conn.send(fetch);
@@ -640,18 +658,21 @@ PullResult SyncEngine::pull() {
                 };
                 for (int i = 0; i < r.rows(); ++i) {
                     ++result.rows;
+                    if (!r.isNull(i, nc + 1)) {
+                        std::string_view newest(r.raw(i, nc + 1), static_cast<size_t>(r.length(i, nc + 1)));
+                        if (newest > maxClock) maxClock = newest;
+                    }
+                    if (r.isNull(i, nc)) {  // no local edit waits for this row: it takes every column
+                        bulk.push_back(i);
+                        continue;
+                    }
                     Json clocks = Json::parse(r.raw(i, nc), nullptr, false);
                     if (!clocks.is_object()) throw PgError("row of " + t.name + " has unreadable clocks", false);
-                    for (auto it = clocks.begin(); it != clocks.end(); ++it) {
-                        if (!it.value().is_string()) continue;
-                        const auto& remote = it.value().get_ref<const std::string&>();
-                        if (remote > maxClock && clockMs(remote) <= localNow + m_opt.maxClockAheadMs) maxClock = remote;
-                    }
                     std::map<std::string, std::string> localClock;
-                    if (!pendingRows.empty()) {
+                    {
                         std::string rowKey;
                         for (size_t k = 0; k < keyIdx.size(); ++k) rowKey += (k ? "|" : "") + r.text(i, keyIdx[k]);
-                        if (pendingRows.count(t.name + '\x1f' + rowKey)) {
+                        {
                             sql::StmtUse use(pending);
                             pending.bind(1, t.name).bind(2, rowKey);
                             while (pending.step()) {
