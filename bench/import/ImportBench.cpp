@@ -163,8 +163,8 @@ int child(const std::string& mode, const std::string& path, const std::string& v
             {"outputs", "id, prompt_id, model_id, agent_id, rating, captured_at, source, conversation_id, conversation_title, message_id, "
                         "conversation_url, notes, output, output_edited"}};
         for (const auto& [table, cols] : tables) db.exec("CREATE TEMP TABLE stage_" + table + " AS SELECT " + cols + " FROM src." + table + " LIMIT 0");
-        // All prompts first (outputs refer to them), then the outputs, in batches of the import's
-        // size (200 conversations: about 1050 prompts and 1350 outputs).
+        // All prompts first (outputs refer to them), then the outputs, in batches of about the
+        // import's size (16 MB of text).
         db.exec("PRAGMA temp.cache_size = -32768");  // as the import: the staged batch stays in memory
         double wall = 0, cpu = 0;
         auto cpuNow = [] {
@@ -174,7 +174,7 @@ int child(const std::string& mode, const std::string& path, const std::string& v
         };
         for (const auto& [table, cols] : tables) {
             const int64_t maxRow = db.queryInt("SELECT coalesce(max(rowid), 0) FROM src." + table);
-            const int64_t step = table == "prompts" ? 1050 : 1350;
+            const int64_t step = table == "prompts" ? 5000 : 6500;  // about 16 MB of text, as the import's batches
             const int64_t batches = maxRow / step + 1;
             auto ins = db.prepare("INSERT INTO temp.stage_" + table + " VALUES (" +
                                   std::string(table == "prompts" ? "?,?,?,?,?" : "?,?,?,?,?,?,?,?,?,?,?,?,?,?") + ")");
