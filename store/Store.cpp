@@ -223,8 +223,6 @@ Store::Store(const std::string& path, OpenOptions options) {
         m_db.exec("PRAGMA foreign_keys = ON");
         m_db.exec("PRAGMA recursive_triggers = OFF");
         m_db.exec("PRAGMA cache_size = -65536");
-        // With 64 KB pages a large import can grow the WAL a long way; give the space back after.
-        m_db.exec("PRAGMA journal_size_limit = 67108864");
         // Bulk inserts stage a chunk of rows in a temp table (createOutputs): keep it in memory.
         m_db.exec("PRAGMA temp.cache_size = -65536");
         if (!options.readOnly) migrate(m_db);
