@@ -672,21 +672,19 @@ PullResult SyncEngine::pull() {
                     {
                         std::string rowKey;
                         for (size_t k = 0; k < keyIdx.size(); ++k) rowKey += (k ? "|" : "") + r.text(i, keyIdx[k]);
-                        {
-                            sql::StmtUse use(pending);
-                            pending.bind(1, t.name).bind(2, rowKey);
-                            while (pending.step()) {
-                                Json pc = Json::parse(pending.getText(0), nullptr, false);
-                                std::string clock = pending.getText(1);
-                                auto protect = [&](const std::string& column) {
-                                    if (clock > localClock[column]) localClock[column] = clock;
-                                };
-                                if (pc.is_array()) {  // an insert: every column it names
-                                    for (const auto& name : pc)
-                                        if (name.is_string()) protect(name.get<std::string>());
-                                } else if (pc.is_object()) {
-                                    for (auto it = pc.begin(); it != pc.end(); ++it) protect(it.key());
-                                }
+                        sql::StmtUse use(pending);
+                        pending.bind(1, t.name).bind(2, rowKey);
+                        while (pending.step()) {
+                            Json pc = Json::parse(pending.getText(0), nullptr, false);
+                            std::string clock = pending.getText(1);
+                            auto protect = [&](const std::string& column) {
+                                if (clock > localClock[column]) localClock[column] = clock;
+                            };
+                            if (pc.is_array()) {  // an insert: every column it names
+                                for (const auto& name : pc)
+                                    if (name.is_string()) protect(name.get<std::string>());
+                            } else if (pc.is_object()) {
+                                for (auto it = pc.begin(); it != pc.end(); ++it) protect(it.key());
                             }
                         }
                     }
