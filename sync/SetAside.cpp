@@ -12,8 +12,8 @@ void ensureSetAsideIndex(Store& store) {
 
 namespace {
 
-// An insert (its entry names the columns, or holds every value once set aside) shows as a new row
-// without its stamps; an update lists what it changed.
+// An insert (its entry names the columns, or holds every value once set aside) lists its columns
+// without the stamps; an update lists what it changed.
 std::string columnNames(const std::string& op, const std::string& colsJson) {
     auto cols = nlohmann::json::parse(colsJson, nullptr, false);
     std::vector<std::string> keys;
@@ -31,7 +31,7 @@ std::string columnNames(const std::string& op, const std::string& colsJson) {
         if (k == "updated_at" || (insert && (k == "created_at" || k == "deleted_at"))) continue;
         names += (names.empty() ? "" : ", ") + k;
     }
-    return insert ? "new row: " + names : names;
+    return names;
 }
 } // namespace
 

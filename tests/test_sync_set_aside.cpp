@@ -46,7 +46,7 @@ TEST_CASE("a set-aside change is listed with its reason and pushes once retried 
     CHECK(listed[0].table == "output_tags");
     CHECK(listed[0].rowKey == "out-later|tag-later");
     CHECK(listed[0].op == "insert");
-    CHECK(listed[0].columns == "new row: output_id, tag_id");
+    CHECK(listed[0].columns == "output_id, tag_id");
     // Set aside, the entry keeps the values this device wrote (a pull may change the row before
     // the retry; the entry no longer protects it).
     auto frozen = nlohmann::json::parse(a.db().queryText("SELECT cols FROM pv_changes WHERE seq = " + std::to_string(listed[0].seq)));
