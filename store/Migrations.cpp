@@ -326,9 +326,12 @@ private:
 // ends on the last row's stamp.
 void logStagedInserts(sql::Db& db, const TableDef& t, const std::string& stageTable) {
     db.exec(clockTickSql());
+    // Only the key goes through the window: `*` would copy every staged text into its sorter.
+    std::string keyCols;
+    for (const auto& k : t.key) keyCols += (keyCols.empty() ? "" : ", ") + k;
     auto& log = db.cached("INSERT INTO pv_changes(tbl, row_key, op, cols, hlc, device_id) SELECT '" + t.name + "', " + t.rowKeyExpr("s") +
                           ", 'insert', '" + t.insertColumnsJson() + "', printf('%015d.%06d', st.hlc_ms, st.hlc_counter + s.n - 1), "
-                          "st.device_id FROM (SELECT *, row_number() OVER (ORDER BY rowid) AS n FROM " + stageTable +
+                          "st.device_id FROM (SELECT " + keyCols + ", row_number() OVER (ORDER BY rowid) AS n FROM " + stageTable +
                           ") s, pv_sync_state st ORDER BY s.n");
     sql::StmtUse use(log);
     log.exec();
