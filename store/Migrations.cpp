@@ -321,27 +321,35 @@ private:
     bool m_resumed = false;
 };
 
-// One insert change per moved row, in staged (rowid) order. The per-row trigger ticks the clock
-// once per row: here the first row takes one tick, the k-th row counter + k - 1, and the clock
-// ends on the last row's stamp.
-void logStagedInserts(sql::Db& db, const TableDef& t, const std::string& stageTable) {
+// pv_rows(?1) read as the staged rows: the buffer's columns under the table's names.
+std::string stagedRows(const std::string& cols) { return "(SELECT " + sql::rowBufferSelectList(sql::splitColumnList(cols)) + " FROM pv_rows(?1))"; }
+
+// One insert change per moved row, in buffer order. The per-row trigger ticks the clock once per
+// row: here the first row takes one tick, the k-th row counter + k - 1, and the clock ends on the
+// last row's stamp.
+void logStagedInserts(sql::Db& db, const TableDef& t, const std::string& cols, const sql::RowBuffer& rows) {
     db.exec(clockTickSql());
-    // Only the key goes through the window: `*` would copy every staged text into its sorter.
+    // pv_rows' rowid is the row's place in the buffer, from 1.
+    const auto names = sql::splitColumnList(cols);
     std::string keyCols;
-    for (const auto& k : t.key) keyCols += (keyCols.empty() ? "" : ", ") + k;
+    for (const auto& k : t.key) {
+        const auto at = std::find(names.begin(), names.end(), k);
+        if (at == names.end()) throw sql::Error("bulk insert into " + t.name + ": key column " + k + " is not among '" + cols + "'");
+        keyCols += "c" + std::to_string(at - names.begin()) + " AS " + k + ", ";
+    }
     auto& log = db.cached("INSERT INTO pv_changes(tbl, row_key, op, cols, hlc, device_id) SELECT '" + t.name + "', " + t.rowKeyExpr("s") +
                           ", 'insert', '" + t.insertColumnsJson() + "', printf('%015d.%06d', st.hlc_ms, st.hlc_counter + s.n - 1), "
-                          "st.device_id FROM (SELECT " + keyCols + ", row_number() OVER (ORDER BY rowid) AS n FROM " + stageTable +
-                          ") s, pv_sync_state st ORDER BY s.n");
+                          "st.device_id FROM (SELECT " + keyCols + "rowid AS n FROM pv_rows(?1)) s, pv_sync_state st ORDER BY s.n");
     sql::StmtUse use(log);
+    rows.bindTo(log, 1);
     log.exec();
     db.exec("UPDATE pv_sync_state SET hlc_counter = hlc_counter + " + std::to_string(std::max<int64_t>(0, db.changes() - 1)));
 }
 
 // What pv_cnt_outputs_ins adds for each live new output, for all moved rows at once.
-void countStagedOutputs(sql::Db& db, const std::string& stageTable) {
+void countStagedOutputs(sql::Db& db, const std::string& cols, const sql::RowBuffer& rows) {
     auto& count = db.cached(
-        "WITH moved AS (SELECT o.id, o.prompt_id, o.model_id, o.agent_id FROM outputs o JOIN " + stageTable +
+        "WITH moved AS (SELECT o.id, o.prompt_id, o.model_id, o.agent_id FROM outputs o JOIN " + stagedRows(cols) +
         " s ON o.id = s.id WHERE o.deleted_at IS NULL) "
         "INSERT INTO pv_counts(rel, id, n) SELECT rel, id, n FROM ("
         "SELECT 'outputs' AS rel, '' AS id, count(*) AS n FROM moved "
@@ -351,21 +359,27 @@ void countStagedOutputs(sql::Db& db, const std::string& stageTable) {
         "UNION ALL SELECT 'tag.outputs', l.tag_id, count(*) FROM output_tags l JOIN moved m ON l.output_id = m.id "
         "WHERE l.deleted_at IS NULL GROUP BY l.tag_id) WHERE n > 0 ON CONFLICT(rel, id) DO UPDATE SET n = n + excluded.n");
     sql::StmtUse use(count);
+    rows.bindTo(count, 1);
     count.exec();
 }
 
 } // namespace
 
-void insertStaged(sql::Db& db, const TableDef& t, const std::string& cols, const std::string& stageTable) {
+void insertStaged(sql::Db& db, const TableDef& t, const std::string& cols, const sql::RowBuffer& rows) {
+    if (rows.empty()) return;
+    const auto names = sql::splitColumnList(cols);
+    if (static_cast<int>(names.size()) != rows.columns())
+        throw sql::Error("bulk insert into " + t.name + ": " + std::to_string(rows.columns()) + " buffer columns for '" + cols + "'");
     {
         TriggerPause pause(db, t.name == "outputs" ? 2 : 1);
-        auto& move = db.cached("INSERT INTO main." + t.name + "(" + cols + ") SELECT " + cols + " FROM " + stageTable + " ORDER BY rowid");
+        auto& move = db.cached("INSERT INTO main." + t.name + "(" + cols + ") SELECT " + sql::rowBufferSelectList(names) + " FROM pv_rows(?1)");
         sql::StmtUse use(move);
+        rows.bindTo(move, 1);
         move.exec();
         pause.resume();
     }
-    logStagedInserts(db, t, stageTable);
-    if (t.name == "outputs") countStagedOutputs(db, stageTable);
+    logStagedInserts(db, t, cols, rows);
+    if (t.name == "outputs") countStagedOutputs(db, cols, rows);
 }
 
 void migrate(sql::Db& db, int target) {

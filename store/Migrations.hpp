@@ -1,4 +1,5 @@
 #pragma once
+#include "RowBuffer.hpp"
 #include "Schema.hpp"
 #include "Sqlite.hpp"
 
@@ -14,11 +15,12 @@ void migrate(sql::Db& db, int target = -1);
 // The change-capture triggers of every synced table present in the vault.
 void createCaptureTriggers(sql::Db& db, int version);
 
-// Bulk insert: moves every row of `stageTable` (columns `cols`, in rowid order) into table t by
-// one statement with the per-row capture triggers (and the outputs insert counter) paused, then
-// logs and counts the moved rows set-based, exactly as those triggers would have, in the same
+// Bulk insert: moves every row of `rows` (columns `cols`, in buffer order) into table t by one
+// statement with the per-row capture triggers (and the outputs insert counter) paused, then logs
+// and counts the moved rows set-based, exactly as those triggers would have, in the same
 // transaction. The per-row triggers cost as much as the row itself. Search triggers still run per
-// row. Throws sql::Error if a row is refused; the statement then undid itself.
-void insertStaged(sql::Db& db, const TableDef& t, const std::string& cols, const std::string& stageTable);
+// row (one statement, so FTS5 flushes its index once). Throws sql::Error if a row is refused; the
+// statement then undid itself.
+void insertStaged(sql::Db& db, const TableDef& t, const std::string& cols, const sql::RowBuffer& rows);
 
 } // namespace pv

@@ -1,5 +1,7 @@
 #include "Sqlite.hpp"
 
+#include "RowBuffer.hpp"
+
 #include <utility>
 
 namespace pv::sql {
@@ -110,6 +112,13 @@ Db::Db(const std::string& path, Mode mode) : m_path(path) {
     }
     sqlite3_extended_result_codes(m_db, 1);
     sqlite3_busy_timeout(m_db, 5000);
+    try {
+        registerRowBufferModule(m_db);
+    } catch (...) {
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+        throw;
+    }
 }
 
 Db::Db(Db&& o) noexcept : m_db(std::exchange(o.m_db, nullptr)), m_path(std::move(o.m_path)), m_cache(std::move(o.m_cache)) {}

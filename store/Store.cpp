@@ -223,8 +223,6 @@ Store::Store(const std::string& path, OpenOptions options) {
         m_db.exec("PRAGMA foreign_keys = ON");
         m_db.exec("PRAGMA recursive_triggers = OFF");
         m_db.exec("PRAGMA cache_size = -65536");
-        // Bulk inserts stage a chunk of rows in a temp table (createOutputs): keep it in memory.
-        m_db.exec("PRAGMA temp.cache_size = -65536");
         if (!options.readOnly) migrate(m_db);
         else if (m_db.queryInt("PRAGMA user_version") != kSchemaVersion)
             throw StoreError("vault '" + path + "' needs a migration and was opened read-only");
@@ -313,7 +311,8 @@ struct Row<Output> {
         return {"prompt_id", "model_id", "agent_id", "rating", "captured_at", "source", "conversation_id", "conversation_title",
                 "message_id", "conversation_url", "notes", "output", "output_edited"};
     }
-    static void bind(sql::Stmt& s, int i, const Output& o) {
+    template <class Sink>  // sql::Stmt or sql::RowBuffer
+    static void bind(Sink& s, int i, const Output& o) {
         s.bind(i, o.promptId).bind(i + 1, o.modelId).bind(i + 2, o.agentId).bind(i + 3, o.rating).bind(i + 4, o.capturedAt);
         s.bind(i + 5, o.source).bind(i + 6, o.conversationId).bind(i + 7, o.conversationTitle).bind(i + 8, o.messageId);
         s.bind(i + 9, o.conversationUrl).bind(i + 10, o.notes).bind(i + 11, o.output).bind(i + 12, o.outputEdited);
@@ -607,15 +606,13 @@ Output Store::createOutput(Output o) {
 }
 
 void Store::createOutputs(std::vector<Output>& outputs) {
-    // Rows are staged, then moved by one INSERT ... SELECT per chunk: SQLite 3.40's FTS5 flushes its
-    // pending index at every statement savepoint, so a statement per row doubles the indexing cost.
-    // The search triggers run for every row; change log entries and counters are written for the
-    // chunk set-based (insertStaged), all in this transaction.
+    // One INSERT ... SELECT per chunk reads the rows from memory (pv_rows): SQLite 3.40's FTS5
+    // flushes its pending index at every statement savepoint, so a statement per row doubles the
+    // indexing cost. The search triggers run for every row; change log entries and counters are
+    // written for the chunk set-based (insertStaged), all in this transaction.
     std::string cols = "id";
     for (const char* c : Row<Output>::cols()) cols += std::string(", ") + c;
-    m_db.exec("CREATE TEMP TABLE IF NOT EXISTS pv_stage_outputs(" + cols + ")");
-    auto& stage = m_db.cached("INSERT INTO temp.pv_stage_outputs(" + cols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    auto& clear = m_db.cached("DELETE FROM temp.pv_stage_outputs");
+    sql::RowBuffer rows(static_cast<int>(Row<Output>::cols().size()) + 1);
     Atomic tx(m_db);
     // Large chunks: every statement ends an FTS5 index segment, and every segment is merged again
     // later (fewer statements, fewer segments; the measured gain was within this box's noise).
@@ -624,21 +621,18 @@ void Store::createOutputs(std::vector<Output>& outputs) {
         size_t bytes = 0;
         for (last = first; last < outputs.size() && last - first < kChunkRows && bytes < kChunkBytes; ++last)
             bytes += outputs[last].output.size() + (outputs[last].outputEdited ? outputs[last].outputEdited->size() : 0) + outputs[last].notes.size();
+        rows.clear();
         for (size_t i = first; i < last; ++i) {
             prepareOutput(outputs[i]);
-            sql::StmtUse use(stage);
-            stage.bind(1, outputs[i].id);
-            Row<Output>::bind(stage, 2, outputs[i]);
-            stage.exec();
+            rows.addRow().bind(1, outputs[i].id);
+            Row<Output>::bind(rows, 2, outputs[i]);
         }
         try {
-            insertStaged(m_db, *findTable("outputs"), cols, "temp.pv_stage_outputs");
-            clear.exec();
+            insertStaged(m_db, *findTable("outputs"), cols, rows);
         } catch (const sql::Error&) {
             // A refused row: the move undid itself; redo the chunk row by row so the error names
             // its row. Anything failing after the move (the rows are in) is not a row's fault.
             if (scalar("SELECT EXISTS (SELECT 1 FROM outputs WHERE id = ?)", outputs[first].id) != 0) throw;
-            clear.exec();
             for (size_t i = first; i < last; ++i) {
                 try {
                     insertOutput(outputs[i]);

@@ -330,7 +330,6 @@ public:
     std::vector<SkippedItem> flush() {
         std::vector<SkippedItem> failed;
         if (m_heldPrompts.empty() && m_heldOutputs.empty()) return failed;
-        prepareStage();
         m_db.exec("SAVEPOINT pv_import_flush");
         try {
             stageAndMove(0, m_heldPrompts.size(), 0, m_heldOutputs.size());
@@ -338,7 +337,6 @@ public:
         } catch (const sql::Error& e) {
             m_db.exec("ROLLBACK TO pv_import_flush");
             m_db.exec("RELEASE pv_import_flush");
-            clearStage();
             if (isVaultFailure(e)) throw;
             // One row was refused: write conversation by conversation so only its conversation is lost.
             // A later conversation of the batch may reuse a prompt held for a lost one (the same
@@ -365,7 +363,6 @@ public:
                     } catch (const sql::Error& e2) {
                         m_db.exec("ROLLBACK TO pv_import_flush");
                         m_db.exec("RELEASE pv_import_flush");
-                        clearStage();
                         if (isVaultFailure(e2)) throw;
                         why = std::string("not imported, nothing of it was kept: ") + e2.what();
                     }
@@ -412,44 +409,26 @@ private:
         "id, prompt_id, model_id, agent_id, rating, captured_at, source, conversation_id, conversation_title, message_id, "
         "conversation_url, notes, output, output_edited";
 
-    void prepareStage() {
-        if (m_staged) return;
-        m_db.exec(std::string("CREATE TEMP TABLE IF NOT EXISTS pv_import_prompts(") + kPromptCols + ")");
-        m_db.exec(std::string("CREATE TEMP TABLE IF NOT EXISTS pv_import_outputs(") + kOutputCols + ")");
-        m_staged = true;
-    }
-    void clearStage() {
-        m_db.cached("DELETE FROM temp.pv_import_prompts").exec();
-        m_db.cached("DELETE FROM temp.pv_import_outputs").exec();
-    }
-
-    // One statement moves the staged rows; change entries and counters follow set-based.
-    void moveStaged(const char* table, const char* cols, const char* stage) {
-        insertStaged(m_db, *findTable(table), cols, stage);
-        m_db.cached(std::string("DELETE FROM ") + stage).exec();
-    }
-
-    // Rows [p0, p1) of the held prompts and [o0, o1) of the held outputs, one statement per table.
+    // Rows [p0, p1) of the held prompts and [o0, o1) of the held outputs, one statement per table,
+    // read from memory (insertStaged).
     void stageAndMove(size_t p0, size_t p1, size_t o0, size_t o1) {
         if (p1 > p0) {
-            auto& st = m_db.cached(std::string("INSERT INTO temp.pv_import_prompts(") + kPromptCols + ") VALUES (?,?,?,?,?)");
+            sql::RowBuffer rows(5);
             for (size_t i = p0; i < p1; ++i) {
                 const Prompt& p = m_heldPrompts[i];
-                sql::StmtUse use(st);
-                st.bind(1, p.id).bind(2, p.derivedFromId).bind(3, p.title).bind(4, p.body).bind(5, p.notes).exec();
+                rows.addRow().bind(1, p.id).bind(2, p.derivedFromId).bind(3, p.title).bind(4, p.body).bind(5, p.notes);
             }
-            moveStaged("prompts", kPromptCols, "temp.pv_import_prompts");
+            insertStaged(m_db, *findTable("prompts"), kPromptCols, rows);
         }
         if (o1 > o0) {
-            auto& st = m_db.cached(std::string("INSERT INTO temp.pv_import_outputs(") + kOutputCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+            sql::RowBuffer rows(14);
             for (size_t i = o0; i < o1; ++i) {
                 const Output& o = m_heldOutputs[i];
-                sql::StmtUse use(st);
-                st.bind(1, o.id).bind(2, o.promptId).bind(3, o.modelId).bind(4, o.agentId).bind(5, o.rating).bind(6, o.capturedAt);
-                st.bind(7, o.source).bind(8, o.conversationId).bind(9, o.conversationTitle).bind(10, o.messageId);
-                st.bind(11, o.conversationUrl).bind(12, o.notes).bind(13, o.output).bind(14, o.outputEdited).exec();
+                rows.addRow().bind(1, o.id).bind(2, o.promptId).bind(3, o.modelId).bind(4, o.agentId).bind(5, o.rating).bind(6, o.capturedAt);
+                rows.bind(7, o.source).bind(8, o.conversationId).bind(9, o.conversationTitle).bind(10, o.messageId);
+                rows.bind(11, o.conversationUrl).bind(12, o.notes).bind(13, o.output).bind(14, o.outputEdited);
             }
-            moveStaged("outputs", kOutputCols, "temp.pv_import_outputs");
+            insertStaged(m_db, *findTable("outputs"), kOutputCols, rows);
         }
     }
 
@@ -476,7 +455,6 @@ private:
     std::unordered_map<std::string, size_t> m_heldOutputKeys;
     std::vector<Span> m_spans;
     size_t m_markPrompts = 0, m_markOutputs = 0;
-    bool m_staged = false;
 };
 
 struct ProjectInfo {
@@ -919,29 +897,6 @@ std::string readConversations(const ExportFiles& files, ExportSource source, Con
     return {};
 }
 
-// SQLite settings for the length of an import, put back afterwards. A batch's held rows (at most
-// ~16 MB of text) are staged in a temp table: the temp database's default 2 MB cache would spill
-// them to a temp file and read them back.
-class ImportSettings {
-public:
-    explicit ImportSettings(sql::Db& db) : m_db(db) {
-        m_tempCache = m_db.queryInt("PRAGMA temp.cache_size");
-        m_db.exec("PRAGMA temp.cache_size = -32768");
-    }
-    ~ImportSettings() {
-        try {
-            m_db.exec("PRAGMA temp.cache_size = " + std::to_string(m_tempCache));
-        } catch (...) {
-        }
-    }
-    ImportSettings(const ImportSettings&) = delete;
-    ImportSettings& operator=(const ImportSettings&) = delete;
-
-private:
-    sql::Db& m_db;
-    int64_t m_tempCache = -2000;
-};
-
 // Between the parsing thread and the writing one: parsed conversations in file order, with the
 // reader's problems and progress in between. Bounded, so a fast reader never holds more than a
 // few MB of conversations ahead of the writer.
@@ -1159,7 +1114,6 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
                                                             : std::unordered_map<std::string, Feedback>{};
     auto projects = options.source == ExportSource::Claude ? loadProjects(*files, report) : std::unordered_map<std::string, Agent>{};
 
-    ImportSettings settings(store.db());
     Writer writer(store, options);
     Mapper mapper(writer, options, feedback, projects, report);
 

@@ -145,9 +145,9 @@ int child(const std::string& mode, const std::string& path, const std::string& v
         conversations = p.conversations;
     } else if (mode == "floor") {
         // The vault's write floor: the rows the import wrote (in `path`, a vault) written into a new
-        // vault the way the import writes them (staged, then one INSERT ... SELECT per table and
-        // batch with FTS per row, capture and counters per batch: insertStaged), in about as many transactions as the
-        // import's batches. Only the writes are timed (reading the source rows is not): no JSON, no
+        // vault the way the import writes them (one INSERT ... SELECT from memory per table and batch
+        // with FTS per row, capture and counters per batch: insertStaged), in about as many
+        // transactions as the import's batches. Only the writes are timed (reading the source rows is not): no JSON, no
         // lookups, what storing these rows costs at least.
         // The batches read here are freed between timed writes; glibc would hand that memory back
         // to the kernel each time (a TLB-shootdown storm on this VM) and bill it to the writes.
@@ -162,10 +162,8 @@ int child(const std::string& mode, const std::string& path, const std::string& v
             {"prompts", "id, derived_from_id, title, body, notes"},
             {"outputs", "id, prompt_id, model_id, agent_id, rating, captured_at, source, conversation_id, conversation_title, message_id, "
                         "conversation_url, notes, output, output_edited"}};
-        for (const auto& [table, cols] : tables) db.exec("CREATE TEMP TABLE stage_" + table + " AS SELECT " + cols + " FROM src." + table + " LIMIT 0");
         // All prompts first (outputs refer to them), then the outputs, in batches of about the
         // import's size (16 MB of text).
-        db.exec("PRAGMA temp.cache_size = -32768");  // as the import: the staged batch stays in memory
         double wall = 0, cpu = 0;
         auto cpuNow = [] {
             rusage ru{};
@@ -176,8 +174,6 @@ int child(const std::string& mode, const std::string& path, const std::string& v
             const int64_t maxRow = db.queryInt("SELECT coalesce(max(rowid), 0) FROM src." + table);
             const int64_t step = table == "prompts" ? 5000 : 6500;  // about 16 MB of text, as the import's batches
             const int64_t batches = maxRow / step + 1;
-            auto ins = db.prepare("INSERT INTO temp.stage_" + table + " VALUES (" +
-                                  std::string(table == "prompts" ? "?,?,?,?,?" : "?,?,?,?,?,?,?,?,?,?,?,?,?,?") + ")");
             for (int64_t b = 0; b < batches; ++b) {
                 // This batch's rows, read into memory first (untimed).
                 std::vector<std::vector<std::optional<std::string>>> rows;
@@ -190,15 +186,15 @@ int child(const std::string& mode, const std::string& path, const std::string& v
                 const auto t0 = std::chrono::steady_clock::now();
                 const double c0 = cpuNow();
                 pv::sql::Transaction tx(db);
+                pv::sql::RowBuffer buffer(static_cast<int>(pv::sql::splitColumnList(cols).size()));
                 for (const auto& row : rows) {
+                    buffer.addRow();
                     for (size_t c = 0; c < row.size(); ++c) {
-                        if (table == "outputs" && c == 4 && row[c]) ins.bind(static_cast<int>(c + 1), static_cast<int64_t>(std::stoll(*row[c])));
-                        else ins.bind(static_cast<int>(c + 1), row[c]);
+                        if (table == "outputs" && c == 4 && row[c]) buffer.bind(static_cast<int>(c + 1), static_cast<int64_t>(std::stoll(*row[c])));
+                        else buffer.bind(static_cast<int>(c + 1), row[c]);
                     }
-                    ins.exec();
                 }
-                pv::insertStaged(db, *pv::findTable(table), cols, "temp.stage_" + table);
-                db.exec("DELETE FROM temp.stage_" + table);
+                pv::insertStaged(db, *pv::findTable(table), cols, buffer);
                 tx.commit();
                 wall += seconds(t0);
                 cpu += cpuNow() - c0;
