@@ -29,7 +29,8 @@ public:
     int columns() const { return m_columns; }
     size_t rows() const { return m_cells.size() / static_cast<size_t>(m_columns); }
     bool empty() const { return m_cells.empty(); }
-    void clear() { m_cells.clear(); }
+    void clear() { m_cells.clear(); }  // keeps the memory for the next batch
+    void reserve(size_t rows) { m_cells.reserve(rows * static_cast<size_t>(m_columns)); }
 
     // Starts a row of NULLs; bind() fills its cells, 1-based like Stmt::bind (so one mapping of a
     // struct to columns serves both). Texts are referenced, not copied: they must stay alive and

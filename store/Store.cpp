@@ -622,6 +622,7 @@ void Store::createOutputs(std::vector<Output>& outputs) {
         for (last = first; last < outputs.size() && last - first < kChunkRows && bytes < kChunkBytes; ++last)
             bytes += outputs[last].output.size() + (outputs[last].outputEdited ? outputs[last].outputEdited->size() : 0) + outputs[last].notes.size();
         rows.clear();
+        rows.reserve(last - first);
         for (size_t i = first; i < last; ++i) {
             prepareOutput(outputs[i]);
             rows.addRow().bind(1, outputs[i].id);

@@ -413,7 +413,9 @@ private:
     // read from memory (insertStaged).
     void stageAndMove(size_t p0, size_t p1, size_t o0, size_t o1) {
         if (p1 > p0) {
-            sql::RowBuffer rows(5);
+            auto& rows = m_promptRows;
+            rows.clear();
+            rows.reserve(p1 - p0);
             for (size_t i = p0; i < p1; ++i) {
                 const Prompt& p = m_heldPrompts[i];
                 rows.addRow().bind(1, p.id).bind(2, p.derivedFromId).bind(3, p.title).bind(4, p.body).bind(5, p.notes);
@@ -421,7 +423,9 @@ private:
             insertStaged(m_db, *findTable("prompts"), kPromptCols, rows);
         }
         if (o1 > o0) {
-            sql::RowBuffer rows(14);
+            auto& rows = m_outputRows;
+            rows.clear();
+            rows.reserve(o1 - o0);
             for (size_t i = o0; i < o1; ++i) {
                 const Output& o = m_heldOutputs[i];
                 rows.addRow().bind(1, o.id).bind(2, o.promptId).bind(3, o.modelId).bind(4, o.agentId).bind(5, o.rating).bind(6, o.capturedAt);
@@ -431,6 +435,8 @@ private:
             insertStaged(m_db, *findTable("outputs"), kOutputCols, rows);
         }
     }
+
+    sql::RowBuffer m_promptRows{5}, m_outputRows{14};  // reused: a batch's cells, not its texts
 
     struct Span {
         std::string where;
