@@ -255,12 +255,27 @@ public:
             const Output& o = m_heldOutputs[h->second];
             return Existing{o.id, o.rating.has_value(), h->second};
         }
+        if (!vaultHasConversation(conversationId)) return std::nullopt;
         auto& s = m_db.cached(
             "SELECT id, rating IS NOT NULL FROM outputs WHERE conversation_id = ? AND message_id = ? AND source = ? LIMIT 1");
         sql::StmtUse use(s);
         s.bind(1, conversationId).bind(2, messageId).bind(3, m_source);
         if (!s.step()) return std::nullopt;
         return Existing{s.getText(0), s.getInt(1) != 0, std::nullopt};
+    }
+
+    // A conversation the vault has nothing of (every conversation of a first import) costs one
+    // probe instead of one per reply. Asked for one conversation at a time, so the last answer is
+    // kept; flush() forgets it (the held rows are then in the vault).
+    bool vaultHasConversation(const std::string& conversationId) {
+        if (m_probed && m_probedConversation == conversationId) return m_probedHas;
+        auto& s = m_db.cached("SELECT 1 FROM outputs WHERE conversation_id = ? AND source = ? LIMIT 1");
+        sql::StmtUse use(s);
+        s.bind(1, conversationId).bind(2, m_source);
+        m_probedHas = s.step();
+        m_probedConversation = conversationId;
+        m_probed = true;
+        return m_probedHas;
     }
 
     void setRatingIfNone(const Existing& e, int rating) {
@@ -321,6 +336,7 @@ public:
         m_models.clear();  // a present model found in the rolled-back part is still present; lookups redo it
         m_agents.clear();
         counts = m_mark;
+        m_probed = false;
         mark();
     }
 
@@ -379,6 +395,7 @@ public:
         m_heldPromptIdx.clear();
         m_heldOutputs.clear();
         m_heldOutputKeys.clear();
+        m_probed = false;
         m_spans.clear();
         m_markPrompts = m_markOutputs = 0;
         return failed;
@@ -459,6 +476,8 @@ private:
     std::unordered_map<std::string, size_t> m_heldPromptIdx;
     std::vector<Output> m_heldOutputs;
     std::unordered_map<std::string, size_t> m_heldOutputKeys;
+    std::string m_probedConversation;  // vaultHasConversation's last answer
+    bool m_probed = false, m_probedHas = false;
     std::vector<Span> m_spans;
     size_t m_markPrompts = 0, m_markOutputs = 0;
 };
