@@ -372,7 +372,7 @@ void insertStaged(sql::Db& db, const TableDef& t, const std::string& cols, const
         throw sql::Error("bulk insert into " + t.name + ": " + std::to_string(rows.columns()) + " buffer columns for '" + cols + "'");
     {
         TriggerPause pause(db, t.name == "outputs" ? 2 : 1);
-        auto& move = db.cached("INSERT INTO main." + t.name + "(" + cols + ") SELECT " + sql::rowBufferSelectList(names) + " FROM pv_rows(?1)");
+        auto& move = db.cached("INSERT INTO main." + t.name + "(" + cols + ") SELECT * FROM " + stagedRows(cols));
         sql::StmtUse use(move);
         rows.bindTo(move, 1);
         move.exec();

@@ -41,10 +41,14 @@ int rowsDisconnect(sqlite3_vtab* vtab) {
 
 // Only a plan that passes the buffer (source = ?) can run; the scan returns rows in buffer order.
 int rowsBestIndex(sqlite3_vtab*, sqlite3_index_info* info) {
+    bool unusable = false;
     for (int i = 0; i < info->nConstraint; ++i) {
         const auto& c = info->aConstraint[i];
         if (c.iColumn != kSourceColumn || c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
-        if (!c.usable) return SQLITE_CONSTRAINT;
+        if (!c.usable) {
+            unusable = true;
+            continue;
+        }
         info->aConstraintUsage[i].argvIndex = 1;
         info->aConstraintUsage[i].omit = 1;
         info->idxNum = 1;
@@ -52,7 +56,8 @@ int rowsBestIndex(sqlite3_vtab*, sqlite3_index_info* info) {
         info->estimatedRows = 1000;
         return SQLITE_OK;
     }
-    info->idxNum = 0;
+    if (unusable) return SQLITE_CONSTRAINT;  // the planner tries an order where it is usable
+    info->idxNum = 0;                         // xFilter reports the missing buffer
     info->estimatedCost = 1e12;
     return SQLITE_OK;
 }
@@ -101,7 +106,10 @@ int rowsColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int column) {
     switch (cell.kind) {
     case RowBuffer::Cell::Kind::Null: sqlite3_result_null(ctx); break;
     case RowBuffer::Cell::Kind::Int: sqlite3_result_int64(ctx, cell.number); break;
-    case RowBuffer::Cell::Kind::Text: sqlite3_result_text64(ctx, cell.text.data(), cell.text.size(), SQLITE_STATIC, SQLITE_UTF8); break;
+    case RowBuffer::Cell::Kind::Text:
+        // An empty view may have no data pointer; SQLite would read that as NULL, not ''.
+        sqlite3_result_text64(ctx, cell.text.data() ? cell.text.data() : "", cell.text.size(), SQLITE_STATIC, SQLITE_UTF8);
+        break;
     }
     return SQLITE_OK;
 }
@@ -111,7 +119,7 @@ int rowsRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
     return SQLITE_OK;
 }
 
-sqlite3_module makeModule() {
+constexpr sqlite3_module makeModule() {
     sqlite3_module m{};
     m.iVersion = 0;
     m.xCreate = nullptr;  // eponymous only: pv_rows exists on every connection, never in the file
@@ -129,7 +137,7 @@ sqlite3_module makeModule() {
     return m;
 }
 
-const sqlite3_module kRowsModule = makeModule();
+constexpr sqlite3_module kRowsModule = makeModule();
 
 } // namespace
 

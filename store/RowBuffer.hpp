@@ -39,7 +39,7 @@ public:
     RowBuffer& bind(int column, std::nullptr_t) { return set(column, {}); }
     RowBuffer& bind(int column, int64_t v) { return set(column, {Cell::Kind::Int, v, {}}); }
     RowBuffer& bind(int column, std::string_view v) { return set(column, {Cell::Kind::Text, 0, v}); }
-    RowBuffer& bind(int column, const char* v) { return bind(column, std::string_view(v)); }
+    RowBuffer& bind(int column, const char* v) { return v ? bind(column, std::string_view(v)) : bind(column, nullptr); }
     RowBuffer& bind(int column, const std::string& v) { return bind(column, std::string_view(v)); }
     RowBuffer& bind(int column, const std::optional<std::string>& v) { return v ? bind(column, std::string_view(*v)) : bind(column, nullptr); }
     RowBuffer& bind(int column, const std::optional<int64_t>& v) { return v ? bind(column, *v) : bind(column, nullptr); }

@@ -288,7 +288,8 @@ struct Row<Prompt> {
     static constexpr const char* noun = "prompt";
     static constexpr int fixed = 0;
     static std::vector<const char*> cols() { return {"derived_from_id", "title", "body", "notes"}; }
-    static void bind(sql::Stmt& s, int i, const Prompt& p) { s.bind(i, p.derivedFromId).bind(i + 1, p.title).bind(i + 2, p.body).bind(i + 3, p.notes); }
+    template <class Sink>  // sql::Stmt or sql::RowBuffer
+    static void bind(Sink& s, int i, const Prompt& p) { s.bind(i, p.derivedFromId).bind(i + 1, p.title).bind(i + 2, p.body).bind(i + 3, p.notes); }
     static void read(const sql::Stmt& s, int i, Prompt& p) {
         p.derivedFromId = s.getOptText(i);
         p.title = s.getText(i + 1);
@@ -605,13 +606,37 @@ Output Store::createOutput(Output o) {
     return *getOutput(o.id);
 }
 
+namespace {
+template <class T>
+std::string bulkColumnsOf() {
+    std::string cols = "id";
+    for (const char* c : Row<T>::cols()) cols += std::string(", ") + c;
+    return cols;
+}
+} // namespace
+
+std::string Store::bulkColumns(Kind kind) {
+    if (kind == Kind::Prompt) return bulkColumnsOf<Prompt>();
+    if (kind == Kind::Output) return bulkColumnsOf<Output>();
+    throw StoreError("bulk rows are made for prompts and outputs only");
+}
+
+void Store::addBulkRow(sql::RowBuffer& rows, const Prompt& p) {
+    rows.addRow().bind(1, p.id);
+    Row<Prompt>::bind(rows, 2, p);
+}
+
+void Store::addBulkRow(sql::RowBuffer& rows, const Output& o) {
+    rows.addRow().bind(1, o.id);
+    Row<Output>::bind(rows, 2, o);
+}
+
 void Store::createOutputs(std::vector<Output>& outputs) {
     // One INSERT ... SELECT per chunk reads the rows from memory (pv_rows): SQLite 3.40's FTS5
     // flushes its pending index at every statement savepoint, so a statement per row doubles the
     // indexing cost. The search triggers run for every row; change log entries and counters are
     // written for the chunk set-based (insertStaged), all in this transaction.
-    std::string cols = "id";
-    for (const char* c : Row<Output>::cols()) cols += std::string(", ") + c;
+    const std::string cols = bulkColumns(Kind::Output);
     sql::RowBuffer rows(static_cast<int>(Row<Output>::cols().size()) + 1);
     Atomic tx(m_db);
     // Large chunks: every statement ends an FTS5 index segment, and every segment is merged again
@@ -625,22 +650,24 @@ void Store::createOutputs(std::vector<Output>& outputs) {
         rows.reserve(last - first);
         for (size_t i = first; i < last; ++i) {
             prepareOutput(outputs[i]);
-            rows.addRow().bind(1, outputs[i].id);
-            Row<Output>::bind(rows, 2, outputs[i]);
+            addBulkRow(rows, outputs[i]);
         }
         try {
             insertStaged(m_db, *findTable("outputs"), cols, rows);
-        } catch (const sql::Error&) {
-            // A refused row: the move undid itself; redo the chunk row by row so the error names
-            // its row. Anything failing after the move (the rows are in) is not a row's fault.
+        } catch (const sql::Error& e) {
+            // A refused row (a constraint): the move undid itself; redo the chunk row by row so the
+            // error names its row. Anything else (a busy or full disk, or a failure after the move,
+            // when the rows are in) is not a row's fault and goes to the caller as it is.
+            const int code = e.code() & 0xFF;
+            if (code != SQLITE_CONSTRAINT && code != SQLITE_MISMATCH && code != SQLITE_TOOBIG) throw;
             if (scalar("SELECT EXISTS (SELECT 1 FROM outputs WHERE id = ?)", outputs[first].id) != 0) throw;
             for (size_t i = first; i < last; ++i) {
                 try {
                     insertOutput(outputs[i]);
-                } catch (const sql::Error& e) {
+                } catch (const sql::Error& rowError) {
                     throw StoreError("output " + std::to_string(i + 1) + " of " + std::to_string(outputs.size()) + " ('" + outputs[i].id +
-                                         "') was refused: " + e.what() + "; nothing was stored",
-                                     e.code());
+                                         "') was refused: " + rowError.what() + "; nothing was stored",
+                                     rowError.code());
                 }
             }
         }

@@ -2,6 +2,7 @@
 // the UI and the sync thread each open their own (WAL lets them read and write side by side).
 #pragma once
 #include "Entities.hpp"
+#include "RowBuffer.hpp"
 #include "Sqlite.hpp"
 
 #include <functional>
@@ -150,6 +151,11 @@ public:
     // Bulk capture (imports, generators): validates and inserts every output (ids and captured
     // times filled in), all or none, change capture as for createOutput; no read-back.
     void createOutputs(std::vector<Output>& outputs);
+    // The rows a bulk insert moves (insertStaged): "id, <columns>" of each table, and one row per
+    // record in that order, as createOutputs writes them. For importers that hold their own rows.
+    static std::string bulkColumns(Kind kind);  // Kind::Prompt or Kind::Output
+    static void addBulkRow(sql::RowBuffer& rows, const Prompt& p);
+    static void addBulkRow(sql::RowBuffer& rows, const Output& o);
     void updateOutput(const Output& o);
     std::optional<Output> getOutput(const std::string& id);
 

@@ -705,6 +705,34 @@ TEST_CASE("batch writes: a row the vault refuses loses only its conversation; re
     CHECK(q(s, "SELECT count(*) FROM outputs") == 5);
 }
 
+TEST_CASE("batch writes: a conversation seen again in a later batch of the same import adds only its new turns") {
+    // The writer asks the vault once per conversation whether it holds any of it; that answer must
+    // not outlive the batch that wrote the conversation.
+    TempDir dir;
+    Gpt first("c-same", "Asked twice");
+    first.user("u1", first.root, "First question");
+    first.assistant("a1", "u1", "First answer");
+    Gpt later = first;
+    later.user("u2", "a1", "Second question");
+    later.assistant("a2", "u2", "Second answer");
+    Gpt other("c-other", "In between");
+    other.user("ou", other.root, "Unrelated");
+    other.assistant("oa", "ou", "Unrelated answer");
+    writeJson(dir.file("conversations.json"), json::array({first.j, later.j, other.j, first.j}));
+    Store s(dir.file("v.db"));
+    ImportOptions o;
+    o.path = dir.file("conversations.json");
+    o.batchConversations = 1;  // every conversation its own batch and transaction
+    auto r = runImport(s, o);
+    INFO(formatReport(r));
+    REQUIRE(r.ok());
+    CHECK(r.outputs.added == 3);    // a1, a2, oa
+    CHECK(r.outputs.present == 2);  // a1 in the second copy and again in the last
+    CHECK(q(s, "SELECT count(*) FROM outputs WHERE conversation_id = 'c-same'") == 2);
+    CHECK(q(s, "SELECT count(*) FROM outputs WHERE conversation_id = 'c-same' AND message_id = 'a1'") == 1);
+    CHECK(q(s, "SELECT count(*) FROM pv_changes WHERE tbl = 'outputs'") == 3);
+}
+
 TEST_CASE("CLI: import prints counts of new and already-present records, progress on stderr") {
     TempDir dir;
     writeJson(dir.file("conversations.json"), json::array({lifetimesConversation().j}));

@@ -104,16 +104,24 @@ TEST_CASE("insertStaged from a row buffer: rows in order, one change each, a ref
                       "','" + ids[2] + "')") == 3);
     CHECK(store.search("searchword", 10).size() == 3);  // the search trigger ran per row
 
-    // A duplicate id in the middle: nothing of the statement stays, no change entry is written.
+    // A duplicate id in the middle: nothing of the statement stays, no change entry is written,
+    // capture is back on; checked inside the transaction, which then commits what it holds.
     sql::RowBuffer again(5);
     again.addRow().bind(1, "0190a000-0000-7000-8000-000000000004").bind(3, "new").bind(4, "b").bind(5, "");
     again.addRow().bind(1, ids[1]).bind(3, "dup").bind(4, "b").bind(5, "");
+    again.addRow().bind(1, "0190a000-0000-7000-8000-000000000006").bind(3, "new too").bind(4, "b").bind(5, "");
     {
         sql::Transaction tx(db);
-        CHECK_THROWS_AS(insertStaged(db, *findTable("prompts"), cols, again), sql::Error);
+        CHECK_THROWS_WITH_AS(insertStaged(db, *findTable("prompts"), cols, again), doctest::Contains("UNIQUE"), sql::Error);
+        CHECK(db.queryInt("SELECT count(*) FROM prompts") == 3);
+        CHECK(db.queryInt("SELECT count(*) FROM pv_changes") - before == 3);
+        CHECK(db.queryInt("SELECT applying FROM pv_sync_state") == 0);
+        db.exec("UPDATE prompts SET notes = 'after' WHERE id = '" + ids[0] + "'");  // captured again
+        tx.commit();
     }
     CHECK(db.queryInt("SELECT count(*) FROM prompts") == 3);
-    CHECK(db.queryInt("SELECT count(*) FROM pv_changes") - before == 3);
+    CHECK(db.queryInt("SELECT count(*) FROM pv_changes") - before == 4);
+    CHECK(db.queryInt("SELECT count(*) FROM pv_changes WHERE op = 'update' AND row_key = '" + ids[0] + "'") == 1);
 
     // A buffer whose width does not match the column list is refused before anything is written.
     sql::RowBuffer narrow(2);

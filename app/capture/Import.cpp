@@ -140,7 +140,7 @@ std::unordered_map<std::string, Feedback> loadFeedback(const ExportFiles& files,
 // The vault side of an import: lookups with caches, creates, and the counts.
 //
 // New prompts and outputs are not inserted one statement per row: they are held for the batch and
-// moved by one INSERT ... SELECT per table from a temp staging table at flush(). SQLite 3.40's FTS5
+// moved by one INSERT ... SELECT per table that reads them from memory at flush() (insertStaged). SQLite 3.40's FTS5
 // writes its pending index out at every statement savepoint, so a statement per row (or a savepoint
 // per conversation with FTS rows pending) turns one index segment per batch into thousands. The
 // vault's triggers (change capture, FTS, counters) still fire for every row, inside the batch's
@@ -345,6 +345,7 @@ public:
     // kept. Throws on a vault failure.
     std::vector<SkippedItem> flush() {
         std::vector<SkippedItem> failed;
+        m_probed = false;  // what the vault holds is about to change
         if (m_heldPrompts.empty() && m_heldOutputs.empty()) return failed;
         m_db.exec("SAVEPOINT pv_import_flush");
         try {
@@ -395,7 +396,6 @@ public:
         m_heldPromptIdx.clear();
         m_heldOutputs.clear();
         m_heldOutputKeys.clear();
-        m_probed = false;
         m_spans.clear();
         m_markPrompts = m_markOutputs = 0;
         return failed;
@@ -421,39 +421,27 @@ private:
         return s.step() && s.getInt(0) == 1;
     }
 
-    static constexpr const char* kPromptCols = "id, derived_from_id, title, body, notes";
-    static constexpr const char* kOutputCols =
-        "id, prompt_id, model_id, agent_id, rating, captured_at, source, conversation_id, conversation_title, message_id, "
-        "conversation_url, notes, output, output_edited";
-
     // Rows [p0, p1) of the held prompts and [o0, o1) of the held outputs, one statement per table,
     // read from memory (insertStaged).
     void stageAndMove(size_t p0, size_t p1, size_t o0, size_t o1) {
         if (p1 > p0) {
-            auto& rows = m_promptRows;
-            rows.clear();
-            rows.reserve(p1 - p0);
-            for (size_t i = p0; i < p1; ++i) {
-                const Prompt& p = m_heldPrompts[i];
-                rows.addRow().bind(1, p.id).bind(2, p.derivedFromId).bind(3, p.title).bind(4, p.body).bind(5, p.notes);
-            }
-            insertStaged(m_db, *findTable("prompts"), kPromptCols, rows);
+            m_promptRows.clear();
+            m_promptRows.reserve(p1 - p0);
+            for (size_t i = p0; i < p1; ++i) Store::addBulkRow(m_promptRows, m_heldPrompts[i]);
+            insertStaged(m_db, *findTable("prompts"), m_promptCols, m_promptRows);
         }
         if (o1 > o0) {
-            auto& rows = m_outputRows;
-            rows.clear();
-            rows.reserve(o1 - o0);
-            for (size_t i = o0; i < o1; ++i) {
-                const Output& o = m_heldOutputs[i];
-                rows.addRow().bind(1, o.id).bind(2, o.promptId).bind(3, o.modelId).bind(4, o.agentId).bind(5, o.rating).bind(6, o.capturedAt);
-                rows.bind(7, o.source).bind(8, o.conversationId).bind(9, o.conversationTitle).bind(10, o.messageId);
-                rows.bind(11, o.conversationUrl).bind(12, o.notes).bind(13, o.output).bind(14, o.outputEdited);
-            }
-            insertStaged(m_db, *findTable("outputs"), kOutputCols, rows);
+            m_outputRows.clear();
+            m_outputRows.reserve(o1 - o0);
+            for (size_t i = o0; i < o1; ++i) Store::addBulkRow(m_outputRows, m_heldOutputs[i]);
+            insertStaged(m_db, *findTable("outputs"), m_outputCols, m_outputRows);
         }
     }
 
-    sql::RowBuffer m_promptRows{5}, m_outputRows{14};  // reused: a batch's cells, not its texts
+    const std::string m_promptCols = Store::bulkColumns(Kind::Prompt), m_outputCols = Store::bulkColumns(Kind::Output);
+    // Reused from batch to batch (the cells, not the texts they point to).
+    sql::RowBuffer m_promptRows{static_cast<int>(sql::splitColumnList(m_promptCols).size())};
+    sql::RowBuffer m_outputRows{static_cast<int>(sql::splitColumnList(m_outputCols).size())};
 
     struct Span {
         std::string where;

@@ -174,6 +174,7 @@ int child(const std::string& mode, const std::string& path, const std::string& v
             const int64_t maxRow = db.queryInt("SELECT coalesce(max(rowid), 0) FROM src." + table);
             const int64_t step = table == "prompts" ? 5000 : 6500;  // about 16 MB of text, as the import's batches
             const int64_t batches = maxRow / step + 1;
+            pv::sql::RowBuffer buffer(static_cast<int>(pv::sql::splitColumnList(cols).size()));  // reused, as the import does
             for (int64_t b = 0; b < batches; ++b) {
                 // This batch's rows, read into memory first (untimed).
                 std::vector<std::vector<std::optional<std::string>>> rows;
@@ -186,7 +187,8 @@ int child(const std::string& mode, const std::string& path, const std::string& v
                 const auto t0 = std::chrono::steady_clock::now();
                 const double c0 = cpuNow();
                 pv::sql::Transaction tx(db);
-                pv::sql::RowBuffer buffer(static_cast<int>(pv::sql::splitColumnList(cols).size()));
+                buffer.clear();
+                buffer.reserve(rows.size());
                 for (const auto& row : rows) {
                     buffer.addRow();
                     for (size_t c = 0; c < row.size(); ++c) {
