@@ -223,8 +223,10 @@ Store::Store(const std::string& path, OpenOptions options) {
         m_db.exec("PRAGMA foreign_keys = ON");
         m_db.exec("PRAGMA recursive_triggers = OFF");
         m_db.exec("PRAGMA cache_size = -65536");
-        if (!options.readOnly) migrate(m_db);
-        else if (m_db.queryInt("PRAGMA user_version") != kSchemaVersion)
+        if (!options.readOnly) {
+            migrate(m_db);
+            if (m_db.queryText("PRAGMA journal_mode") == "wal") m_checkpointer = std::make_unique<Checkpointer>(m_db, options.checkpoint);
+        } else if (m_db.queryInt("PRAGMA user_version") != kSchemaVersion)
             throw StoreError("vault '" + path + "' needs a migration and was opened read-only");
     } catch (const StoreError&) {
         throw;

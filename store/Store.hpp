@@ -1,6 +1,7 @@
 // The typed API over a Promptvault vault (one SQLite file). Not thread-safe: one Store per thread;
 // the UI and the sync thread each open their own (WAL lets them read and write side by side).
 #pragma once
+#include "Checkpointer.hpp"
 #include "Entities.hpp"
 #include "RowBuffer.hpp"
 #include "Sqlite.hpp"
@@ -8,6 +9,7 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,7 @@ private:
 struct OpenOptions {
     bool readOnly = false;
     bool create = true;  // create the file when missing
+    CheckpointLimits checkpoint;  // when the log is copied back into the file (Checkpointer.hpp)
 };
 
 // ---- list queries -------------------------------------------------------------------------
@@ -138,6 +141,11 @@ public:
 
     const std::string& path() const { return m_db.path(); }
     sql::Db& db() { return m_db; }
+    // The background checkpoint of a writable vault in WAL mode (none for a read-only Store).
+    CheckpointStats checkpointStats() const { return m_checkpointer ? m_checkpointer->stats() : CheckpointStats{}; }
+    void waitForCheckpoints() {
+        if (m_checkpointer) m_checkpointer->waitIdle();
+    }
     std::string deviceId();
     int schemaVersion();
 
@@ -267,6 +275,7 @@ private:
     void updateRowChecked(const T& v);
 
     sql::Db m_db;
+    std::unique_ptr<Checkpointer> m_checkpointer;  // after m_db: stops before the connection closes
     int64_t m_lastStampMs = 0;
 };
 

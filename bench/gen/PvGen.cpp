@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
                   << "outputs\t" << r.outputs << "\nprompts\t" << r.prompts << "\ntags\t" << r.tags << "\noutput_tag_links\t" << r.tagLinks
                   << "\nprompt_tag_links\t" << r.promptTagLinks << "\nmodels\t" << r.models << "\nagents\t" << r.agents << "\nedited\t"
                   << r.edited << "\nrated\t" << r.rated << "\ntext_mb\t" << r.textBytes / 1e6 << "\nseconds\t" << r.seconds
-                  << "\noutput_insert_seconds\t" << r.outputInsertSeconds << "\noutput_insert_cpu_seconds\t" << r.outputInsertCpuSeconds
+                  << "\noutput_insert_seconds\t" << r.outputInsertSeconds << "\noutput_insert_cpu_seconds\t" << r.outputInsertCpuSeconds << "\noutput_checkpoint_cpu_seconds\t" << r.outputCheckpointCpuSeconds
+                  << "\noutput_checkpoints\t" << r.outputCheckpointPasses << " in the background, " << r.outputInlineCheckpoints << " by the writer"
                   << "\nhub_prompt\t" << r.hubPromptId << "\nhub_tag\t" << r.hubTagId << "\nhub_model\t" << r.hubModelId
                   << "\nsample_output\t" << r.sampleOutputId << "\nsample_word\t" << r.sampleWord << "\n";
         return 0;

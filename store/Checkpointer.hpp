@@ -1,0 +1,65 @@
+// Copies a vault's write-ahead log back into the vault file on a thread of its own.
+//
+// SQLite's default runs the checkpoint inside the commit that takes the log past 1000 pages, so
+// every so often a commit (a keystroke's save, an import batch) also pays for copying and syncing
+// everything written since the last one. Here the writer's commit only wakes this thread, which
+// checkpoints through its own connection while the writer goes on. When the log still grows past
+// `inlineBytes` (the thread is behind, or the writer never pauses long enough for the log to
+// restart), the committing writer catches up itself: the log stays bounded either way.
+#pragma once
+#include "Sqlite.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace pv {
+
+struct CheckpointLimits {
+    int64_t startBytes = 64ll << 20;    // wake the thread once the log holds this much (SQLite: 1000 pages)
+    int64_t inlineBytes = 256ll << 20;  // past this the committing writer checkpoints itself
+};
+
+struct CheckpointStats {
+    int64_t backgroundPasses = 0;   // checkpoints run by the thread
+    int64_t inlinePasses = 0;       // checkpoints the writer ran itself (log past inlineBytes)
+    int64_t lastLogFrames = 0;      // the log's frames when the thread's last pass ended
+    int64_t lastCopiedFrames = 0;   // of those, the frames in the vault file by then
+    double busySeconds = 0;         // wall time the thread spent checkpointing, including a pass under way
+    double cpuSeconds = 0;          // CPU time of the thread's finished passes
+    std::string lastError;          // the last failed pass ("" when none): retried at the next commit
+};
+
+class Checkpointer {
+public:
+    // Takes over the log hook of `writer` (which turns off SQLite's automatic checkpoint on it);
+    // `writer` must outlive this object.
+    Checkpointer(sql::Db& writer, CheckpointLimits limits);
+    Checkpointer(const Checkpointer&) = delete;
+    Checkpointer& operator=(const Checkpointer&) = delete;
+    ~Checkpointer();  // finishes a pass under way, gives the hook back
+
+    CheckpointStats stats() const;
+    // Blocks until no pass is asked for or under way (benchmarks and tests).
+    void waitIdle();
+
+private:
+    static int onCommit(void* self, sqlite3* db, const char* schema, int frames);
+    void run();
+
+    sql::Db& m_writer;
+    const CheckpointLimits m_limits;
+    const int64_t m_pageSize;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake, m_idle;
+    bool m_requested = false, m_running = false, m_stop = false;
+    std::chrono::steady_clock::time_point m_passStart;
+    CheckpointStats m_stats;
+    std::thread m_thread;  // started at the first request
+};
+
+} // namespace pv
