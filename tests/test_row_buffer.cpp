@@ -102,7 +102,10 @@ TEST_CASE("insertStaged from a row buffer: rows in order, one change each, a ref
     CHECK(db.queryInt("SELECT count(*) FROM pv_changes") - before == 3);
     CHECK(db.queryInt("SELECT count(*) FROM pv_changes WHERE tbl = 'prompts' AND op = 'insert' AND row_key IN ('" + ids[0] + "','" + ids[1] +
                       "','" + ids[2] + "')") == 3);
-    CHECK(store.search("searchword", 10).size() == 3);  // the search trigger ran per row
+    // The chunk was indexed with it (one INSERT ... SELECT, the search trigger paused): one index
+    // entry per row.
+    CHECK(store.search("searchword", 10).size() == 3);
+    CHECK(db.queryInt("SELECT count(*) FROM prompts_fts_docsize") == 3);
 
     // A duplicate id in the middle: nothing of the statement stays, no change entry is written,
     // capture is back on; checked inside the transaction, which then commits what it holds.
@@ -114,6 +117,7 @@ TEST_CASE("insertStaged from a row buffer: rows in order, one change each, a ref
         sql::Transaction tx(db);
         CHECK_THROWS_WITH_AS(insertStaged(db, *findTable("prompts"), cols, again), doctest::Contains("UNIQUE"), sql::Error);
         CHECK(db.queryInt("SELECT count(*) FROM prompts") == 3);
+        CHECK(db.queryInt("SELECT count(*) FROM prompts_fts_docsize") == 3);  // nothing of it indexed
         CHECK(db.queryInt("SELECT count(*) FROM pv_changes") - before == 3);
         CHECK(db.queryInt("SELECT applying FROM pv_sync_state") == 0);
         db.exec("UPDATE prompts SET notes = 'after' WHERE id = '" + ids[0] + "'");  // captured again
@@ -128,4 +132,32 @@ TEST_CASE("insertStaged from a row buffer: rows in order, one change each, a ref
     narrow.addRow().bind(1, "0190a000-0000-7000-8000-000000000005").bind(2, nullptr);
     sql::Transaction tx(db);
     CHECK_THROWS_WITH_AS(insertStaged(db, *findTable("prompts"), cols, narrow), doctest::Contains("2 buffer columns"), sql::Error);
+}
+
+TEST_CASE("a bulk move indexes its own chunk for search; every other insert still goes through the trigger") {
+    TempDir dir;
+    Store store(dir.file("v.db"));
+    auto& db = store.db();
+    // Rows already there, some with rowids above the count (a gap left by a removed row).
+    db.exec("INSERT INTO outputs(id, output) VALUES ('o-1', 'kestrel one'), ('o-2', 'kestrel two'), ('o-3', 'kestrel three')");
+    db.exec("UPDATE pv_sync_state SET applying = 1; DELETE FROM outputs WHERE id = 'o-2'; UPDATE pv_sync_state SET applying = 0;");
+    std::vector<Output> bulk(50);
+    for (size_t i = 0; i < bulk.size(); ++i) bulk[i].output = "kestrel bulk " + std::to_string(i) + (i % 2 ? " heron" : "");
+    store.transaction([&] { store.createOutputs(bulk); });
+    CHECK(db.queryInt("SELECT applying FROM pv_sync_state") == 0);
+    CHECK(store.search("kestrel", 100).size() == 52);
+    CHECK(store.search("heron", 100).size() == 25);
+    // One index entry per live row: nothing indexed twice, nothing missed.
+    CHECK(db.queryInt("SELECT count(*) FROM outputs_fts_docsize") == db.queryInt("SELECT count(*) FROM outputs"));
+    // A single insert afterwards (as the sqlite3 shell would make it) is indexed by the trigger.
+    db.exec("INSERT INTO outputs(id, output) VALUES ('o-shell', 'kestrel from the shell')");
+    CHECK(store.search("shell", 10).size() == 1);
+    CHECK(db.queryInt("SELECT count(*) FROM outputs_fts_docsize") == 53);
+    // A bulk move that fails leaves no index entry behind.
+    std::vector<Output> bad(3);
+    for (auto& o : bad) o.output = "osprey";
+    bad[1].promptId = "no-such-prompt";
+    CHECK_THROWS(store.transaction([&] { store.createOutputs(bad); }));
+    CHECK(store.search("osprey", 10).empty());
+    CHECK(db.queryInt("SELECT count(*) FROM outputs_fts_docsize") == 53);
 }

@@ -1076,7 +1076,7 @@ TEST_CASE("migration to version 5: an insert's change names its columns, older p
         CHECK(nlohmann::json::parse(db.queryText("SELECT cols FROM pv_changes"))["output"] == "written at version 4");
     }
     Store s(path);
-    CHECK(s.schemaVersion() == 5);
+    CHECK(s.schemaVersion() == kSchemaVersion);
     CHECK(s.db().queryInt("SELECT count(*) FROM pv_changes") == 1);  // the old entry is kept as it was
     CHECK(s.countOutputs({}) == 1);
     CHECK(s.db().queryInt("SELECT n FROM pv_counts WHERE rel = 'outputs' AND id = ''") == 1);
@@ -1103,6 +1103,32 @@ TEST_CASE("migration to version 5: an insert's change names its columns, older p
     s.updateOutput(got);
     auto upd = nlohmann::json::parse(s.db().queryText("SELECT cols FROM pv_changes ORDER BY seq DESC LIMIT 1"));
     CHECK(upd["rating"] == 4);
+}
+
+TEST_CASE("migration to version 6: search insert triggers can pause, every row stays searchable") {
+    TempDir dir;
+    auto path = dir.file("v5.db");
+    {
+        sql::Db db(path);
+        migrate(db, 5);
+        db.exec("INSERT INTO prompts(id, title, body) VALUES ('p1', 'plover title', 'plover body')");
+        db.exec("INSERT INTO outputs(id, prompt_id, output) VALUES ('o1', 'p1', 'plover answer')");
+        CHECK(db.queryInt("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_fts_ins' AND sql LIKE '%applying%'") == 0);
+    }
+    Store s(path);
+    CHECK(s.schemaVersion() == kSchemaVersion);
+    CHECK(s.db().queryInt("SELECT count(*) FROM sqlite_schema WHERE name IN ('outputs_fts_ins', 'prompts_fts_ins') AND sql LIKE '%applying%'") == 2);
+    CHECK(s.search("plover", 10).size() == 2);  // indexed before the migration, still found
+    // After it: a single write, a bulk write and a write with capture off (a sync) are all indexed.
+    s.createOutput({.promptId = "p1", .output = "plover single"});
+    std::vector<Output> bulk(4);
+    for (auto& o : bulk) o.output = "plover bulk";
+    s.createOutputs(bulk);
+    s.db().exec("UPDATE pv_sync_state SET applying = 1");
+    s.db().exec("INSERT INTO outputs(id, output) VALUES ('o-sync', 'plover synced')");
+    s.db().exec("UPDATE pv_sync_state SET applying = 0");
+    CHECK(s.search("plover", 20).size() == 8);
+    CHECK(s.db().queryInt("SELECT count(*) FROM outputs_fts_docsize") == 7);
 }
 
 TEST_CASE("page size: a new vault uses large pages, an existing vault keeps its own") {
