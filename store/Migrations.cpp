@@ -377,7 +377,9 @@ void logStagedInserts(sql::Db& db, const TableDef& t, const std::string& cols, c
     db.exec("UPDATE pv_sync_state SET hlc_counter = hlc_counter + " + std::to_string(std::max<int64_t>(0, db.changes() - 1)));
 }
 
-// What pv_cnt_outputs_ins adds for each live new output, for all moved rows at once.
+// What pv_cnt_outputs_ins adds for each live new output, for all moved rows at once. The tag
+// links are looked up from the moved rows (CROSS JOIN fixes that order): the planner otherwise
+// scanned every link of the vault per chunk (0.85 s per 13k outputs with 150k links).
 void countStagedOutputs(sql::Db& db, const std::string& cols, const sql::RowBuffer& rows) {
     auto& count = db.cached(
         "WITH moved AS (SELECT o.id, o.prompt_id, o.model_id, o.agent_id FROM outputs o JOIN " + stagedRows(cols) +
@@ -387,7 +389,7 @@ void countStagedOutputs(sql::Db& db, const std::string& cols, const sql::RowBuff
         "UNION ALL SELECT 'prompt.outputs', prompt_id, count(*) FROM moved WHERE prompt_id IS NOT NULL GROUP BY prompt_id "
         "UNION ALL SELECT 'model.outputs', model_id, count(*) FROM moved WHERE model_id IS NOT NULL GROUP BY model_id "
         "UNION ALL SELECT 'agent.outputs', agent_id, count(*) FROM moved WHERE agent_id IS NOT NULL GROUP BY agent_id "
-        "UNION ALL SELECT 'tag.outputs', l.tag_id, count(*) FROM output_tags l JOIN moved m ON l.output_id = m.id "
+        "UNION ALL SELECT 'tag.outputs', l.tag_id, count(*) FROM moved m CROSS JOIN output_tags l ON l.output_id = m.id "
         "WHERE l.deleted_at IS NULL GROUP BY l.tag_id) WHERE n > 0 ON CONFLICT(rel, id) DO UPDATE SET n = n + excluded.n");
     sql::StmtUse use(count);
     rows.bindTo(count, 1);
