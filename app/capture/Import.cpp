@@ -984,7 +984,10 @@ public:
     }
 
 private:
-    static constexpr size_t kMaxItems = 256;
+    // Bounded by bytes, not by count: while the writer moves a batch (a quarter second for 16 MB)
+    // the parser keeps going, and a count of 256 stopped it after ~6 MB, so the writer then waited
+    // for parsing between batches (0.7-0.8 s of a 3.7 s import of 100 MB; 0.08 s without).
+    static constexpr size_t kMaxItems = 1 << 16;
     static constexpr size_t kMaxBytes = 32u << 20;
     std::mutex m_mutex;
     std::condition_variable m_notFull, m_notEmpty;
