@@ -555,17 +555,46 @@ std::unordered_map<std::string, Agent> loadProjects(const ExportFiles& files, Im
 }
 
 // Maps one conversation onto the vault.
-class Mapper {
-public:
-    Mapper(Writer& w, const ImportOptions& o, const std::unordered_map<std::string, Feedback>& feedback,
-           const std::unordered_map<std::string, Agent>& projects, ImportReport& report)
-        : m_w(w), m_o(o), m_feedback(feedback), m_projects(projects), m_report(report) {}
+// What a conversation's message tree says, worked out without the vault, so it runs on the parsing
+// thread: the answers (one output each) in the order the walk ends them, and what their prompts
+// need. Mapper writes a plan.
+struct ConversationPlan {
+    struct Answer {
+        bool haveUser = false;
+        size_t userIdx = 0;  // the user message it answers (when haveUser)
+        std::string text, notes, model, lastReplyId, lastReplyAt;
+        std::vector<std::string> replyIds;
+    };
+    std::vector<Answer> answers;
+    std::vector<std::optional<size_t>> prevSibling;  // per message: the user message a user message edits
+    std::vector<bool> firstPrompt;                   // per message: the first prompt of its branch
+    std::vector<size_t> walkedUsers;                 // user messages reached by the walk, in message order
+    std::vector<SkippedItem> skipped;
+    std::vector<std::string> warnings;
+};
 
-    // Returns true when something new was written.
-    bool map(const Conversation& c, const std::string& where) {
-        m_c = &c;
-        m_where = where;
-        m_new = false;
+class Planner {
+public:
+    static ConversationPlan plan(const Conversation& c, const std::string& where) {
+        Planner p(c);
+        p.walk(where);
+        return std::move(p.m_plan);
+    }
+
+private:
+    explicit Planner(const Conversation& c) : m_c(c) {}
+
+    // What a branch of the tree carries down to its children.
+    struct Path {
+        bool haveUser = false;
+        size_t userIdx = 0;
+        bool firstPromptDone = false;
+        std::string text, notes, context, model, lastReplyId, firstReplyAt, lastReplyAt;
+        std::vector<std::string> replyIds;
+    };
+
+    void walk(const std::string& where) {
+        const Conversation& c = m_c;
         const size_t n = c.msgs.size();
         std::unordered_map<std::string, size_t> index;
         index.reserve(n);
@@ -573,7 +602,7 @@ public:
         for (size_t i = 0; i < n; ++i) {
             if (!index.emplace(c.msgs[i].id, i).second) {
                 usable[i] = false;
-                m_report.skipped.push_back({where + ", message " + c.msgs[i].id, "the same message id appears twice; kept the first"});
+                m_plan.skipped.push_back({where + ", message " + c.msgs[i].id, "the same message id appears twice; kept the first"});
             }
         }
         std::vector<std::vector<size_t>> children(n);
@@ -587,8 +616,8 @@ public:
             }
             auto it = index.find(*m.parentId);
             if (it == index.end() || !usable[it->second]) {
-                m_report.warnings.push_back(where + ", message " + m.id + ": its parent '" + *m.parentId +
-                                            "' is missing; imported as the start of its own branch");
+                m_plan.warnings.push_back(where + ", message " + m.id + ": its parent '" + *m.parentId +
+                                          "' is missing; imported as the start of its own branch");
                 roots.push_back(i);
             } else {
                 children[it->second].push_back(i);
@@ -601,10 +630,8 @@ public:
         for (auto& ch : children) std::sort(ch.begin(), ch.end(), byOrder);
         std::sort(roots.begin(), roots.end(), byOrder);
 
-        m_promptOf.assign(n, std::string());
-        m_prevSibling.assign(n, std::nullopt);
-        m_firstPrompt.assign(n, false);
-        m_hadPresent.assign(n, false);
+        m_plan.prevSibling.assign(n, std::nullopt);
+        m_plan.firstPrompt.assign(n, false);
         std::vector<bool> visited(n, false);
         // Iterative depth-first walk: deep conversations never blow the stack.
         struct Frame {
@@ -633,7 +660,7 @@ public:
             pushChildren(children[f.node], next ? next : f.path);
         }
         for (size_t i = 0; i < n; ++i)
-            if (visited[i] && c.msgs[i].role == MsgRole::User && m_promptOf[i].empty() && !m_hadPresent[i]) promptFor(i);
+            if (visited[i] && c.msgs[i].role == MsgRole::User) m_plan.walkedUsers.push_back(i);
         size_t lost = 0;
         std::string firstLost;
         for (size_t i = 0; i < n; ++i) {
@@ -643,26 +670,15 @@ public:
             }
         }
         if (lost)
-            m_report.skipped.push_back({where, std::to_string(lost) + " message(s) from '" + firstLost +
-                                                   "' on are in a cycle of the message tree (their parents never reach a start); not imported"});
-        for (const auto& w : c.warnings) m_report.warnings.push_back(where + ": " + w);
-        return m_new;
+            m_plan.skipped.push_back({where, std::to_string(lost) + " message(s) from '" + firstLost +
+                                                 "' on are in a cycle of the message tree (their parents never reach a start); not imported"});
+        for (const auto& w : c.warnings) m_plan.warnings.push_back(where + ": " + w);
     }
-
-private:
-    // What a branch of the tree carries down to its children.
-    struct Path {
-        bool haveUser = false;
-        size_t userIdx = 0;
-        bool firstPromptDone = false;
-        std::string text, notes, context, model, lastReplyId, firstReplyAt, lastReplyAt;
-        std::vector<std::string> replyIds;
-    };
 
     // Returns the path for the children (nullptr = unchanged).
     std::shared_ptr<const Path> step(size_t i, const Path& in, std::optional<size_t> prevUserSibling,
                                      const std::vector<std::vector<size_t>>& children) {
-        const Msg& m = m_c->msgs[i];
+        const Msg& m = m_c.msgs[i];
         switch (m.role) {
         case MsgRole::Empty:
             return nullptr;
@@ -678,10 +694,8 @@ private:
             p->firstPromptDone = true;
             p->notes = in.context;
             if (in.haveUser && in.replyIds.empty()) appendPara(p->notes, in.notes);
-            m_prevSibling[i] = prevUserSibling;
-            m_firstPrompt[i] = !in.firstPromptDone;
-            // The prompt is written when a new output needs it (or at the end when nothing below it
-            // was imported before), so a re-import never revives a prompt deleted with its outputs.
+            m_plan.prevSibling[i] = prevUserSibling;
+            m_plan.firstPrompt[i] = !in.firstPromptDone;
             return p;
         }
         case MsgRole::Reply: {
@@ -695,28 +709,60 @@ private:
             if (!m.createdAt.empty()) p->lastReplyAt = m.createdAt;
             bool turnEnd = true;
             for (size_t k : children[i])
-                if (m_c->msgs[k].role != MsgRole::User) turnEnd = false;
+                if (m_c.msgs[k].role != MsgRole::User) turnEnd = false;
             if (!children[i].empty() && !turnEnd) {
                 bool anyUser = false;
-                for (size_t k : children[i]) anyUser |= m_c->msgs[k].role == MsgRole::User;
+                for (size_t k : children[i]) anyUser |= m_c.msgs[k].role == MsgRole::User;
                 turnEnd = anyUser;
             }
-            if (turnEnd) emit(*p);
+            // An empty reply (no text, no notes) is nothing to keep.
+            if (turnEnd && !(p->text.empty() && p->notes.empty()))
+                m_plan.answers.push_back({p->haveUser, p->userIdx, p->text, p->notes, p->model, p->lastReplyId, p->lastReplyAt, p->replyIds});
             return p;
         }
         }
         return nullptr;
     }
 
+    const Conversation& m_c;
+    ConversationPlan m_plan;
+};
+
+// Writes a conversation's plan: prompts, outputs, models and agents, deduplicated against the vault.
+class Mapper {
+public:
+    Mapper(Writer& w, const ImportOptions& o, const std::unordered_map<std::string, Feedback>& feedback,
+           const std::unordered_map<std::string, Agent>& projects, ImportReport& report)
+        : m_w(w), m_o(o), m_feedback(feedback), m_projects(projects), m_report(report) {}
+
+    // Returns true when something new was written. Takes the answers' texts out of `plan`.
+    bool map(const Conversation& c, ConversationPlan& plan) {
+        m_c = &c;
+        m_plan = &plan;
+        m_new = false;
+        for (const auto& s : plan.skipped) m_report.skipped.push_back(s);
+        for (const auto& w : plan.warnings) m_report.warnings.push_back(w);
+        const size_t n = c.msgs.size();
+        m_promptOf.assign(n, std::string());
+        m_hadPresent.assign(n, false);
+        for (auto& a : plan.answers) emit(a);
+        // The prompt is written when a new output needs it, or here when nothing below it was
+        // imported before, so a re-import never revives a prompt deleted with its outputs.
+        for (size_t i : plan.walkedUsers)
+            if (m_promptOf[i].empty() && !m_hadPresent[i]) promptFor(i);
+        return m_new;
+    }
+
+private:
     std::string promptFor(size_t i) {
         if (!m_promptOf[i].empty()) return m_promptOf[i];
         const Msg& m = m_c->msgs[i];
         std::optional<std::string> derived;
-        if (auto sib = m_prevSibling[i]) {
+        if (auto sib = m_plan->prevSibling[i]) {
             if (!m_promptOf[*sib].empty()) derived = m_promptOf[*sib];
             else if (!(derived = m_w.findPrompt(bodyOf(*sib))) && !m_hadPresent[*sib]) derived = promptFor(*sib);
         }
-        std::string title = m_firstPrompt[i] && !m_c->title.empty() ? m_c->title : std::string();
+        std::string title = m_plan->firstPrompt[i] && !m_c->title.empty() ? m_c->title : std::string();
         bool created = false;
         m_promptOf[i] = m_w.prompt(title, bodyOf(i), m.promptNotes, derived, created);
         if (created) m_new = true;
@@ -728,8 +774,7 @@ private:
         return m.text.empty() ? std::string("[empty message]") : m.text;
     }
 
-    void emit(const Path& p) {
-        if (p.text.empty() && p.notes.empty()) return;  // an empty reply: nothing to keep
+    void emit(ConversationPlan::Answer& p) {
         const Conversation& c = *m_c;
         std::optional<Feedback> fb;
         for (const auto& id : p.replyIds) {
@@ -760,8 +805,8 @@ private:
             modelName = !m_o.defaultModelName.empty() ? m_o.defaultModelName : chatgpt ? "ChatGPT (unspecified)" : "Claude (unspecified)";
         o.modelId = m_w.model(modelName, chatgpt ? "OpenAI" : "Anthropic");
         o.agentId = agentId;
-        o.output = !p.text.empty() ? p.text : std::string("[no answer text in this reply; its tool calls and results are in the notes]");
-        o.notes = p.notes;
+        o.output = !p.text.empty() ? std::move(p.text) : std::string("[no answer text in this reply; its tool calls and results are in the notes]");
+        o.notes = std::move(p.notes);
         if (fb) {
             o.rating = fb->rating;
             if (!fb->text.empty()) appendPara(o.notes, "[feedback] " + fb->text);
@@ -800,11 +845,9 @@ private:
     const std::unordered_map<std::string, Agent>& m_projects;
     ImportReport& m_report;
     const Conversation* m_c = nullptr;
-    std::string m_where;
+    const ConversationPlan* m_plan = nullptr;
     bool m_new = false;
     std::vector<std::string> m_promptOf;
-    std::vector<std::optional<size_t>> m_prevSibling;
-    std::vector<bool> m_firstPrompt;
     std::vector<bool> m_hadPresent;  // a user message with an output imported before
 };
 
@@ -940,6 +983,7 @@ class ParsedQueue {
 public:
     struct Item {
         std::optional<Conversation> conversation;
+        ConversationPlan plan;  // the conversation's tree, walked on the parsing thread
         std::string where;
         size_t bytes = 0;
         std::vector<SkippedItem> skipped;  // reader problems seen before this item
@@ -1038,6 +1082,13 @@ private:
     void conversation(Conversation& c, const std::string& where, size_t bytes) override {
         Item item;
         item.skipped.swap(m_skipped);
+        item.plan = Planner::plan(c, where);
+        // The plan holds the answers' texts now; only user messages are read again (prompts).
+        for (auto& m : c.msgs) {
+            if (m.role == MsgRole::User) continue;
+            std::string().swap(m.text);
+            std::string().swap(m.notes);
+        }
         item.conversation = std::move(c);
         item.where = where;
         item.bytes = bytes;
@@ -1175,6 +1226,10 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
             : store(s), db(s.db()), writer(w), mapper(m), report(r), options(o), progressFn(p), cancel(c) {}
         bool stopped() override { return cancel && cancel->load(); }
         void conversation(Conversation& c, const std::string& where, size_t bytes) override {
+            auto plan = Planner::plan(c, where);
+            write(c, plan, where, bytes);
+        }
+        void write(const Conversation& c, ConversationPlan& plan, const std::string& where, size_t bytes) {
             sawAny = true;
             if (!tx) tx.emplace(db);
             writer.mark();
@@ -1182,7 +1237,7 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
             // a failing conversation from leaving them behind (its new rows are only held yet).
             db.cached("SAVEPOINT pv_import_conversation").exec();
             try {
-                bool added = mapper.map(c, where);
+                bool added = mapper.map(c, plan);
                 db.cached("RELEASE pv_import_conversation").exec();
                 ++(added ? writer.counts.conversations.added : writer.counts.conversations.present);
                 writer.conversationDone(where, added);
@@ -1235,7 +1290,7 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
         ParsingThread::Item item;
         while (!v.stopped() && reader.next(item)) {
             for (auto& s : item.skipped) report.skipped.push_back(std::move(s));
-            if (item.conversation) v.conversation(*item.conversation, item.where, item.bytes);
+            if (item.conversation) v.write(*item.conversation, item.plan, item.where, item.bytes);
             if (item.progress) v.progress(*item.progress);
         }
         reader.join();
