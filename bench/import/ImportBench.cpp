@@ -146,7 +146,7 @@ int child(const std::string& mode, const std::string& path, const std::string& v
     } else if (mode == "floor") {
         // The vault's write floor: the rows the import wrote (in `path`, a vault) written into a new
         // vault the way the import writes them (one INSERT ... SELECT from memory per table and batch
-        // with FTS per row, capture and counters per batch: insertStaged), in about as many
+        // with search index, capture and counters per chunk: insertStaged), in about as many
         // transactions as the import's batches. Only the writes are timed (reading the source rows is not): no JSON, no
         // lookups, what storing these rows costs at least.
         // The batches read here are freed between timed writes; glibc would hand that memory back
