@@ -5,7 +5,8 @@
 // everything written since the last one. Here the writer's commit only wakes this thread, which
 // checkpoints through its own connection while the writer goes on. When the log still grows past
 // `inlineBytes` (the thread is behind, or the writer never pauses long enough for the log to
-// restart), the committing writer catches up itself: the log stays bounded either way.
+// restart), the committing writer catches up itself: the log stays within about `inlineBytes` plus
+// one transaction.
 #pragma once
 #include "Sqlite.hpp"
 
@@ -24,23 +25,24 @@ struct CheckpointLimits {
 };
 
 struct CheckpointStats {
-    int64_t backgroundPasses = 0;   // checkpoints run by the thread
+    int64_t backgroundPasses = 0;   // checkpoints run by the thread (not counting busyPasses)
+    int64_t busyPasses = 0;         // the thread's passes that found another checkpoint running
     int64_t inlinePasses = 0;       // checkpoints the writer ran itself (log past inlineBytes)
     int64_t lastLogFrames = 0;      // the log's frames when the thread's last pass ended
     int64_t lastCopiedFrames = 0;   // of those, the frames in the vault file by then
     double busySeconds = 0;         // wall time the thread spent checkpointing, including a pass under way
     double cpuSeconds = 0;          // CPU time of the thread's finished passes
-    std::string lastError;          // the last failed pass ("" when none): retried at the next commit
+    std::string lastError;          // why the last pass failed ("" once one succeeds): retried at the next commit
 };
 
 class Checkpointer {
 public:
     // Takes over the log hook of `writer` (which turns off SQLite's automatic checkpoint on it);
-    // `writer` must outlive this object.
+    // `writer` must outlive this object. Construct on the writer's thread.
     Checkpointer(sql::Db& writer, CheckpointLimits limits);
     Checkpointer(const Checkpointer&) = delete;
     Checkpointer& operator=(const Checkpointer&) = delete;
-    ~Checkpointer();  // finishes a pass under way, gives the hook back
+    ~Checkpointer();  // finishes a pass under way, puts SQLite's automatic checkpoint back
 
     CheckpointStats stats() const;
     // Blocks until no pass is asked for or under way (benchmarks and tests).
@@ -48,11 +50,14 @@ public:
 
 private:
     static int onCommit(void* self, sqlite3* db, const char* schema, int frames);
+    void committed(sqlite3* db, const char* schema, int frames);
+    bool request();  // wakes the thread (starting it the first time); false when no thread can be had
     void run();
 
-    sql::Db& m_writer;
+    sql::Db& m_writer;  // used by the writer's thread only (the hook runs there)
     const CheckpointLimits m_limits;
     const int64_t m_pageSize;
+    const std::string m_path;  // the vault file, for the thread's own connection
 
     mutable std::mutex m_mutex;
     std::condition_variable m_wake, m_idle;

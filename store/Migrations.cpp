@@ -3,6 +3,7 @@
 #include "Schema.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 namespace pv {
@@ -29,7 +30,8 @@ std::string createTableSql(const TableDef& t) {
     return s;
 }
 
-// Indexes and search triggers of outputs, made by step 1 and again by step 3's rebuild.
+// Indexes and search triggers of outputs, made by step 1 and again by step 3's rebuild. Step 6
+// replaces the insert trigger (it pauses for insertStaged): a later rebuild must make step 6's.
 const char* const kOutputsIndexes = R"SQL(
 CREATE INDEX outputs_captured ON outputs(captured_at DESC, id DESC) WHERE deleted_at IS NULL;
 CREATE INDEX outputs_updated ON outputs(updated_at DESC, id DESC) WHERE deleted_at IS NULL;
@@ -404,15 +406,17 @@ void insertStaged(sql::Db& db, const TableDef& t, const std::string& cols, const
     if (static_cast<int>(names.size()) != rows.columns())
         throw sql::Error("bulk insert into " + t.name + ": " + std::to_string(rows.columns()) + " buffer columns for '" + cols + "'");
     {
-        const FtsIndex* fts = ftsIndexOf(t.name);
-        TriggerPause pause(db, fts ? 3 : t.name == "outputs" ? 2 : 1);
         // A rowid table numbers new rows from its largest rowid up: the chunk is what lies above it.
+        // Once some row holds the largest rowid there is, SQLite picks new ones at random: then the
+        // search trigger indexes row by row as for any other write.
         auto& last = db.cached("SELECT coalesce(max(rowid), 0) FROM main." + t.name);
         int64_t lastRowid = 0;
         {
             sql::StmtUse use(last);
             if (last.step()) lastRowid = last.getInt(0);
         }
+        const FtsIndex* fts = lastRowid < std::numeric_limits<int64_t>::max() ? ftsIndexOf(t.name) : nullptr;
+        TriggerPause pause(db, fts ? 3 : t.name == "outputs" ? 2 : 1);
         auto& move = db.cached("INSERT INTO main." + t.name + "(" + cols + ") SELECT * FROM " + stagedRows(cols));
         {
             sql::StmtUse use(move);

@@ -225,7 +225,11 @@ Store::Store(const std::string& path, OpenOptions options) {
         m_db.exec("PRAGMA cache_size = -65536");
         if (!options.readOnly) {
             migrate(m_db);
-            if (m_db.queryText("PRAGMA journal_mode") == "wal") m_checkpointer = std::make_unique<Checkpointer>(m_db, options.checkpoint);
+            if (m_db.queryText("PRAGMA journal_mode") == "wal") {
+                m_checkpointer = std::make_unique<Checkpointer>(m_db, options.checkpoint);
+                // A log that grew during a big write is cut back when it restarts, not kept at its peak.
+                m_db.exec("PRAGMA journal_size_limit = " + std::to_string(options.checkpoint.startBytes));
+            }
         } else if (m_db.queryInt("PRAGMA user_version") != kSchemaVersion)
             throw StoreError("vault '" + path + "' needs a migration and was opened read-only");
     } catch (const StoreError&) {
@@ -636,8 +640,8 @@ void Store::addBulkRow(sql::RowBuffer& rows, const Output& o) {
 void Store::createOutputs(std::vector<Output>& outputs) {
     // One INSERT ... SELECT per chunk reads the rows from memory (pv_rows): SQLite 3.40's FTS5
     // flushes its pending index at every statement savepoint, so a statement per row doubles the
-    // indexing cost. The search triggers run for every row; change log entries and counters are
-    // written for the chunk set-based (insertStaged), all in this transaction.
+    // indexing cost. The search index, change log entries and counters are written for the chunk
+    // set-based right after it (insertStaged), all in this transaction.
     const std::string cols = bulkColumns(Kind::Output);
     sql::RowBuffer rows(static_cast<int>(Row<Output>::cols().size()) + 1);
     Atomic tx(m_db);

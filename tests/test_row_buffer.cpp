@@ -147,17 +147,50 @@ TEST_CASE("a bulk move indexes its own chunk for search; every other insert stil
     CHECK(db.queryInt("SELECT applying FROM pv_sync_state") == 0);
     CHECK(store.search("kestrel", 100).size() == 52);
     CHECK(store.search("heron", 100).size() == 25);
-    // One index entry per live row: nothing indexed twice, nothing missed.
+    // The index matches the table row for row (FTS5 compares it with the content table and fails
+    // with "malformed" on a row left out).
     CHECK(db.queryInt("SELECT count(*) FROM outputs_fts_docsize") == db.queryInt("SELECT count(*) FROM outputs"));
+    CHECK_NOTHROW(db.exec("INSERT INTO outputs_fts(outputs_fts, rank) VALUES ('integrity-check', 1)"));
     // A single insert afterwards (as the sqlite3 shell would make it) is indexed by the trigger.
     db.exec("INSERT INTO outputs(id, output) VALUES ('o-shell', 'kestrel from the shell')");
     CHECK(store.search("shell", 10).size() == 1);
     CHECK(db.queryInt("SELECT count(*) FROM outputs_fts_docsize") == 53);
-    // A bulk move that fails leaves no index entry behind.
+    // A move the vault refuses (a duplicate id, found by the INSERT itself) leaves no index entry
+    // behind and the trigger on: checked inside the transaction, which then goes on.
+    const std::string cols = Store::bulkColumns(Kind::Output);
+    sql::RowBuffer rows(static_cast<int>(sql::splitColumnList(cols).size()));
     std::vector<Output> bad(3);
-    for (auto& o : bad) o.output = "osprey";
-    bad[1].promptId = "no-such-prompt";
-    CHECK_THROWS(store.transaction([&] { store.createOutputs(bad); }));
-    CHECK(store.search("osprey", 10).empty());
-    CHECK(db.queryInt("SELECT count(*) FROM outputs_fts_docsize") == 53);
+    for (size_t i = 0; i < bad.size(); ++i) {
+        bad[i].id = i == 1 ? std::string("o-1") : "0190b000-0000-7000-8000-00000000000" + std::to_string(i);
+        bad[i].output = "osprey";
+        bad[i].source = "manual";
+        bad[i].capturedAt = "2026-12-01T00:00:00.000Z";
+        Store::addBulkRow(rows, bad[i]);
+    }
+    {
+        sql::Transaction tx(db);
+        CHECK_THROWS_WITH_AS(insertStaged(db, *findTable("outputs"), cols, rows), doctest::Contains("UNIQUE"), sql::Error);
+        CHECK(db.queryInt("SELECT applying FROM pv_sync_state") == 0);
+        CHECK(store.search("osprey", 10).empty());
+        CHECK(db.queryInt("SELECT count(*) FROM outputs_fts_docsize") == 53);
+        db.exec("INSERT INTO outputs(id, output) VALUES ('o-after', 'osprey after')");
+        CHECK(store.search("osprey", 10).size() == 1);
+        tx.commit();
+    }
+    CHECK_NOTHROW(db.exec("INSERT INTO outputs_fts(outputs_fts, rank) VALUES ('integrity-check', 1)"));
+}
+
+TEST_CASE("once a row holds the largest rowid, a bulk move is indexed row by row and still found") {
+    TempDir dir;
+    Store store(dir.file("v.db"));
+    auto& db = store.db();
+    db.exec("INSERT INTO outputs(rowid, id, output) VALUES (9223372036854775807, 'o-max', 'grebe at the end')");
+    std::vector<Output> bulk(20);
+    for (auto& o : bulk) o.output = "grebe bulk";
+    store.transaction([&] { store.createOutputs(bulk); });  // new rows get random rowids below it
+    CHECK(db.queryInt("SELECT count(*) FROM outputs") == 21);
+    CHECK(store.search("grebe", 50).size() == 21);
+    CHECK(db.queryInt("SELECT count(*) FROM pv_changes WHERE tbl = 'outputs' AND op = 'insert'") == 21);
+    CHECK(db.queryInt("SELECT n FROM pv_counts WHERE rel = 'outputs' AND id = ''") == 21);
+    CHECK_NOTHROW(db.exec("INSERT INTO outputs_fts(outputs_fts, rank) VALUES ('integrity-check', 1)"));
 }

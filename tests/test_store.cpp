@@ -1129,6 +1129,8 @@ TEST_CASE("migration to version 6: search insert triggers can pause, every row s
     s.db().exec("UPDATE pv_sync_state SET applying = 0");
     CHECK(s.search("plover", 20).size() == 8);
     CHECK(s.db().queryInt("SELECT count(*) FROM outputs_fts_docsize") == 7);
+    for (const char* fts : {"outputs_fts", "prompts_fts"})
+        CHECK_NOTHROW(s.db().exec(std::string("INSERT INTO ") + fts + "(" + fts + ", rank) VALUES ('integrity-check', 1)"));
 }
 
 TEST_CASE("page size: a new vault uses large pages, an existing vault keeps its own") {

@@ -166,8 +166,8 @@ private:
 // moved by one INSERT ... SELECT per table that reads them from memory at flush() (insertStaged). SQLite 3.40's FTS5
 // writes its pending index out at every statement savepoint, so a statement per row (or a savepoint
 // per conversation with FTS rows pending) turns one index segment per batch into thousands. The
-// vault's triggers (change capture, FTS, counters) still fire for every row, inside the batch's
-// transaction. Lookups of held rows are answered from memory.
+// search index, change log and counters of the moved rows are written set-based right after each
+// move, inside the batch's transaction. Lookups of held rows are answered from memory.
 class Writer {
 public:
     Writer(Store& store, const ImportOptions& o) : m_store(store), m_db(store.db()), m_options(o) {
@@ -554,7 +554,6 @@ std::unordered_map<std::string, Agent> loadProjects(const ExportFiles& files, Im
     return out;
 }
 
-// Maps one conversation onto the vault.
 // What a conversation's message tree says, worked out without the vault, so it runs on the parsing
 // thread: the answers (one output each) in the order the walk ends them, and what their prompts
 // need. Mapper writes a plan.
@@ -977,8 +976,8 @@ std::string readConversations(const ExportFiles& files, ExportSource source, Con
 }
 
 // Between the parsing thread and the writing one: parsed conversations in file order, with the
-// reader's problems and progress in between. Bounded, so a fast reader never holds more than a
-// few MB of conversations ahead of the writer.
+// reader's problems and progress in between. Bounded, so a fast reader never holds more than
+// about 32 MB of export (as parsed conversations and their plans) ahead of the writer.
 class ParsedQueue {
 public:
     struct Item {
@@ -1028,10 +1027,10 @@ public:
     }
 
 private:
-    // Bounded by bytes, not by count: while the writer moves a batch (a quarter second for 16 MB)
-    // the parser keeps going, and a count of 256 stopped it after ~6 MB, so the writer then waited
-    // for parsing between batches (0.7-0.8 s of a 3.7 s import of 100 MB; 0.08 s without).
-    static constexpr size_t kMaxItems = 1 << 16;
+    // Bounded mostly by bytes: while the writer moves a batch (a quarter second for 16 MB) the
+    // parser keeps going, and a count of 256 stopped it after ~6 MB, so the writer then waited for
+    // parsing between batches (0.7-0.8 s of a 3.7 s import of 100 MB; 0.08 s with 4096).
+    static constexpr size_t kMaxItems = 4096;  // many tiny conversations: their overhead counts too
     static constexpr size_t kMaxBytes = 32u << 20;
     std::mutex m_mutex;
     std::condition_variable m_notFull, m_notEmpty;
@@ -1082,7 +1081,14 @@ private:
     void conversation(Conversation& c, const std::string& where, size_t bytes) override {
         Item item;
         item.skipped.swap(m_skipped);
-        item.plan = Planner::plan(c, where);
+        try {
+            item.plan = Planner::plan(c, where);
+        } catch (const std::exception& e) {
+            // As when writing it fails: this conversation is skipped, the import goes on.
+            item.skipped.push_back({where, std::string("not imported, nothing of it was kept: ") + e.what()});
+            m_queue.push(std::move(item));
+            return;
+        }
         // The plan holds the answers' texts now; only user messages are read again (prompts).
         for (auto& m : c.msgs) {
             if (m.role == MsgRole::User) continue;
