@@ -325,10 +325,9 @@ void createCaptureTriggers(sql::Db& db, int version) {
 namespace {
 
 // The per-row capture triggers (with applying = 2 also the outputs insert counter, with 3 also the
-// search insert triggers) skip rows
-// while one of these is paused; resume() puts the flag back as it was (an error there must reach
-// the caller: committing with capture off would lose changes). The destructor resumes on an
-// exception path, where the transaction is rolled back anyway.
+// search insert triggers) skip rows while one of these is paused; resume() puts the flag back as
+// it was (an error there must reach the caller: committing with capture off would lose changes).
+// The destructor resumes on an exception path, where the transaction is rolled back anyway.
 class TriggerPause {
 public:
     TriggerPause(sql::Db& db, int level) : m_db(db), m_previous(db.queryInt("SELECT applying FROM pv_sync_state")) {

@@ -588,7 +588,7 @@ private:
         bool haveUser = false;
         size_t userIdx = 0;
         bool firstPromptDone = false;
-        std::string text, notes, context, model, lastReplyId, firstReplyAt, lastReplyAt;
+        std::string text, notes, context, model, lastReplyId, lastReplyAt;
         std::vector<std::string> replyIds;
     };
 
@@ -704,7 +704,6 @@ private:
             if (!m.model.empty()) p->model = m.model;
             p->lastReplyId = m.id;
             p->replyIds.push_back(m.id);
-            if (p->firstReplyAt.empty()) p->firstReplyAt = m.createdAt;
             if (!m.createdAt.empty()) p->lastReplyAt = m.createdAt;
             bool turnEnd = true;
             for (size_t k : children[i])
