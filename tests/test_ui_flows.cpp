@@ -266,3 +266,121 @@ TEST_CASE("the Sync screen lists a change the server refused, with its reason, a
     CHECK(testhook::rect("sync:now"));  // the screen is still drawn...
     CHECK(!testhook::rect("refused:retryall"));  // the list is gone once nothing is refused
 }
+
+namespace {
+// Characters Debian's 16-bit ImGui would turn into U+FFFD, and scripts it draws only with help.
+const std::string kHoldAll = "Rocket 🚀, 👩‍💻 codes, 𝑥² + 1, 𠀋, \xEE\x80\x80 (U+E000), שלום, مرحبا, 日本語, देवनागरी, e\xCC\x81 combining";
+
+// Click a field, go to its end, type one character, save.
+void appendInField(Harness& h, const std::string& field) {
+    h.click("field:" + field);
+    h.press(ImGuiKey_End);
+    h.type("!");
+    h.ctrl('S');
+    h.settle();
+}
+} // namespace
+
+TEST_CASE("every untouched character survives focusing, typing and saving: raw output, edited output, notes") {
+    Harness h;
+    Output o;
+    o.output = kHoldAll;
+    o.outputEdited = kHoldAll;
+    o.notes = kHoldAll;
+    o = h.store.createOutput(o);
+    h.app->open({Kind::Output, o.id});
+    h.settle();
+    appendInField(h, "##raw");
+    CHECK(h.store.getOutput(o.id)->output == kHoldAll + "!");
+    appendInField(h, "##notes");
+    CHECK(h.store.getOutput(o.id)->notes == kHoldAll + "!");
+    h.app->outputEditor().setTab(1);
+    h.settle();
+    appendInField(h, "##edited");
+    auto got = h.store.getOutput(o.id);
+    CHECK(got->outputEdited == std::optional<std::string>(kHoldAll + "!"));
+    CHECK(got->output == kHoldAll + "!");
+    CHECK(got->notes == kHoldAll + "!");
+}
+
+TEST_CASE("every untouched character survives editing a prompt title and a tag name") {
+    Harness h;
+    auto p = h.store.createPrompt({.title = kHoldAll, .body = "body " + kHoldAll});
+    auto t = h.store.findOrCreateTag(kHoldAll);
+    h.app->open({Kind::Prompt, p.id});
+    h.settle();
+    appendInField(h, "##title");
+    auto got = h.store.getPrompt(p.id);
+    REQUIRE(got);
+    CHECK(got->title == kHoldAll + "!");
+    CHECK(got->body == "body " + kHoldAll);
+    h.app->open({Kind::Tag, t.id});
+    h.settle();
+    appendInField(h, "##name");
+    auto tags = h.store.findByName(Kind::Tag, kHoldAll + "!");
+    CHECK(tags == std::optional<std::string>(t.id));
+}
+
+TEST_CASE("an emoji typed or pasted into a field is stored as itself") {
+    Harness h;
+    Output o;
+    o.output = "launch";
+    o = h.store.createOutput(o);
+    h.app->open({Kind::Output, o.id});
+    h.settle();
+    h.click("field:##raw");
+    h.press(ImGuiKey_End);
+    typeCharacter(U' ');
+    typeCharacter(0x1F680);  // 🚀, as GLFW's char callback delivers it
+    typeCharacter(0x20000B); // not a code point: ignored, like ImGui ignores it
+    typeCharacter(0x2000B);  // 𠀋
+    h.frame();
+    h.ctrl('S');
+    CHECK(h.store.getOutput(o.id)->output == "launch 🚀𠀋");
+}
+
+TEST_CASE("a text a field cannot carry is shown read-only with a note, and typing does not alter it") {
+    Harness h;
+    Output o;
+    o.output = std::string("before") + '\0' + "after, stored by another program";
+    o = h.store.createOutput(o);
+    const std::string stored = h.store.getOutput(o.id)->output;
+    REQUIRE(stored.size() > 6);
+    h.app->open({Kind::Output, o.id});
+    h.settle();
+    CHECK(testhook::rect("readonly:##raw"));
+    h.click("field:##raw");
+    h.type("x");
+    h.ctrl('S');
+    CHECK(h.store.getOutput(o.id)->output == stored);
+}
+
+TEST_CASE("copying out of a field gives the real characters, and pasting them back keeps them") {
+    Harness h;
+    carryClipboard();
+    Output o;
+    o.output = "start";
+    o = h.store.createOutput(o);
+    h.app->open({Kind::Output, o.id});
+    h.settle();
+    copyToClipboard(" 🚀 and 𠀋");
+    // ImGui's own shortcut keys (its key map), with Ctrl held.
+    auto shortcut = [&](int imguiKey) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.KeyCtrl = true;
+        h.press(imguiKey);
+        io.KeyCtrl = false;
+        h.frame();
+    };
+    h.click("field:##raw");
+    h.press(ImGuiKey_End);
+    shortcut(ImGuiKey_V);
+    h.ctrl('S');
+    CHECK(h.store.getOutput(o.id)->output == "start 🚀 and 𠀋");
+    // Select all and copy: the platform's clipboard (ImGui's own store here) gets the stored
+    // characters, not stand-ins.
+    h.click("field:##raw");
+    shortcut(ImGuiKey_A);
+    shortcut(ImGuiKey_C);
+    CHECK(std::string(GImGui->ClipboardHandlerData.Data) == "start 🚀 and 𠀋");
+}

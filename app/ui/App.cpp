@@ -371,7 +371,7 @@ void App::drawNav(float width, float height) {
         ImGui::PushID(static_cast<int>(n.screen));
         std::string label = std::string(n.icon) + "   " + n.label;
         if (on) ImGui::PushStyleColor(ImGuiCol_Header, IM_COL32(52, 70, 110, 255));
-        if (ImGui::Selectable(label.c_str(), on, 0, {0, ImGui::GetTextLineHeight() + 8})) show(n.screen);
+        if (ImGui::Selectable(shown(label), on, 0, {0, ImGui::GetTextLineHeight() + 8})) show(n.screen);
         testhook::mark(std::string("nav:") + screenName(n.screen));
         if (on) ImGui::PopStyleColor();
         ImGui::PopID();
@@ -410,7 +410,7 @@ void App::drawStatusBar() {
     ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("⛁");
     ImGui::SameLine();
-    ImGui::TextUnformatted(m_store.path().c_str());
+    ImGui::TextUnformatted(shown(m_store.path()));
     ImGui::SameLine(0, 18);
     sync::SyncStatus st;
     if (m_sync) st = m_sync->status();
@@ -424,7 +424,7 @@ void App::drawStatusBar() {
     case sync::SyncState::Error: stateText = "sync error"; stateCol = color::bad; break;
     }
     ImGui::TextColored(toVec(stateCol), "● %s", stateText);
-    if (ImGui::IsItemHovered() && !st.message.empty()) ImGui::SetTooltip("%s", st.message.c_str());
+    if (ImGui::IsItemHovered() && !st.message.empty()) ImGui::SetTooltip("%s", shown(st.message));
     if (ImGui::IsItemClicked()) show(Screen::Sync);
     ImGui::SameLine(0, 14);
     int64_t waiting = st.state == sync::SyncState::Disabled ? m_pendingLocal : st.pending;
@@ -435,17 +435,17 @@ void App::drawStatusBar() {
     }
     if (!m_undo.empty()) {
         ImGui::SameLine(0, 18);
-        if (ImGui::SmallButton(("↶ Undo delete of " + m_undo.back().what).c_str())) undoLastDelete();
+        if (ImGui::SmallButton(shown(("↶ Undo delete of " + m_undo.back().what)))) undoLastDelete();
         testhook::mark("status:undo");
     }
     if (!m_lastError.empty()) {
         ImGui::SameLine(0, 18);
-        ImGui::TextColored(toVec(color::bad), "⚠ %s", m_lastError.c_str());
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n(click to dismiss)", m_lastError.c_str());
+        ImGui::TextColored(toVec(color::bad), "⚠ %s", shown(m_lastError));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n(click to dismiss)", shown(m_lastError));
         if (ImGui::IsItemClicked()) m_lastError.clear();
     } else if (!m_notice.empty() && now - m_noticeTime < 6.0) {
         ImGui::SameLine(0, 18);
-        ImGui::TextColored(toVec(color::good), "%s", m_notice.c_str());
+        ImGui::TextColored(toVec(color::good), "%s", shown(m_notice));
     }
     ImGui::EndChild();
     ImGui::PopStyleVar();
@@ -527,11 +527,11 @@ void App::drawJump() {
             const auto& h = m_jumpHits[i];
             ImGui::PushID(i);
             std::string label = std::string(kindName(h.ref.kind)) + "   " + (h.title.empty() ? h.snippet : h.title);
-            if (ImGui::Selectable(label.c_str(), i == m_jumpHighlight)) go = h.ref;
+            if (ImGui::Selectable(shown(label), i == m_jumpHighlight)) go = h.ref;
             testhook::mark("jump:hit:" + std::to_string(i));
             if (!h.snippet.empty() && !h.title.empty()) {
                 ImGui::Indent(20);
-                ImGui::TextDisabled("%s", h.snippet.c_str());
+                ImGui::TextDisabled("%s", shown(h.snippet));
                 ImGui::Unindent(20);
             }
             ImGui::PopID();

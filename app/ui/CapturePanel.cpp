@@ -73,7 +73,7 @@ void CapturePanel::drawWindow() {
         return;
     }
     const Fonts& fonts = m_ctx.fonts();
-    if (m_confidence > 0) ImGui::TextColored(toVec(m_confidence >= 0.5 ? color::good : color::warn), "Split guessed: %s", m_reason.c_str());
+    if (m_confidence > 0) ImGui::TextColored(toVec(m_confidence >= 0.5 ? color::good : color::warn), "Split guessed: %s", shown(m_reason));
     else ImGui::TextColored(toVec(color::muted), "No prompt found in the clipboard: everything is the answer. Move the split if needed.");
     ImGui::SetNextItemWidth(-120);
     int maxSplit = static_cast<int>(m_text.size());

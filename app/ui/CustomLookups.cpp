@@ -75,9 +75,9 @@ void CustomLookupsPanel::drawContents() {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             ImGui::PushID(r.id.c_str());
-            if (ImGui::Selectable(r.name.c_str(), r.id == m_current, ImGuiSelectableFlags_SpanAllColumns)) m_ctx.open({Kind::Lookup, r.id});
+            if (ImGui::Selectable(shown(r.name), r.id == m_current, ImGuiSelectableFlags_SpanAllColumns)) m_ctx.open({Kind::Lookup, r.id});
             ImGui::TableNextColumn();
-            ImGui::TextDisabled("%s", r.detail.c_str());
+            ImGui::TextDisabled("%s", shown(r.detail));
             ImGui::TableNextColumn();
             ImGui::Text("%lld", static_cast<long long>(r.usage));
             ImGui::PopID();
@@ -142,7 +142,7 @@ void CustomLookupEditor::drawContents() {
         return;
     }
     ImGui::PushFont(fonts.heading);
-    ImGui::Text("Lookup: %s", m_orig.name.c_str());
+    ImGui::Text("Lookup: %s", shown(m_orig.name));
     ImGui::PopFont();
     sectionHeader(fonts, "Settings");
     ImGui::AlignTextToFramePadding();

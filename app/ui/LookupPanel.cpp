@@ -128,7 +128,7 @@ void LookupPanel::drawContents() {
                 ImGui::TableNextColumn();
                 ImGui::PushID(r.id.c_str());
                 if (r.deleted) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-                if (ImGui::Selectable(r.name.c_str(), r.id == m_current, ImGuiSelectableFlags_SpanAllColumns)) m_ctx.open({m_kind, r.id});
+                if (ImGui::Selectable(shown(r.name), r.id == m_current, ImGuiSelectableFlags_SpanAllColumns)) m_ctx.open({m_kind, r.id});
                 testhook::mark(std::string("lookuprow:") + r.name);
                 ImGui::TableNextColumn();
                 if (m_kind == Kind::Tag && r.detail.size() == 7 && r.detail[0] == '#') {
@@ -136,7 +136,7 @@ void LookupPanel::drawContents() {
                     ImGui::ColorButton("##c", ImVec4(((v >> 16) & 255) / 255.f, ((v >> 8) & 255) / 255.f, (v & 255) / 255.f, 1.f),
                                        ImGuiColorEditFlags_NoTooltip, {12, 12});
                 } else {
-                    ImGui::TextDisabled("%s", r.detail.c_str());
+                    ImGui::TextDisabled("%s", shown(r.detail));
                 }
                 ImGui::TableNextColumn();
                 ImGui::Text("%lld", static_cast<long long>(r.usage));
@@ -252,7 +252,7 @@ void LookupEditor::drawContents() {
     ImGui::PushFont(fonts.heading);
     std::string head = std::string(kindNoun(m_kind)) + ": " + name();
     head[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(head[0])));
-    ImGui::TextUnformatted(head.c_str());
+    ImGui::TextUnformatted(shown(head));
     ImGui::PopFont();
     if (dirty()) {
         ImGui::SameLine();
@@ -343,7 +343,7 @@ void LookupEditor::drawContents() {
     if (!m_confirmMerge) {
         if (ImGui::Button("Merge…")) m_confirmMerge = true;
     } else {
-        ImGui::TextColored(toVec(color::warn), "Merge '%s' into '%s'?", name().c_str(), m_mergeLabel.c_str());
+        ImGui::TextColored(toVec(color::warn), "Merge '%s' into '%s'?", shown(name()), shown(m_mergeLabel));
         if (ImGui::Button("Yes, merge")) {
             try {
                 std::string into = *m_mergeInto;
@@ -388,7 +388,7 @@ void LookupEditor::drawContents() {
     }
     if (!m_inUse.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, toVec(color::bad));
-        ImGui::TextWrapped("%s", m_inUse.c_str());
+        ImGui::TextWrapped("%s", shown(m_inUse));
         ImGui::PopStyleColor();
     }
 }

@@ -159,7 +159,7 @@ void OutputEditor::drawContents() {
     if (!m_loaded) return;
     if (!m_isNew) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        ImGui::Text("captured %s · updated %s · %s", shortTime(m_draft.capturedAt).c_str(), shortTime(m_draft.updatedAt).c_str(),
+        ImGui::Text("captured %s · updated %s · %s", shown(shortTime(m_draft.capturedAt)), shown(shortTime(m_draft.updatedAt)),
                     m_draft.source.empty() ? "manual" : m_draft.source.c_str());
         ImGui::PopStyleColor();
     }
@@ -267,7 +267,7 @@ void OutputEditor::drawTexts() {
             std::string label = names[t];
             if (t == 1 && m_draft.outputEdited) label += " ✎";
             label += std::string("###tab") + std::to_string(t);
-            bool open = ImGui::BeginTabItem(label.c_str(), nullptr, f);
+            bool open = ImGui::BeginTabItem(shown(label), nullptr, f);
             testhook::mark(std::string("tab:") + names[t]);
             if (!open) continue;
             m_tab = t;

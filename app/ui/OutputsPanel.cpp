@@ -105,7 +105,7 @@ void OutputsPanel::drawContents() {
                  (!m_filter.capturedFrom.empty() ? 1 : 0) + (!m_filter.capturedTo.empty() ? 1 : 0);
     std::string fl = active ? "Filters (" + std::to_string(active) + ")###filters" : "Filters###filters";
     if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_HeaderActive));
-    if (ImGui::Button(fl.c_str(), ImVec2(84, 0))) m_showFilters = !m_showFilters;
+    if (ImGui::Button(shown(fl), ImVec2(84, 0))) m_showFilters = !m_showFilters;
     if (active) ImGui::PopStyleColor();
     if (m_showFilters) drawFilters();
     if (!m_selection.empty()) drawBulkBar();
@@ -317,21 +317,21 @@ void OutputsPanel::drawTable() {
                 ImGui::EndPopup();
             }
             ImGui::SameLine();
-            if (m_selection.count(r->id)) ImGui::TextColored(toVec(color::accent), "● %s", shortTime(r->capturedAt).substr(2).c_str());
-            else ImGui::TextUnformatted(shortTime(r->capturedAt).c_str());
+            if (m_selection.count(r->id)) ImGui::TextColored(toVec(color::accent), "● %s", shown(shortTime(r->capturedAt).substr(2)));
+            else ImGui::TextUnformatted(shown(shortTime(r->capturedAt)));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(r->promptTitle.empty() ? "—" : r->promptTitle.c_str());
+            ImGui::TextUnformatted(r->promptTitle.empty() ? "—" : shown(r->promptTitle));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(r->modelName.c_str());
+            ImGui::TextUnformatted(shown(r->modelName));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(r->agentName.c_str());
+            ImGui::TextUnformatted(shown(r->agentName));
             ImGui::TableNextColumn();
-            if (r->rating) ImGui::TextColored(toVec(color::warn), "%s", ratingStars(r->rating).c_str());
+            if (r->rating) ImGui::TextColored(toVec(color::warn), "%s", shown(ratingStars(r->rating)));
             ImGui::TableNextColumn();
             if (r->edited) ImGui::TextColored(toVec(color::good), "✎");
             ImGui::TableNextColumn();
             ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-            ImGui::TextUnformatted(r->preview.c_str());
+            ImGui::TextUnformatted(shown(r->preview));
             ImGui::PopStyleColor();
             ImGui::PopID();
         }

@@ -137,7 +137,7 @@ void PromptsPanel::drawContents() {
                 ImGui::PushID(r->id.c_str());
                 bool sel = r->id == m_current || m_selection.count(r->id);
                 std::string title = (r->derivedFromId ? "↳ " : "") + (r->title.empty() ? r->preview : r->title);
-                if (ImGui::Selectable(title.c_str(), sel, ImGuiSelectableFlags_SpanAllColumns))
+                if (ImGui::Selectable(shown(title), sel, ImGuiSelectableFlags_SpanAllColumns))
                     clickRow(i, r->id, Kind::Prompt, [this](int64_t k) {
                         auto* x = m_rows.row(k);
                         return x ? x->id : std::string();
@@ -146,12 +146,12 @@ void PromptsPanel::drawContents() {
                 ImGui::TableNextColumn();
                 float frac = qaProgressFraction(r->qaDone, r->qaTotal);
                 ImGui::PushStyleColor(ImGuiCol_PlotHistogram, frac >= 1.0f ? toVec(color::good) : toVec(color::accent));
-                ImGui::ProgressBar(frac, ImVec2(-1, ImGui::GetTextLineHeight()), qaProgressLabel(r->qaDone, r->qaTotal).c_str());
+                ImGui::ProgressBar(frac, ImVec2(-1, ImGui::GetTextLineHeight()), shown(qaProgressLabel(r->qaDone, r->qaTotal)));
                 ImGui::PopStyleColor();
                 ImGui::TableNextColumn();
                 ImGui::Text("%lld", static_cast<long long>(r->outputCount));
                 ImGui::TableNextColumn();
-                ImGui::TextDisabled("%s", shortTime(r->updatedAt).c_str());
+                ImGui::TextDisabled("%s", shown(shortTime(r->updatedAt)));
                 ImGui::PopID();
             }
         }
@@ -365,7 +365,7 @@ void PromptEditor::drawContents() {
         auto& picker = m_lookupPickers[lk.id];
         if (!picker) picker = std::make_unique<Picker>(Kind::LookupValue, lk.name + " value", lk.id);
         ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(lk.name.c_str());
+        ImGui::TextUnformatted(shown(lk.name));
         ImGui::SameLine(80);
         ImGui::PushID(lk.id.c_str());
         ImGui::BeginGroup();
@@ -414,7 +414,7 @@ void PromptEditor::drawQa() {
     int64_t done = 0;
     for (auto& c : m_checks) done += c.done ? 1 : 0;
     std::string head = "QA checklist  " + qaProgressLabel(done, static_cast<int64_t>(m_checks.size()));
-    sectionHeader(fonts, head.c_str());
+    sectionHeader(fonts, shown(head));
     if (m_checks.empty()) ImGui::TextDisabled("No QA activities yet: add one below (it applies to every prompt).");
     Store& s = m_ctx.store();
     for (auto& c : m_checks) {
@@ -433,7 +433,7 @@ void PromptEditor::drawQa() {
         }
         testhook::mark("qa:" + c.activityName);
         ImGui::SameLine(260);
-        if (c.done && c.doneAt) ImGui::TextColored(toVec(color::good), "✓ %s", shortTime(*c.doneAt).c_str());
+        if (c.done && c.doneAt) ImGui::TextColored(toVec(color::good), "✓ %s", shown(shortTime(*c.doneAt)));
         else ImGui::TextDisabled("not done");
         ImGui::SameLine(420);
         auto it = m_noteDrafts.find(c.qaActivityId);
@@ -463,14 +463,14 @@ void PromptEditor::drawQa() {
 void PromptEditor::drawOutputs() {
     const Fonts& fonts = m_ctx.fonts();
     std::string head = "Outputs (" + std::to_string(m_outputTotal) + ")";
-    sectionHeader(fonts, head.c_str());
+    sectionHeader(fonts, shown(head));
     if (ImGui::Button("+ New output for this prompt")) m_ctx.newOutput(m_draft.id);
     testhook::mark("prompt:newoutput");
     for (const auto& o : m_outputs) {
         ImGui::PushID(o.id.c_str());
         std::string label = shortTime(o.capturedAt) + "  " + (o.modelName.empty() ? "" : "[" + o.modelName + "] ") + ratingStars(o.rating) +
                             (o.edited ? " ✎ " : "  ") + o.preview;
-        if (ImGui::Selectable(label.c_str())) m_ctx.open({Kind::Output, o.id});
+        if (ImGui::Selectable(shown(label))) m_ctx.open({Kind::Output, o.id});
         ImGui::PopID();
     }
     if (m_outputTotal > static_cast<int64_t>(m_outputs.size()))
@@ -484,7 +484,7 @@ void PromptEditor::drawIterations() {
     if (m_parent) {
         ImGui::TextDisabled("Derived from");
         ImGui::SameLine();
-        if (ImGui::Selectable((m_parent->title.empty() ? previewText(m_parent->body, 60) : m_parent->title).c_str()))
+        if (ImGui::Selectable(shown((m_parent->title.empty() ? previewText(m_parent->body, 60) : m_parent->title))))
             m_ctx.open({Kind::Prompt, m_parent->id});
     }
     if (!m_iterations.empty()) {
@@ -492,7 +492,7 @@ void PromptEditor::drawIterations() {
         for (const auto& it : m_iterations) {
             ImGui::PushID(it.id.c_str());
             ImGui::Bullet();
-            if (ImGui::Selectable((it.title.empty() ? previewText(it.body, 60) : it.title).c_str())) m_ctx.open({Kind::Prompt, it.id});
+            if (ImGui::Selectable(shown((it.title.empty() ? previewText(it.body, 60) : it.title)))) m_ctx.open({Kind::Prompt, it.id});
             ImGui::PopID();
         }
     }

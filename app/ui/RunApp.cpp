@@ -1,10 +1,12 @@
 #include "RunApp.hpp"
 
 #include "App.hpp"
+#include "FontAtlas.hpp"
 #include "OutputsPanel.hpp"
 #include "Store.hpp"
 #include "Style.hpp"
 #include "ViewOptions.hpp"
+#include "Widgets.hpp"
 #include "sync/SyncService.hpp"
 
 #include <GLFW/glfw3.h>
@@ -21,6 +23,7 @@
 #include <filesystem>
 #include <future>
 #include <iostream>
+#include <thread>
 #include <vector>
 
 #ifdef __GLIBC__
@@ -138,6 +141,7 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
     if (GLFWmonitor* mon = glfwGetPrimaryMonitor()) glfwGetMonitorContentScale(mon, &xs, &ys);
     const float scale = std::clamp(std::max(xs, ys), 1.0f, 4.0f) * view.fontScale;
     ImFontAtlas fontAtlas;
+    std::unique_ptr<ImFontAtlas> grownAtlas;  // replaces fontAtlas once the fonts grow; outlives the context
     auto fontsReady = std::async(std::launch::async, [&fontAtlas, px = std::round(15.0f * scale)] { return loadFonts(fontAtlas, px); });
     struct JoinFonts {  // an early return must not leave the helper writing into a dead atlas
         std::future<Fonts>& f;
@@ -177,9 +181,26 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
         applyTheme(scale);
         ImGui_ImplGlfw_InitForOpenGL(window, true);
         ImGui_ImplOpenGL3_Init("#version 130");
+        // Typed and pasted characters above U+FFFF reach ImGui as their stand-ins (TextCarrier).
+        glfwSetCharCallback(window, [](GLFWwindow*, unsigned int c) { typeCharacter(char32_t(c)); });
+        carryClipboard();
 
         App app(store, view, sync.get());
         app.setFonts(fonts);
+        glyphs::AtlasGrower grower(std::round(15.0f * scale));
+        // Between frames: characters drawn that the atlas lacked are merged into a new one, built
+        // on a helper thread and swapped in here (the old texture is replaced, the old atlas freed).
+        auto growFonts = [&]() -> bool {
+            grower.maybeStart();
+            auto built = grower.takeReady();
+            if (!built) return false;
+            ImGui_ImplOpenGL3_DestroyFontsTexture();
+            ImGui::GetIO().Fonts = built->atlas.get();
+            app.setFonts(built->fonts);
+            ImGui_ImplOpenGL3_CreateFontsTexture();
+            grownAtlas = std::move(built->atlas);
+            return true;
+        };
         if (!opt.show.empty()) app.show(screen);
         if (!opt.select.empty() && !app.selectById(opt.select)) {
             std::cerr << "promptvault: --select: no record with id '" << opt.select << "'\n";
@@ -217,10 +238,11 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
             double firstMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - g_processStart).count();
             std::printf("first_frame_ms %.1f\n", firstMs);
             // Let the first pages and the count arrive.
-            for (int i = 0; i < 400 && (app.worker().busy() || !app.outputsPanel().rows().knownCount()); ++i) {
+            for (int i = 0; i < 400 && (app.worker().busy() || !app.outputsPanel().rows().knownCount() || grower.building()); ++i) {
                 app.worker().waitIdle();
                 glfwPollEvents();
                 app.pump();
+                growFonts();
                 render();
                 glfwSwapBuffers(window);
             }
@@ -270,10 +292,15 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
             // least a second of them so animations (the graph's 0.35 s refocus) have ended.
             int idleFrames = 0;
             const auto shotStart = std::chrono::steady_clock::now();
-            auto settled = [&] { return idleFrames >= 4 && std::chrono::steady_clock::now() - shotStart > std::chrono::seconds(1); };
+            auto settled = [&] {
+                return idleFrames >= 4 && !grower.building() && !glyphs::anyMissing() &&
+                       std::chrono::steady_clock::now() - shotStart > std::chrono::seconds(1);
+            };
             for (int frame = 0; frame < 2000 && !settled(); ++frame) {
                 glfwPollEvents();
                 app.pump();
+                if (growFonts()) idleFrames = 0;
+                else if (grower.building()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
                 render();
                 if (frame >= 3) {
                     app.worker().waitIdle();
@@ -281,6 +308,9 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
                 }
                 if (!settled()) glfwSwapBuffers(window);
             }
+            // Characters drawn with a font's fallback glyph: no installed font has them.
+            std::printf("fallback_glyphs %d\n", glyphs::countFallbackGlyphs(ImGui::GetDrawData(), ImGui::GetIO().Fonts));
+            std::fflush(stdout);
             if (!savePng(window, opt.screenshot)) {
                 std::cerr << "promptvault: could not write " << opt.screenshot << "\n";
                 rc = 1;
@@ -290,8 +320,9 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
             while (!app.closeConfirmed()) {
                 // Idle: wait for input, but wake regularly for worker results and the sync state.
                 if (app.worker().busy()) glfwPollEvents();
-                else glfwWaitEventsTimeout(0.25);
+                else glfwWaitEventsTimeout(grower.building() ? 0.05 : 0.25);
                 app.pump();
+                growFonts();
                 render();
                 glfwSwapBuffers(window);
                 if (first && std::getenv("PV_PRINT_FIRST_FRAME")) {

@@ -1,77 +1,12 @@
 #include "Style.hpp"
 
-#include <filesystem>
+#include "FontAtlas.hpp"
 
 namespace pv::ui {
 
-namespace {
-
-const char* firstExisting(std::initializer_list<const char*> paths) {
-    for (const char* p : paths)
-        if (std::filesystem::exists(p)) return p;
-    return nullptr;
-}
-
-// Latin + Latin-1 + extended A/B, IPA, spacing modifiers, combining marks, Greek, Cyrillic,
-// general punctuation, super/subscripts, currency, letterlike, arrows, maths, technical, box
-// drawing, blocks, geometric shapes, misc symbols, dingbats, and the replacement character.
-const ImWchar kRanges[] = {
-    0x0020, 0x024F, 0x0250, 0x02FF, 0x0300, 0x036F, 0x0370, 0x03FF, 0x0400, 0x052F, 0x1E00, 0x1FFF, 0x2000, 0x206F,
-    0x2070, 0x209F, 0x20A0, 0x20CF, 0x2100, 0x214F, 0x2150, 0x218F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x2300, 0x23FF,
-    0x2500, 0x257F, 0x2580, 0x259F, 0x25A0, 0x25FF, 0x2600, 0x26FF, 0x2700, 0x27BF, 0xFFFD, 0xFFFD, 0,
-};
-
-void mergeCjk(ImFontAtlas* atlas, float size) {
-    const char* cjk = firstExisting({"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                                     "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
-                                     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-                                     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"});
-    if (!cjk) return;
-    ImFontConfig cfg;
-    cfg.MergeMode = true;
-    cfg.OversampleH = 1;  // CJK glyph counts are large: keep the atlas small
-    atlas->AddFontFromFileTTF(cjk, size, &cfg, atlas->GetGlyphRangesChineseSimplifiedCommon());
-    atlas->AddFontFromFileTTF(cjk, size, &cfg, atlas->GetGlyphRangesJapanese());
-    atlas->AddFontFromFileTTF(cjk, size, &cfg, atlas->GetGlyphRangesKorean());
-}
-
-ImFont* addFont(ImFontAtlas* atlas, const char* path, float size, bool withCjk) {
-    if (!path) return nullptr;
-    ImFontConfig cfg;
-    cfg.OversampleH = 2;
-    ImFont* f = atlas->AddFontFromFileTTF(path, size, &cfg, kRanges);
-    if (f && withCjk) mergeCjk(atlas, size);
-    return f;
-}
-
-} // namespace
-
 ImVec4 toVec(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 
-Fonts loadFonts(ImFontAtlas& standalone, float px) {
-    ImFontAtlas* atlas = &standalone;
-    atlas->Clear();
-    Fonts f;
-    const std::string dir = "/usr/share/fonts/truetype/dejavu/";
-    const std::string sans = dir + "DejaVuSans.ttf", bold = dir + "DejaVuSans-Bold.ttf", mono = dir + "DejaVuSansMono.ttf";
-    auto path = [](const std::string& p) { return std::filesystem::exists(p) ? p.c_str() : nullptr; };
-    f.body = addFont(atlas, path(sans), px, true);
-    f.bold = addFont(atlas, path(bold), px, false);
-    f.heading = addFont(atlas, path(bold), px * 1.3f, false);
-    f.mono = addFont(atlas, path(mono), px * 0.95f, false);
-    if (!f.body) {
-        ImFontConfig cfg;
-        cfg.SizePixels = px;
-        f.body = atlas->AddFontDefault(&cfg);
-    }
-    if (!f.bold) f.bold = f.body;
-    if (!f.heading) f.heading = f.bold;
-    if (!f.mono) f.mono = f.body;
-    unsigned char* pixels = nullptr;  // rasterise now, off whichever thread calls this
-    int w = 0, h = 0;
-    atlas->GetTexDataAsRGBA32(&pixels, &w, &h);
-    return f;
-}
+Fonts loadFonts(ImFontAtlas& atlas, float px) { return glyphs::build(atlas, px, glyphs::allNoted()); }
 
 Fonts loadFonts(float px) { return loadFonts(*ImGui::GetIO().Fonts, px); }
 

@@ -12,10 +12,11 @@ struct Fonts {
 };
 
 // Loads DejaVu Sans (regular, bold, large bold) and DejaVu Sans Mono at `pixelSize`, with Latin
-// extended, Greek, Cyrillic, punctuation, arrows, maths, box drawing and symbols; merges a CJK font
-// when one is installed. Falls back to ImGui's built-in font when DejaVu is missing. The first
-// form fills the current context's atlas; the second a standalone atlas, and also rasterises it,
-// so it may run on another thread while no ImGui context exists yet.
+// extended, Greek, Cyrillic, Hebrew, Arabic, punctuation, arrows, maths, box drawing and symbols,
+// plus every character drawn so far that needed a fallback font (FontAtlas.hpp). Falls back to
+// ImGui's built-in font when DejaVu is missing. The first form fills the current context's atlas;
+// the second a standalone atlas, and also rasterises it, so it may run on another thread while no
+// ImGui context exists yet.
 Fonts loadFonts(float pixelSize);
 Fonts loadFonts(ImFontAtlas& atlas, float pixelSize);
 

@@ -2,7 +2,14 @@
 
 #include "Store.hpp"
 #include "UiQueries.hpp"
+#include "FontAtlas.hpp"
+#include "TextCarrier.hpp"
 #include "Worker.hpp"
+
+#include <deque>
+#include <unordered_map>
+
+#include <fribidi.h>
 
 #include <imgui_stdlib.h>
 #include <md4c.h>
@@ -32,12 +39,299 @@ void clear() { rects().clear(); }
 } // namespace testhook
 
 // ---- text inputs -------------------------------------------------------------------------------
-bool inputText(const char* label, std::string& s, ImGuiInputTextFlags flags) { return ImGui::InputText(label, &s, flags); }
+// Every text field edits the widget form of its text (TextCarrier) and writes back the stored
+// form, so a character ImGui cannot hold is never replaced. A text that cannot be carried is
+// shown read-only with a note.
+namespace {
+void noteGlyphs(std::string_view text);
+
+struct CarriedField {
+    std::string stored;  // the caller's text the widget form was made from
+    std::string widget;  // the buffer ImGui edits
+    carry::Refusal refusal = carry::Refusal::None;
+    int lastFrame = 0;
+};
+
+std::unordered_map<ImGuiID, CarriedField>& carriedFields() {
+    static std::unordered_map<ImGuiID, CarriedField> fields;
+    return fields;
+}
+
+// Characters ImGui's own input path drops: it filters private-use code points out of typed and
+// pasted text, and cannot hold astral ones. They wait here (widget form) and the active field
+// inserts them from its callback.
+std::string& pendingInsert() {
+    static std::string text;
+    return text;
+}
+
+int insertPending(ImGuiInputTextCallbackData* data) {
+    auto& text = pendingInsert();
+    if (data->EventFlag != ImGuiInputTextFlags_CallbackAlways || text.empty()) return 0;
+    if (data->HasSelection()) {
+        const int from = std::min(data->SelectionStart, data->SelectionEnd), to = std::max(data->SelectionStart, data->SelectionEnd);
+        data->DeleteChars(from, to - from);
+        data->CursorPos = from;
+    }
+    data->InsertChars(data->CursorPos, text.data(), text.data() + text.size());
+    data->SelectionStart = data->SelectionEnd = data->CursorPos;
+    text.clear();
+    return 0;
+}
+
+bool holdsPrivateUse(std::string_view s) {
+    for (size_t i = 0; i < s.size(); ++i) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        if (b != 0xEE && b != 0xEF) continue;
+        size_t at = i;
+        const char32_t c = carry::decodeUtf8(s, at);
+        if (at != i && c >= carry::kStandInFirst && c <= carry::kStandInLast) return true;
+    }
+    return false;
+}
+
+// Ctrl+V / Shift+Insert in the active field when the clipboard holds characters ImGui would drop:
+// the paste goes through insertPending, and ImGui does not see the key press.
+void takeOverPaste(bool multiline) {
+    ImGuiIO& io = ImGui::GetIO();
+    const int keyV = io.KeyMap[ImGuiKey_V], keyInsert = io.KeyMap[ImGuiKey_Insert];
+    int key = -1;
+    if (io.KeyCtrl && !io.KeyShift && !io.KeyAlt && keyV >= 0 && ImGui::IsKeyPressed(keyV)) key = keyV;
+    else if (io.KeyShift && !io.KeyCtrl && !io.KeyAlt && keyInsert >= 0 && ImGui::IsKeyPressed(keyInsert)) key = keyInsert;
+    if (key < 0) return;
+    const char* clip = ImGui::GetClipboardText();  // the widget form (carryClipboard)
+    if (!clip || !holdsPrivateUse(clip)) return;
+    std::string text = clip;
+    if (!multiline) std::erase_if(text, [](char c) { return c == '\n' || c == '\r'; });
+    pendingInsert() += text;
+    io.KeysDownDuration[key] = 0.001f;  // held, not pressed, this frame
+}
+
+template <class Draw>
+bool carried(const char* label, std::string& s, ImGuiInputTextFlags flags, bool multiline, Draw draw) {
+    auto& fields = carriedFields();
+    const int frame = ImGui::GetFrameCount();
+    if (fields.size() > 32)  // fields not drawn lately hold copies of their texts
+        std::erase_if(fields, [frame](const auto& kv) { return kv.second.lastFrame < frame - 2; });
+    const ImGuiID id = ImGui::GetID(label);
+    CarriedField& f = fields[id];
+    f.lastFrame = frame;
+    if (f.stored != s) {
+        auto w = carry::toWidget(s);
+        f.stored = s;
+        f.widget = std::move(w.text);
+        f.refusal = w.refusal;
+        noteGlyphs(f.widget);
+    }
+    if (f.refusal != carry::Refusal::None) {
+        std::string copy = f.widget;
+        draw(copy, flags | ImGuiInputTextFlags_ReadOnly);
+        testhook::mark(std::string("field:") + label);
+        testhook::mark(std::string("readonly:") + label);
+        ImGui::PushStyleColor(ImGuiCol_Text, toVec(color::warn));
+        ImGui::TextWrapped("%s", carry::describe(f.refusal));
+        ImGui::PopStyleColor();
+        return false;
+    }
+    const bool editable = !(flags & ImGuiInputTextFlags_ReadOnly);
+    if (editable && ImGui::GetActiveID() == id) takeOverPaste(multiline);
+    const std::string before = editable ? f.widget : std::string();
+    bool result = draw(f.widget, editable ? flags | ImGuiInputTextFlags_CallbackAlways : flags);
+    testhook::mark(std::string("field:") + label);
+    if (editable && f.widget != before) {
+        s = carry::fromWidget(f.widget);
+        f.stored = s;
+        noteGlyphs(f.widget);
+        result = result || !(flags & ImGuiInputTextFlags_EnterReturnsTrue);
+    }
+    return result;
+}
+} // namespace
+
+bool inputText(const char* label, std::string& s, ImGuiInputTextFlags flags) {
+    return carried(label, s, flags, false, [&](std::string& buf, ImGuiInputTextFlags f) {
+        return ImGui::InputText(label, &buf, f, insertPending);
+    });
+}
 bool inputMultiline(const char* label, std::string& s, const ImVec2& size, ImGuiInputTextFlags flags) {
-    return ImGui::InputTextMultiline(label, &s, size, flags);
+    return carried(label, s, flags, true, [&](std::string& buf, ImGuiInputTextFlags f) {
+        return ImGui::InputTextMultiline(label, &buf, size, f, insertPending);
+    });
 }
 bool inputWithHint(const char* label, const char* hint, std::string& s, ImGuiInputTextFlags flags) {
-    return ImGui::InputTextWithHint(label, hint, &s, flags);
+    return carried(label, s, flags, false, [&](std::string& buf, ImGuiInputTextFlags f) {
+        return ImGui::InputTextWithHint(label, hint, &buf, f, insertPending);
+    });
+}
+
+void typeCharacter(char32_t c) {
+    if (c > 0x10FFFF) return;
+    if (c <= 0xFFFF && !(c >= carry::kStandInFirst && c <= carry::kStandInLast)) {
+        ImGui::GetIO().AddInputCharacter(unsigned(c));
+        return;
+    }
+    if (!ImGui::GetIO().WantTextInput) return;  // no field to receive it
+    if (auto standIn = carry::standInFor(c)) carry::appendUtf8(pendingInsert(), *standIn);
+}
+
+namespace {
+const char* carriedClipboardText(void*);
+
+struct ClipboardChain {
+    const char* (*get)(void*) = nullptr;
+    void (*set)(void*, const char*) = nullptr;
+    void* user = nullptr;
+    std::string pasted;
+};
+ClipboardChain& clipboardChain() {
+    static ClipboardChain c;
+    return c;
+}
+const char* carriedClipboardText(void*) {
+    auto& c = clipboardChain();
+    const char* text = c.get(c.user);
+    c.pasted = carry::toWidget(text ? text : "").text;
+    return c.pasted.c_str();
+}
+} // namespace
+
+void carryClipboard() {
+    ImGuiIO& io = ImGui::GetIO();
+    auto& chain = clipboardChain();
+    if (io.GetClipboardTextFn == nullptr || io.SetClipboardTextFn == nullptr) return;
+    if (io.GetClipboardTextFn == carriedClipboardText) return;  // already carried
+    chain.get = io.GetClipboardTextFn;
+    chain.set = io.SetClipboardTextFn;
+    chain.user = io.ClipboardUserData;
+    // A copy out of a field holds stand-ins: the system clipboard gets the real characters. A paste
+    // becomes stand-ins so the field can hold it.
+    io.SetClipboardTextFn = [](void*, const char* text) {
+        auto& c = clipboardChain();
+        c.set(c.user, carry::fromWidget(text ? text : "").c_str());
+    };
+    io.GetClipboardTextFn = carriedClipboardText;
+    io.ClipboardUserData = nullptr;
+}
+
+void copyToClipboard(const std::string& stored) { ImGui::SetClipboardText(carry::toWidget(stored).text.c_str()); }
+
+// ---- display form ------------------------------------------------------------------------------
+namespace {
+bool isRightToLeft(char32_t c) { return (c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF); }
+
+// One line in display order with Arabic letters joined (fribidi); the stored text stays logical.
+std::string visualLine(std::string_view line) {
+    std::vector<FriBidiChar> logical;
+    logical.reserve(line.size());
+    for (size_t i = 0; i < line.size();) {
+        const size_t at = i;
+        char32_t c = carry::decodeUtf8(line, i);
+        if (i == at) c = 0xFFFD, ++i;
+        logical.push_back(c);
+    }
+    std::vector<FriBidiChar> visual(logical.size() + 1);
+    FriBidiParType base = FRIBIDI_PAR_ON;
+    if (!fribidi_log2vis(logical.data(), FriBidiStrIndex(logical.size()), &base, visual.data(), nullptr, nullptr, nullptr))
+        return std::string(line);
+    std::string out;
+    out.reserve(line.size());
+    for (size_t k = 0; k < logical.size(); ++k)
+        if (visual[k] != 0xFEFF && visual[k] != 0x200B) carry::appendUtf8(out, visual[k]);  // joiners fribidi leaves
+    return out;
+}
+
+std::string visualText(std::string_view text) {
+    std::string out;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t nl = text.find('\n', start);
+        if (nl == std::string_view::npos) nl = text.size();
+        out += visualLine(text.substr(start, nl - start));
+        if (nl < text.size()) out += '\n';
+        start = nl + 1;
+    }
+    return out;
+}
+
+// Notes every character of `text` (as drawn) that the current font lacks.
+void noteGlyphs(std::string_view text) {
+    if (!ImGui::GetCurrentContext()) return;
+    const ImFont* font = ImGui::GetFont();
+    if (!font || !font->ContainerAtlas) return;
+    for (size_t i = 0; i < text.size();) {
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        const size_t at = i;
+        const char32_t c = carry::decodeUtf8(text, i);
+        if (i == at) {
+            ++i;
+            continue;
+        }
+        if (c <= 0xFFFF && !font->FindGlyphNoFallback(ImWchar(c))) glyphs::noteMissing(c);
+    }
+}
+
+// The display form, or nullopt when the stored text draws as it is.
+std::optional<std::string> displayForm(std::string_view stored) {
+    bool carry = false, rtl = false;
+    for (size_t i = 0; i < stored.size();) {
+        const auto b = static_cast<unsigned char>(stored[i]);
+        if (b < 0x80) {
+            ++i;
+            continue;
+        }
+        const size_t at = i;
+        const char32_t c = carry::decodeUtf8(stored, i);
+        if (i == at) {
+            ++i;
+            continue;
+        }
+        carry = carry || c > 0xFFFF || (c >= carry::kStandInFirst && c <= carry::kStandInLast);
+        rtl = rtl || isRightToLeft(c);
+    }
+    if (!carry && !rtl) {
+        noteGlyphs(stored);
+        return std::nullopt;
+    }
+    // An ImGui label's "##id" part is an id, not text: it keeps its place.
+    const size_t idAt = stored.find("##");
+    std::string_view text = stored.substr(0, idAt);
+    std::string out = carry ? carry::toWidget(text).text : std::string(text);
+    if (rtl) {
+        static std::unordered_map<std::string, std::string> cache;  // UI thread only
+        if (cache.size() > 4096) cache.clear();
+        auto it = cache.find(out);
+        if (it == cache.end()) it = cache.emplace(out, visualText(out)).first;
+        out = it->second;
+    }
+    if (idAt != std::string_view::npos) out.append(stored.substr(idAt));
+    noteGlyphs(out);
+    return out;
+}
+
+// Display forms live until the next frame, like ImGui's own per-frame text.
+const char* keepForFrame(std::string text) {
+    static int frame = -1;
+    static std::deque<std::string> texts;
+    const int now = ImGui::GetCurrentContext() ? ImGui::GetFrameCount() : 0;
+    if (frame != now) {
+        texts.clear();
+        frame = now;
+    }
+    texts.push_back(std::move(text));
+    return texts.back().c_str();
+}
+} // namespace
+
+const char* shown(std::string_view stored) {
+    auto form = displayForm(stored);
+    return keepForFrame(form ? std::move(*form) : std::string(stored));
+}
+const char* shown(const std::string& stored) {
+    auto form = displayForm(stored);
+    return form ? keepForFrame(std::move(*form)) : stored.c_str();
 }
 
 void caption(const char* text) {
@@ -116,10 +410,10 @@ std::optional<std::string> Picker::resolve(AppContext& ctx, const PickerEntry& e
 }
 
 std::optional<std::string> Picker::drawList(AppContext& ctx, const std::vector<std::string>& excludeIds, bool activated) {
-    std::vector<Choice> shown;
+    std::vector<Choice> visible;
     for (auto& m : m_matches)
-        if (std::find(excludeIds.begin(), excludeIds.end(), m.id) == excludeIds.end()) shown.push_back(m);
-    auto entries = pickerEntries(m_query, shown, m_noun, m_allowCreate);
+        if (std::find(excludeIds.begin(), excludeIds.end(), m.id) == excludeIds.end()) visible.push_back(m);
+    auto entries = pickerEntries(m_query, visible, m_noun, m_allowCreate);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) m_highlight = moveHighlight(m_highlight, 1, int(entries.size()));
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) m_highlight = moveHighlight(m_highlight, -1, int(entries.size()));
     if (m_highlight >= int(entries.size())) m_highlight = int(entries.size()) - 1;
@@ -135,7 +429,7 @@ std::optional<std::string> Picker::drawList(AppContext& ctx, const std::vector<s
         const auto& e = entries[i];
         ImGui::PushID(i);
         if (e.kind == PickerEntry::Kind::Create) ImGui::PushStyleColor(ImGuiCol_Text, toVec(color::good));
-        bool sel = ImGui::Selectable(e.label.c_str(), i == m_highlight);
+        bool sel = ImGui::Selectable(shown(e.label), i == m_highlight);
         testhook::mark(std::string("picker:") + m_noun + ":" + (e.kind == PickerEntry::Kind::Create ? "+new" : e.label));
         if (e.kind == PickerEntry::Kind::Create) ImGui::PopStyleColor();
         if (i == m_highlight && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))))
@@ -164,7 +458,7 @@ bool Picker::drawSingle(AppContext& ctx, const char* id, std::optional<std::stri
         m_refocus = false;
     }
     if (value) ImGui::PushStyleColor(ImGuiCol_TextDisabled, ImGui::GetStyleColorVec4(ImGuiCol_Text));
-    bool enter = ImGui::InputTextWithHint("##q", hint.c_str(), &m_query, ImGuiInputTextFlags_EnterReturnsTrue);
+    bool enter = inputWithHint("##q", shown(hint), m_query, ImGuiInputTextFlags_EnterReturnsTrue);
     if (value) ImGui::PopStyleColor();
     testhook::mark(std::string("pickerinput:") + id);
     bool inputActive = ImGui::IsItemActive();
@@ -173,7 +467,7 @@ bool Picker::drawSingle(AppContext& ctx, const char* id, std::optional<std::stri
     if (value) {
         ImGui::SameLine();
         if (ImGui::Button("→", ImVec2(ImGui::GetFrameHeight(), 0))) ctx.open({m_kind, *value});
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open this %s", m_noun.c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open this %s", shown(m_noun));
         testhook::mark(std::string("pickerjump:") + id);
         ImGui::SameLine();
         if (ImGui::Button("×", ImVec2(ImGui::GetFrameHeight(), 0))) {
@@ -208,7 +502,7 @@ std::optional<std::string> Picker::drawAdd(AppContext& ctx, const char* id, cons
         m_refocus = false;
     }
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
-    bool enter = ImGui::InputTextWithHint("##add", hint, &m_query, ImGuiInputTextFlags_EnterReturnsTrue);
+    bool enter = inputWithHint("##add", hint, m_query, ImGuiInputTextFlags_EnterReturnsTrue);
     testhook::mark(std::string("pickerinput:") + id);
     bool inputActive = ImGui::IsItemActive();
     bool inputHovered = ImGui::IsItemHovered();
@@ -233,7 +527,7 @@ bool chip(const std::string& id, const std::string& label, bool removable) {
     ImGui::PushID(id.c_str());
     const ImVec2 pad(8, 3);
     const std::string text = removable ? label + "  ×" : label;
-    ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+    ImVec2 ts = ImGui::CalcTextSize(shown(text));
     ImVec2 size(ts.x + pad.x * 2, ts.y + pad.y * 2);
     if (ImGui::GetCursorPosX() > ImGui::GetStyle().WindowPadding.x + 1 &&
         ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + size.x > ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
@@ -243,8 +537,8 @@ bool chip(const std::string& id, const std::string& label, bool removable) {
     bool hovered = ImGui::IsItemHovered();
     auto* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p, {p.x + size.x, p.y + size.y}, hovered && removable ? color::chipHover : color::chip, size.y * 0.5f);
-    dl->AddText({p.x + pad.x, p.y + pad.y}, ImGui::GetColorU32(ImGuiCol_Text), text.c_str());
-    if (hovered && removable) ImGui::SetTooltip("Remove '%s'", label.c_str());
+    dl->AddText({p.x + pad.x, p.y + pad.y}, ImGui::GetColorU32(ImGuiCol_Text), shown(text));
+    if (hovered && removable) ImGui::SetTooltip("Remove '%s'", shown(label));
     testhook::mark("chip:" + label);
     ImGui::PopID();
     return clicked && removable;
@@ -264,7 +558,8 @@ void flowText(const std::vector<TextRun>& runs, float indent) {
         const float size = font->FontSize;
         lineH = std::max(lineH, size);
         size_t i = 0;
-        const std::string& t = run.text;
+        const std::optional<std::string> form = displayForm(run.text);
+        const std::string& t = form ? *form : run.text;
         while (i < t.size()) {
             if (t[i] == '\n') {
                 x = left;
@@ -469,7 +764,7 @@ void MarkdownView::draw(const std::string& source, const Fonts& fonts) {
         case Block::Type::Item: {
             float indent = 18.0f * float(blk.level);
             ImVec2 p = ImGui::GetCursorScreenPos();
-            ImGui::GetWindowDrawList()->AddText({p.x + indent - 14.0f - (blk.marker.size() > 3 ? 8.0f : 0.0f), p.y}, color::accent, blk.marker.c_str());
+            ImGui::GetWindowDrawList()->AddText({p.x + indent - 14.0f - (blk.marker.size() > 3 ? 8.0f : 0.0f), p.y}, color::accent, shown(blk.marker));
             flowText(runs, indent);
             break;
         }

@@ -2,6 +2,7 @@
 // (diff and Markdown), and the test hook that lets headless tests find widgets on screen.
 #pragma once
 #include "AppContext.hpp"
+#include "DisplayText.hpp"
 #include "UiLogic.hpp"
 
 #include <imgui.h>
@@ -11,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -96,5 +98,11 @@ void sectionHeader(const Fonts& fonts, const char* text);
 bool inputText(const char* label, std::string& s, ImGuiInputTextFlags flags = 0);
 bool inputMultiline(const char* label, std::string& s, const ImVec2& size, ImGuiInputTextFlags flags = 0);
 bool inputWithHint(const char* label, const char* hint, std::string& s, ImGuiInputTextFlags flags = 0);
+// A typed character (GLFW's char callback): astral ones reach ImGui as their stand-ins.
+void typeCharacter(char32_t c);
+// Wraps the platform clipboard so copies out of fields give real characters and pastes keep them.
+void carryClipboard();
+// Copies a stored text (not a field's buffer) to the clipboard.
+void copyToClipboard(const std::string& stored);
 
 } // namespace pv::ui

@@ -1,4 +1,5 @@
 #include "GraphView.hpp"
+#include "ui/DisplayText.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -716,7 +717,7 @@ void GraphView::Impl::drawToolbar() {
         }
     }
     if (ImGui::BeginPopup("graph-path")) {
-        ImGui::TextDisabled("From: %s", shortLabel(hood.focus.label, 40).c_str());
+        ImGui::TextDisabled("From: %s", shown(shortLabel(hood.focus.label, 40)));
         if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
         if (ImGui::InputTextWithHint("##to", "to: type a name or title", pathSearch, sizeof pathSearch)) {
             try {
@@ -729,7 +730,7 @@ void GraphView::Impl::drawToolbar() {
             ImGui::PushID(h.ref.id.c_str());
             ImGui::TextColored(kindRgb(h.ref.kind), "%-7s", kindTitle(h.ref.kind));
             ImGui::SameLine();
-            if (ImGui::Selectable(shortLabel(h.title, 60).c_str())) {
+            if (ImGui::Selectable(shown(shortLabel(h.title, 60)))) {
                 runPath(pathStart.value_or(hood.focus.ref), h.ref);
                 ImGui::CloseCurrentPopup();
             }
@@ -741,7 +742,7 @@ void GraphView::Impl::drawToolbar() {
     ImGui::BeginDisabled(edits.depth() == 0);
     if (ImGui::Button("Undo")) undo();
     ImGui::EndDisabled();
-    if (edits.depth() && ImGui::IsItemHovered()) ImGui::SetTooltip("Undo: %s (Ctrl+Z)", edits.last()->description.c_str());
+    if (edits.depth() && ImGui::IsItemHovered()) ImGui::SetTooltip("Undo: %s (Ctrl+Z)", shown(edits.last()->description));
     ImGui::SameLine();
     if (ImGui::Button("Fit")) {
         pan = {0, 0};
@@ -766,13 +767,13 @@ void GraphView::Impl::drawToolbar() {
         std::string text = std::string(kindTitle(r.kind)) + " " + shortLabel(store.labelOf(r), 22);
         ImGui::PushID(i);
         ImGui::PushStyleColor(ImGuiCol_Text, i == histIdx ? kindRgb(r.kind) : i > histIdx ? ImVec4(0.5f, 0.5f, 0.5f, 1) : ImVec4(0.85f, 0.85f, 0.85f, 1));
-        if (ImGui::SmallButton(text.c_str())) go(i);
+        if (ImGui::SmallButton(shown(text))) go(i);
         ImGui::PopStyleColor();
         ImGui::PopID();
     }
     if (hist.empty()) ImGui::TextDisabled("Pick a record: \"Open in graph\" from any editor, or choose one in a list.");
     if (!status.empty()) {
-        ImGui::TextColored(statusError ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.85f, 0.6f, 1), "%s", status.c_str());
+        ImGui::TextColored(statusError ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.85f, 0.6f, 1), "%s", shown(status));
     }
 }
 
@@ -807,7 +808,7 @@ void GraphView::Impl::drawNode(ImDrawList* dl, const VNode& n, float alpha, bool
     }
     if (n.hub) {
         std::string t = n.detail + " " + n.relation;
-        dl->AddText(font, fs, {x, y}, grey(0.97f, alpha), t.c_str(), nullptr, 0, &clip);
+        dl->AddText(font, fs, {x, y}, grey(0.97f, alpha), shown(t), nullptr, 0, &clip);
         y += fs + 2 * zoom;
         dl->AddText(font, small, {x, y}, grey(0.72f, alpha), "click: list \xC2\xB7 right-click: 50 most recent", nullptr, 0, &clip);
         return;
@@ -816,19 +817,19 @@ void GraphView::Impl::drawNode(ImDrawList* dl, const VNode& n, float alpha, bool
         n.fitted = fitText(font, fs, n.label, clip.z - x);
         n.fittedAt = fs;
     }
-    dl->AddText(font, fs, {x, y}, grey(n.deleted ? 0.6f : 0.96f, alpha), n.fitted.c_str(), nullptr, 0, &clip);
+    dl->AddText(font, fs, {x, y}, grey(n.deleted ? 0.6f : 0.96f, alpha), shown(n.fitted), nullptr, 0, &clip);
     if (n.deleted) dl->AddLine({x, y + fs * 0.55f}, {b.x - 6 * zoom, y + fs * 0.55f}, grey(0.8f, alpha), 1.f);
     y += fs + 3 * zoom;
     std::string detail = n.detail;
     detail = withRating(detail);
     if (!isFocus) detail = std::string(kindWord(n.kind)) + (detail.empty() ? "" : " \xC2\xB7 " + detail);
     if (n.deleted) detail += " \xC2\xB7 deleted";
-    dl->AddText(font, small, {x, y}, grey(0.68f, alpha), detail.c_str(), nullptr, 0, &clip);
+    dl->AddText(font, small, {x, y}, grey(0.68f, alpha), shown(detail), nullptr, 0, &clip);
     if (isFocus) {
         y += small + 3 * zoom;
         std::string counts;
         for (const auto& g : hood.groups) counts += (counts.empty() ? "" : "  ") + withThousands(g.total) + " " + g.relation;
-        dl->AddText(font, small, {x, y}, grey(0.55f, alpha), counts.c_str(), nullptr, clip.z - x, &clip);
+        dl->AddText(font, small, {x, y}, grey(0.55f, alpha), shown(counts), nullptr, clip.z - x, &clip);
     }
 }
 
@@ -922,11 +923,11 @@ void GraphView::Impl::drawCanvas() {
         for (const auto& l : labels) {
             ImVec2 at = toScreen(l.at);
             float fs = ImGui::GetFontSize() * std::min(zoom, 1.3f) * 0.9f;
-            ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(fs, 1e9f, 0, l.text.c_str());
+            ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(fs, 1e9f, 0, shown(l.text));
             ImVec2 a = at - ts * 0.5f - ImVec2{5, 2}, b = at + ts * 0.5f + ImVec2{5, 2};
             dl->AddRectFilled(a, b, ImGui::GetColorU32(ImVec4(0.07f, 0.075f, 0.09f, 0.92f * e)), 8.f);
             dl->AddRect(a, b, kindColor(l.kind, 0.6f * e), 8.f);
-            dl->AddText(ImGui::GetFont(), fs, at - ts * 0.5f, kindColor(l.kind, e), l.text.c_str());
+            dl->AddText(ImGui::GetFont(), fs, at - ts * 0.5f, kindColor(l.kind, e), shown(l.text));
         }
     }
     if (dragging && pressedIdx >= 0) {
@@ -1054,7 +1055,7 @@ void GraphView::Impl::drawContextMenu() {
     const VNode n = nodes[size_t(contextNode)];
     const RecordRef focusRef = hood.focus.ref;
     if (n.hub) {
-        ImGui::TextDisabled("%s %s", n.detail.c_str(), n.relation.c_str());
+        ImGui::TextDisabled("%s %s", shown(n.detail), shown(n.relation));
         if (ImGui::MenuItem("List all (paged, searchable)")) openHubList(n);
         if (n.parent == 0 && !pathMode && ImGui::MenuItem("Show the 50 most recent here")) showInPlace(n.relation);
         ImGui::EndPopup();
@@ -1062,7 +1063,7 @@ void GraphView::Impl::drawContextMenu() {
     }
     ImGui::TextColored(kindRgb(n.kind), "%s", kindTitle(n.kind));
     ImGui::SameLine();
-    ImGui::TextUnformatted(shortLabel(n.label, 40).c_str());
+    ImGui::TextUnformatted(shown(shortLabel(n.label, 40)));
     ImGui::Separator();
     if (ImGui::MenuItem("Focus", "click / Space")) focusOn(n.ref, currentPos(n), true);
     if (ImGui::MenuItem("Open in editor", "double-click / Enter") && onOpen) onOpen(n.ref);
@@ -1084,11 +1085,11 @@ void GraphView::Impl::drawContextMenu() {
         auto offered = graph::contextEdits(focusRef, n.ref, n.parent == 0, n.relation);
         if (!offered.empty()) ImGui::Separator();
         for (const auto& o : offered)
-            if (ImGui::MenuItem(o.label.c_str())) applyEdit(o.edit);
+            if (ImGui::MenuItem(shown(o.label))) applyEdit(o.edit);
     }
     if (edits.depth()) {
         ImGui::Separator();
-        if (ImGui::MenuItem(("Undo: " + shortLabel(edits.last()->description, 50)).c_str(), "Ctrl+Z")) undo();
+        if (ImGui::MenuItem(shown(("Undo: " + shortLabel(edits.last()->description, 50))), "Ctrl+Z")) undo();
     }
     ImGui::EndPopup();
 }
@@ -1096,9 +1097,9 @@ void GraphView::Impl::drawContextMenu() {
 void GraphView::Impl::drawHubList() {
     if (!list.open) return;
     ImGui::SetNextWindowSize({360, 0});
-    ImGui::TextColored(kindRgb(list.kind), "%s", list.relation.c_str());
+    ImGui::TextColored(kindRgb(list.kind), "%s", shown(list.relation));
     ImGui::SameLine();
-    ImGui::Text("of %s \xC2\xB7 %s", shortLabel(store.labelOf(list.owner), 30).c_str(), list.total.c_str());
+    ImGui::Text("of %s \xC2\xB7 %s", shown(shortLabel(store.labelOf(list.owner), 30)), shown(list.total));
     ImGui::SameLine();
     if (ImGui::SmallButton("Close")) {
         list.open = false;
@@ -1121,16 +1122,16 @@ void GraphView::Impl::drawHubList() {
             const auto& it = list.items[size_t(i)];
             ImGui::PushID(i);
             ImGui::PushStyleColor(ImGuiCol_Text, it.deleted ? ImVec4(0.5f, 0.5f, 0.5f, 1) : ImVec4(0.92f, 0.92f, 0.92f, 1));
-            bool clicked = ImGui::Selectable(shortLabel(it.label, 70).c_str(), false, ImGuiSelectableFlags_AllowDoubleClick);
+            bool clicked = ImGui::Selectable(shown(shortLabel(it.label, 70)), false, ImGuiSelectableFlags_AllowDoubleClick);
             ImGui::PopStyleColor();
             if (!it.detail.empty()) {
                 // The summary at the right edge, over the selectable's tail.
                 std::string d = withRating(it.detail);
-                float w = ImGui::CalcTextSize(d.c_str()).x;
+                float w = ImGui::CalcTextSize(shown(d)).x;
                 ImGui::SameLine(std::max(ImGui::GetWindowContentRegionMax().x - w - 4.f, 120.f));
-                ImGui::TextDisabled("%s", d.c_str());
+                ImGui::TextDisabled("%s", shown(d));
             }
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", it.label.c_str(), it.detail.c_str());
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", shown(it.label), shown(it.detail));
             if (clicked) {
                 RecordRef r = it.ref;
                 if (ImGui::IsMouseDoubleClicked(0)) {
