@@ -106,6 +106,51 @@ TEST_CASE("each main screen renders a non-blank PNG under xvfb-run") {
     }
 }
 
+TEST_CASE("text in every script and emoji draws with no fallback glyph: list, editor, preview, graph") {
+    TempDir dir;
+    const std::string vault = dir.file("v.db");
+    // Characters Debian's 16-bit ImGui cannot hold (emoji, ZWJ sequences, maths letters, CJK
+    // Extension B, private use) and scripts that need fallback fonts, shaping or reordering.
+    const std::string holdAll = "Rocket 🚀 👩‍💻 ✅ 𝑥² 𠀋 \xEE\x80\x80 שלום مرحبا 日本語 中文 한국어 देवनागरी e\xCC\x81";
+    std::string outputId, promptId;
+    {
+        Store s(vault);
+        auto model = s.findOrCreateModel("GPT-4o 🤖 日本");
+        auto p = s.createPrompt({.title = "Translate: " + holdAll, .body = "Please translate 🚀 into Hebrew (שלום) and Arabic (مرحبا)."});
+        Output o;
+        o.promptId = p.id;
+        o.modelId = model.id;
+        o.output = "# Result 🚀\n\n" + holdAll + "\n\n- **Hebrew**: שלום עולם\n- *Arabic*: مرحبا بالعالم\n- 日本語のテキスト 😀 🎉\n";
+        o.outputEdited = o.output + "\nCorrected ✍️ by hand.";
+        o.notes = "notes 📝 " + holdAll;
+        o = s.createOutput(o);
+        s.linkTag(Kind::Output, o.id, s.findOrCreateTag("日本語").id);
+        s.linkTag(Kind::Output, o.id, s.findOrCreateTag("🚀 launch").id);
+        s.linkTag(Kind::Output, o.id, s.findOrCreateTag("עברית").id);
+        outputId = o.id;
+        promptId = p.id;
+    }
+    const char* keep = std::getenv("PV_SCREENSHOT_DIR");
+    struct Shot {
+        const char* name;
+        std::string args;
+    };
+    const std::vector<Shot> shots = {{"multilingual", "--show outputs --select " + outputId + " --tab preview"},
+                                     {"multilingual-raw", "--show outputs --select " + outputId + " --tab raw"},
+                                     {"multilingual-prompt", "--show prompts --select " + promptId},
+                                     {"multilingual-graph", "--show graph --select " + outputId}};
+    for (const auto& shot : shots) {
+        const std::string png = keep ? std::string(keep) + "/" + shot.name + ".png" : dir.file(std::string(shot.name) + ".png");
+        std::string cmd = "ASAN_OPTIONS=detect_leaks=0 XDG_CONFIG_HOME=" + shellQuote(dir.file("cfg")) + " xvfb-run -a -s '-screen 0 1440x900x24' " +
+                          shellQuote(promptvaultBinary()) + " --vault " + shellQuote(vault) + " " + shot.args + " --screenshot " + shellQuote(png);
+        auto r = runCommand(cmd);
+        INFO(shot.name << ": " << r.err << r.out);
+        REQUIRE(r.exitCode == 0);
+        // The app counts the glyphs it drew as a font's fallback (a character no font had).
+        CHECK(r.out.find("fallback_glyphs 0\n") != std::string::npos);
+    }
+}
+
 TEST_CASE("with no display the app says so in one line and exits 1") {
     TempDir dir;
     auto r = runCommand("env -u DISPLAY -u WAYLAND_DISPLAY " + shellQuote(promptvaultBinary()) + " --vault " + shellQuote(dir.file("v.db")));

@@ -113,11 +113,34 @@ public:
             if (auto b = drawOutline(path, c, baseline, em)) return b;
         if (f.colorEmoji)
             if (auto b = drawColor(f.colorEmoji, c, pixelSize)) return b;
+        if (isPrivateUse(c)) return drawBox(baseline, em);
         return std::nullopt;
     }
 
+    static bool isEmoji(char32_t c) { return (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF) || (c >= 0x2B00 && c <= 0x2BFF); }
+
 private:
-    static bool isEmoji(char32_t c) { return (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF); }
+    static bool isPrivateUse(char32_t c) { return (c >= 0xE000 && c <= 0xF8FF) || c >= 0xF0000; }
+
+    // A private-use character means what some program made it mean; no font draws it. It is shown
+    // as an outlined box (not as U+FFFD, which would say the character was lost).
+    static Bitmap drawBox(float baseline, float em) {
+        Bitmap out;
+        out.width = std::max(4, int(std::lround(em * 0.5f)));
+        out.height = std::max(6, int(std::lround(em * 0.7f)));
+        out.offsetX = 1;
+        out.offsetY = std::round(baseline) - float(out.height);
+        out.advance = float(out.width) + 2;
+        out.rgba.assign(size_t(out.width) * size_t(out.height) * 4, 0);
+        for (int y = 0; y < out.height; ++y)
+            for (int x = 0; x < out.width; ++x)
+                if (x == 0 || y == 0 || x == out.width - 1 || y == out.height - 1) {
+                    unsigned char* px = &out.rgba[(size_t(y) * size_t(out.width) + size_t(x)) * 4];
+                    px[0] = px[1] = px[2] = 255;
+                    px[3] = 200;
+                }
+        return out;
+    }
 
     FT_Face face(const char* path) {
         if (!path) return nullptr;
@@ -210,6 +233,33 @@ LineMetrics metricsFor(float pixelSize) {
     return {pixelSize * 1901.0f / height, pixelSize * 2048.0f / height};
 }
 
+// ImGui sizes a font by its line height (ascent - descent); fonts differ in how much of that the
+// em takes. A merged fallback is sized so its em matches DejaVu's, or CJK and Devanagari come out
+// a size smaller than the Latin around them.
+float emMatchingScale(const char* path) {
+    static std::mutex mutex;
+    static std::map<std::string, float> cache;
+    std::lock_guard lock(mutex);
+    auto it = cache.find(path);
+    if (it != cache.end()) return it->second;
+    float scale = 1.0f;
+    FT_Library lib = nullptr;
+    if (FT_Init_FreeType(&lib) == 0) {
+        FT_Face face = nullptr;
+        if (FT_New_Face(lib, path, 0, &face) == 0) {
+            if (face->units_per_EM > 0 && face->ascender - face->descender > 0) {
+                const float height = float(face->ascender - face->descender) / float(face->units_per_EM);
+                scale = height / ((1901.0f + 483.0f) / 2048.0f);
+            }
+            FT_Done_Face(face);
+        }
+        FT_Done_FreeType(lib);
+    }
+    scale = std::clamp(scale, 0.8f, 1.6f);
+    cache[path] = scale;
+    return scale;
+}
+
 std::vector<ImWchar> rangesOf(const std::vector<char32_t>& chars) {
     std::vector<ImWchar> r;
     for (char32_t c : chars) {
@@ -251,6 +301,7 @@ Fonts build(ImFontAtlas& atlas, float px, const std::vector<char32_t>& extra) {
         if (c > 0xFFFF) continue;
         if (char32_t carried = carry::carriedBy(c)) standIns.emplace_back(c, carried);
         else if (c >= carry::kStandInFirst && c <= carry::kStandInLast) continue;  // no stand-in (yet): nothing to draw
+        else if (Rasteriser::isEmoji(c)) standIns.emplace_back(c, c);  // in colour, like the astral ones
         else bmp.push_back(c);
     }
     std::sort(bmp.begin(), bmp.end());
@@ -264,6 +315,7 @@ Fonts build(ImFontAtlas& atlas, float px, const std::vector<char32_t>& extra) {
         cfg.FontDataOwnedByAtlas = false;  // shared by every atlas built from the cache
         cfg.MergeMode = merge;
         cfg.OversampleH = merge ? 1 : 2;
+        if (merge && path != f.sans) size *= emMatchingScale(path);
         return atlas.AddFontFromMemoryTTF(const_cast<char*>(bytes->data()), int(bytes->size()), size, &cfg, ranges);
     };
     struct Pending {

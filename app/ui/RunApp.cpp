@@ -2,6 +2,7 @@
 
 #include "App.hpp"
 #include "FontAtlas.hpp"
+#include "OutputEditor.hpp"
 #include "OutputsPanel.hpp"
 #include "Store.hpp"
 #include "Style.hpp"
@@ -39,6 +40,7 @@ const auto g_processStart = std::chrono::steady_clock::now();
 
 struct AppOptions {
     std::string show, select, screenshot;
+    int tab = -1;  // the output editor's text tab
     int width = 0, height = 0;
     std::string bench;  // "scroll" or "type" (bench/ui)
     int benchFrames = 300;
@@ -55,13 +57,20 @@ AppOptions parseOptions(const std::vector<std::string>& args) {
         if (a == "--show") o.show = next();
         else if (a == "--select") o.select = next();
         else if (a == "--screenshot") o.screenshot = next();
+        else if (a == "--tab") {
+            const std::string v = next();
+            const char* tabs[] = {"raw", "edited", "diff", "preview"};
+            for (int t = 0; t < 4; ++t)
+                if (v == tabs[t]) o.tab = t;
+            if (o.tab < 0) throw std::runtime_error("--tab wants raw, edited, diff or preview, not '" + v + "'");
+        }
         else if (a == "--size") {
             std::string v = next();
             if (std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
                 throw std::runtime_error("--size wants WIDTHxHEIGHT, e.g. 1440x900, not '" + v + "'");
         } else if (a == "--bench") o.bench = next();
         else if (a == "--bench-frames") o.benchFrames = std::max(10, std::atoi(next().c_str()));
-        else throw std::runtime_error("unknown option '" + a + "' (app options: --show SCREEN, --select ID, --screenshot PNG, --size WxH)");
+        else throw std::runtime_error("unknown option '" + a + "' (app options: --show SCREEN, --select ID, --tab raw|edited|diff|preview, --screenshot PNG, --size WxH)");
     }
     return o;
 }
@@ -202,6 +211,7 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
             return true;
         };
         if (!opt.show.empty()) app.show(screen);
+        if (opt.tab >= 0) app.outputEditor().setTab(opt.tab);
         if (!opt.select.empty() && !app.selectById(opt.select)) {
             std::cerr << "promptvault: --select: no record with id '" << opt.select << "'\n";
             rc = 2;

@@ -220,7 +220,7 @@ namespace {
 bool isRightToLeft(char32_t c) { return (c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF); }
 
 // One line in display order with Arabic letters joined (fribidi); the stored text stays logical.
-std::string visualLine(std::string_view line) {
+std::string visualLine(std::string_view line, FriBidiParType base) {
     std::vector<FriBidiChar> logical;
     logical.reserve(line.size());
     for (size_t i = 0; i < line.size();) {
@@ -230,7 +230,6 @@ std::string visualLine(std::string_view line) {
         logical.push_back(c);
     }
     std::vector<FriBidiChar> visual(logical.size() + 1);
-    FriBidiParType base = FRIBIDI_PAR_ON;
     if (!fribidi_log2vis(logical.data(), FriBidiStrIndex(logical.size()), &base, visual.data(), nullptr, nullptr, nullptr))
         return std::string(line);
     std::string out;
@@ -240,13 +239,13 @@ std::string visualLine(std::string_view line) {
     return out;
 }
 
-std::string visualText(std::string_view text) {
+std::string visualText(std::string_view text, FriBidiParType base) {
     std::string out;
     size_t start = 0;
     while (start <= text.size()) {
         size_t nl = text.find('\n', start);
         if (nl == std::string_view::npos) nl = text.size();
-        out += visualLine(text.substr(start, nl - start));
+        out += visualLine(text.substr(start, nl - start), base);
         if (nl < text.size()) out += '\n';
         start = nl + 1;
     }
@@ -274,7 +273,7 @@ void noteGlyphs(std::string_view text) {
 }
 
 // The display form, or nullopt when the stored text draws as it is.
-std::optional<std::string> displayForm(std::string_view stored) {
+std::optional<std::string> displayForm(std::string_view stored, FriBidiParType base = FRIBIDI_PAR_ON) {
     bool carry = false, rtl = false;
     for (size_t i = 0; i < stored.size();) {
         const auto b = static_cast<unsigned char>(stored[i]);
@@ -302,8 +301,9 @@ std::optional<std::string> displayForm(std::string_view stored) {
     if (rtl) {
         static std::unordered_map<std::string, std::string> cache;  // UI thread only
         if (cache.size() > 4096) cache.clear();
-        auto it = cache.find(out);
-        if (it == cache.end()) it = cache.emplace(out, visualText(out)).first;
+        const std::string key = std::to_string(int(base)) + ":" + out;
+        auto it = cache.find(key);
+        if (it == cache.end()) it = cache.emplace(key, visualText(out, base)).first;
         out = it->second;
     }
     if (idAt != std::string_view::npos) out.append(stored.substr(idAt));
@@ -526,8 +526,8 @@ std::optional<std::string> Picker::drawAdd(AppContext& ctx, const char* id, cons
 bool chip(const std::string& id, const std::string& label, bool removable) {
     ImGui::PushID(id.c_str());
     const ImVec2 pad(8, 3);
-    const std::string text = removable ? label + "  ×" : label;
-    ImVec2 ts = ImGui::CalcTextSize(shown(text));
+    const std::string text = std::string(shown(label)) + (removable ? "  ×" : "");
+    ImVec2 ts = ImGui::CalcTextSize(text.c_str());
     ImVec2 size(ts.x + pad.x * 2, ts.y + pad.y * 2);
     if (ImGui::GetCursorPosX() > ImGui::GetStyle().WindowPadding.x + 1 &&
         ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + size.x > ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
@@ -537,7 +537,7 @@ bool chip(const std::string& id, const std::string& label, bool removable) {
     bool hovered = ImGui::IsItemHovered();
     auto* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p, {p.x + size.x, p.y + size.y}, hovered && removable ? color::chipHover : color::chip, size.y * 0.5f);
-    dl->AddText({p.x + pad.x, p.y + pad.y}, ImGui::GetColorU32(ImGuiCol_Text), shown(text));
+    dl->AddText({p.x + pad.x, p.y + pad.y}, ImGui::GetColorU32(ImGuiCol_Text), text.c_str());
     if (hovered && removable) ImGui::SetTooltip("Remove '%s'", shown(label));
     testhook::mark("chip:" + label);
     ImGui::PopID();
@@ -553,12 +553,31 @@ void flowText(const std::vector<TextRun>& runs, float indent) {
     float x = left, y = origin.y, lineH = ImGui::GetTextLineHeight();
     const ImU32 defaultColor = ImGui::GetColorU32(ImGuiCol_Text);
     const float clipTop = ImGui::GetWindowPos().y - 200, clipBottom = ImGui::GetWindowPos().y + ImGui::GetWindowHeight() + 200;
+    // The runs are one paragraph: its first strong character sets the direction of every run.
+    FriBidiParType base = FRIBIDI_PAR_LTR;
+    for (const auto& run : runs) {
+        bool found = false;
+        for (size_t i = 0; i < run.text.size() && !found;) {
+            const size_t at = i;
+            const char32_t c = carry::decodeUtf8(run.text, i);
+            if (i == at) {
+                ++i;
+                continue;
+            }
+            const FriBidiCharType type = fribidi_get_bidi_type(c);
+            if (FRIBIDI_IS_LETTER(type)) {
+                base = FRIBIDI_IS_RTL(type) ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+                found = true;
+            }
+        }
+        if (found) break;
+    }
     for (const auto& run : runs) {
         ImFont* font = run.font ? run.font : ImGui::GetFont();
         const float size = font->FontSize;
         lineH = std::max(lineH, size);
         size_t i = 0;
-        const std::optional<std::string> form = displayForm(run.text);
+        const std::optional<std::string> form = displayForm(run.text, base);
         const std::string& t = form ? *form : run.text;
         while (i < t.size()) {
             if (t[i] == '\n') {
