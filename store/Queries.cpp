@@ -66,7 +66,7 @@ std::string outputWhere(const OutputFilter& f, Binder& b, bool denseTag = false)
     if (!f.capturedFrom.empty()) add("o.captured_at >= ?"), b.add(f.capturedFrom);
     if (!f.capturedTo.empty()) add("o.captured_at < ?"), b.add(f.capturedTo);
     auto q = toFtsQuery(f.text);
-    if (!q.empty()) add("o.rowid IN (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ?)"), b.add(q);
+    if (!q.empty()) add(kOutputTextMatch), b.add(q), b.add(q);
     return w;
 }
 

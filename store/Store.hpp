@@ -285,6 +285,11 @@ std::string newUuidV7();
 std::string previewText(const std::string& s, size_t n);
 // What a person types, as a safe FTS5 query (each word quoted, the last one a prefix).
 std::string toFtsQuery(const std::string& text);
+// The outputs a search finds: those whose text matches, and those of a live prompt whose title or
+// body matches. Two parameters, both bound to the same FTS5 query (alias `o` for outputs).
+inline constexpr const char* kOutputTextMatch =
+    "(o.rowid IN (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ?) OR o.prompt_id IN (SELECT sp.id FROM prompts_fts "
+    "CROSS JOIN prompts sp ON sp.rowid = prompts_fts.rowid WHERE prompts_fts MATCH ? AND sp.deleted_at IS NULL))";
 // True when s is valid UTF-8 (no overlongs, no surrogates).
 bool isValidUtf8(std::string_view s);
 // The checks create and update make before writing (valid UTF-8 in every text field, rating 1..5);

@@ -36,7 +36,7 @@ Where outputWhere(const OutputFilter& f) {
     if (!f.capturedFrom.empty()) w.add("o.captured_at >= ?"), w.args.emplace_back(f.capturedFrom);
     if (!f.capturedTo.empty()) w.add("o.captured_at < ?"), w.args.emplace_back(f.capturedTo);
     auto q = toFtsQuery(f.text);
-    if (!q.empty()) w.add("o.rowid IN (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ?)"), w.args.emplace_back(q);
+    if (!q.empty()) w.add(kOutputTextMatch), w.args.emplace_back(q), w.args.emplace_back(q);
     return w;
 }
 

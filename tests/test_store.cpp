@@ -303,6 +303,42 @@ TEST_CASE("full-text search finds prompts and outputs, follows edits, ignores FT
     CHECK(s.search("kubectl").empty());
 }
 
+TEST_CASE("the outputs list finds outputs by their prompt's title and body too, under every sort") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    auto p = s.createPrompt({.title = "Quarterly zeppelin report", .body = "Summarise the hangar inventory"});
+    auto other = s.createPrompt({.title = "Unrelated", .body = "nothing here"});
+    for (int i = 0; i < 3; ++i) {
+        Output o;
+        o.promptId = p.id;
+        o.output = "answer " + std::to_string(i);
+        s.createOutput(o);
+    }
+    Output own;
+    own.promptId = other.id;
+    own.output = "a zeppelin of my own";  // matches by its own text
+    own = s.createOutput(own);
+    Output unrelated;
+    unrelated.promptId = other.id;
+    unrelated.output = "plain";
+    s.createOutput(unrelated);
+    for (auto sort : {OutputSort::CapturedDesc, OutputSort::CapturedAsc, OutputSort::UpdatedDesc, OutputSort::RatingDesc}) {
+        OutputFilter f;
+        f.text = "zeppelin";
+        CHECK(s.listOutputs(f, sort).rows.size() == 4);
+        CHECK(s.countOutputs(f) == 4);
+        f.text = "hangar";
+        CHECK(s.listOutputs(f, sort).rows.size() == 3);
+    }
+    // A deleted prompt's title no longer finds its outputs.
+    s.softDelete({Kind::Prompt, p.id}, DeleteMode::Cascade);
+    OutputFilter f;
+    f.text = "zeppelin";
+    auto rows = s.listOutputs(f).rows;
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].id == own.id);
+}
+
 TEST_CASE("search newest first: the most recently added matches, live only, prompts and outputs interleaved") {
     TempDir dir;
     Store s(dir.file("v.db"));

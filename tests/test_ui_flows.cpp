@@ -384,3 +384,16 @@ TEST_CASE("copying out of a field gives the real characters, and pasting them ba
     shortcut(ImGuiKey_C);
     CHECK(std::string(GImGui->ClipboardHandlerData.Data) == "start 🚀 and 𠀋");
 }
+
+TEST_CASE("Ctrl+K lists a record once, even when its name and its text both match") {
+    Harness h;
+    h.store.createPrompt({.title = "Zeppelin checklist", .body = "Check every zeppelin before flight"});
+    h.app->dataChanged();
+    h.settle();
+    h.ctrl('K');
+    h.settle();
+    h.type("zeppelin");
+    h.settle(6);
+    CHECK(testhook::rect("jump:hit:0"));
+    CHECK(!testhook::rect("jump:hit:1"));
+}

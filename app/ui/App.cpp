@@ -497,7 +497,7 @@ void App::drawJump() {
         }
         ImGui::SetNextItemWidth(-1);
         ImGui::PushFont(m_fonts.heading);
-        bool enter = ImGui::InputTextWithHint("##jump", "Jump to a prompt, model, agent, tag, output text…", &m_jumpText, ImGuiInputTextFlags_EnterReturnsTrue);
+        bool enter = inputWithHint("##jump", "Jump to a prompt, model, agent, tag, output text…", m_jumpText, ImGuiInputTextFlags_EnterReturnsTrue);
         ImGui::PopFont();
         testhook::mark("jump:input");
         if (m_jumpText != m_jumpRequested) {
@@ -509,8 +509,12 @@ void App::drawJump() {
                     auto hits = s.jumpTo(q, 12);
                     // Name matches first; then text matches, newest first: served straight from the
                     // index, so a common word stays fast as the person types.
+                    // A record found by its name is not listed again for its text.
                     if (hits.size() < 12)
-                        for (auto& h : s.search(q, 12 - static_cast<int>(hits.size()), SearchOrder::Newest)) hits.push_back(h);
+                        for (auto& h : s.search(q, 12, SearchOrder::Newest)) {
+                            if (hits.size() >= 12) break;
+                            if (std::none_of(hits.begin(), hits.end(), [&](const SearchHit& seen) { return seen.ref == h.ref; })) hits.push_back(h);
+                        }
                     return [this, alive, q, hits = std::move(hits)]() mutable {
                         if (!alive.expired() && q == m_jumpText) {
                             m_jumpHits = std::move(hits);
