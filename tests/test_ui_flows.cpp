@@ -397,3 +397,20 @@ TEST_CASE("Ctrl+K lists a record once, even when its name and its text both matc
     CHECK(testhook::rect("jump:hit:0"));
     CHECK(!testhook::rect("jump:hit:1"));
 }
+
+TEST_CASE("a lookup's new-value field keeps the focus after Enter: several values are typed in a row") {
+    Harness h;
+    auto lookup = h.store.createLookup({.name = "Project", .appliesTo = "outputs"});
+    h.app->open({Kind::Lookup, lookup.id});
+    h.settle();
+    h.click("customlookup:newvalue");
+    h.type("Apollo");
+    h.press(ImGuiKey_Enter);
+    h.settle();
+    h.type("Hermes");  // no click in between
+    h.press(ImGuiKey_Enter);
+    h.settle();
+    std::set<std::string> values;
+    for (auto& v : h.store.lookupValues(lookup.id)) values.insert(v.value);
+    CHECK(values == std::set<std::string>{"Apollo", "Hermes"});
+}

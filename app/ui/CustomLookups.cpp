@@ -203,6 +203,10 @@ void CustomLookupEditor::drawContents() {
         ImGui::PopID();
     }
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - 80);
+    if (m_refocusNewValue) {
+        ImGui::SetKeyboardFocusHere();
+        m_refocusNewValue = false;
+    }
     bool enter = inputWithHint("##newvalue", "new value", m_newValue, ImGuiInputTextFlags_EnterReturnsTrue);
     testhook::mark("customlookup:newvalue");
     ImGui::SameLine();
@@ -212,7 +216,7 @@ void CustomLookupEditor::drawContents() {
             m_newValue.clear();
             m_ctx.dataChanged();
             load(record());
-            ImGui::SetKeyboardFocusHere(-1);
+            m_refocusNewValue = true;
         } catch (const std::exception& e) {
             m_ctx.error(e.what());
         }

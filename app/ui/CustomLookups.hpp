@@ -47,6 +47,7 @@ private:
     std::vector<LookupValue> m_values;
     std::map<std::string, std::string> m_valueDrafts;
     std::string m_newValue;
+    bool m_refocusNewValue = false;  // after adding one, the next value is typed straight away
 };
 
 } // namespace pv::ui
