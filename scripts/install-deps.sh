@@ -8,7 +8,7 @@ packages=(
   libpq-dev postgresql-15 postgresql-client-15
   nlohmann-json3-dev doctest-dev
   libimgui-dev libglfw3-dev libstb-dev libgl-dev libdtl-dev libmd4c-dev libzip-dev
-  fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji fonts-symbola fonts-lohit-deva
+  fonts-dejavu-core fonts-dejavu-extra fonts-noto-cjk fonts-noto-color-emoji fonts-symbola fonts-lohit-deva
   libfreetype-dev libfribidi-dev
   xvfb xauth libgl1-mesa-dri
   clang libclang-rt-14-dev

@@ -414,3 +414,21 @@ TEST_CASE("a lookup's new-value field keeps the focus after Enter: several value
     for (auto& v : h.store.lookupValues(lookup.id)) values.insert(v.value);
     CHECK(values == std::set<std::string>{"Apollo", "Hermes"});
 }
+
+TEST_CASE("the Markdown preview keeps a poem's line breaks and sets emphasis in italics") {
+    Harness h;
+    const Fonts& fonts = h.app->fonts();
+    REQUIRE(fonts.italic != fonts.body);  // DejaVu Sans Oblique is installed by make
+    auto blocks = MarkdownView::previewRuns("An old silent pond\nA frog jumps into the pond\nSplash! Silence again\n\nSome *emphasis* here", fonts);
+    REQUIRE(blocks.size() == 2);
+    std::string poem;
+    for (const auto& r : blocks[0]) poem += r.text;
+    CHECK(poem == "An old silent pond\nA frog jumps into the pond\nSplash! Silence again");
+    int italicRuns = 0;
+    for (const auto& r : blocks[1]) {
+        if (r.text == "emphasis") CHECK(r.font == fonts.italic);
+        else CHECK(r.font == fonts.body);
+        italicRuns += r.font == fonts.italic;
+    }
+    CHECK(italicRuns == 1);
+}

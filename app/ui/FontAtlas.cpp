@@ -40,6 +40,7 @@ struct FontFiles {
     const char* sans = firstExisting({"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"});
     const char* bold = firstExisting({"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"});
     const char* mono = firstExisting({"/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"});
+    const char* italic = firstExisting({"/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf"});
     // Merged, in this order, for characters the base fonts lack.
     std::vector<const char*> fallbacks = [] {
         std::vector<const char*> v;
@@ -79,6 +80,9 @@ const ImWchar kBaseRanges[] = {
     0x2200, 0x22FF, 0x2300, 0x23FF, 0x2500, 0x257F, 0x2580, 0x259F, 0x25A0, 0x25FF, 0x2600, 0x26FF, 0x2700, 0x27BF,
     0xFB1D, 0xFB4F, 0xFB50, 0xFDFF, 0xFE70, 0xFEFF, 0xFFFD, 0xFFFD, 0,
 };
+
+// Emphasis is set in Latin, Greek and Cyrillic; other scripts come from the upright merge.
+const ImWchar kItalicRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000, 0x206F, 0};
 
 // ---- glyphs for stand-ins, rasterised with FreeType ---------------------------------------------
 struct Bitmap {
@@ -326,8 +330,8 @@ Fonts build(ImFontAtlas& atlas, float px, const std::vector<char32_t>& extra) {
     };
     std::vector<Pending> pending;
     Rasteriser raster;
-    auto addFont = [&](const char* path, float size) -> ImFont* {
-        ImFont* font = addFromFile(path, size, kBaseRanges, false);
+    auto addFont = [&](const char* path, float size, const ImWchar* ownRanges = kBaseRanges) -> ImFont* {
+        ImFont* font = addFromFile(path, size, ownRanges, false);
         if (!font) return nullptr;
         if (path != f.sans) addFromFile(f.sans, size, kBaseRanges, true);
         if (bmp.size()) {
@@ -350,6 +354,7 @@ Fonts build(ImFontAtlas& atlas, float px, const std::vector<char32_t>& extra) {
     fonts.bold = addFont(f.bold, px);
     fonts.heading = addFont(f.bold, px * 1.3f);
     fonts.mono = addFont(f.mono, px * 0.95f);
+    fonts.italic = addFont(f.italic, px, kItalicRanges);  // its own Latin, Greek, Cyrillic; the rest upright
     if (!fonts.body) {
         ImFontConfig cfg;
         cfg.SizePixels = px;
@@ -358,6 +363,7 @@ Fonts build(ImFontAtlas& atlas, float px, const std::vector<char32_t>& extra) {
     if (!fonts.bold) fonts.bold = fonts.body;
     if (!fonts.heading) fonts.heading = fonts.bold;
     if (!fonts.mono) fonts.mono = fonts.body;
+    if (!fonts.italic) fonts.italic = fonts.body;
 
     unsigned char* pixels = nullptr;  // rasterise now, off whichever thread calls this
     int width = 0, height = 0;

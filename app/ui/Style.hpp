@@ -9,6 +9,7 @@ struct Fonts {
     ImFont* bold = nullptr;
     ImFont* heading = nullptr;
     ImFont* mono = nullptr;
+    ImFont* italic = nullptr;  // DejaVu Sans Oblique (fonts-dejavu-extra); the body font without it
 };
 
 // Loads DejaVu Sans (regular, bold, large bold) and DejaVu Sans Mono at `pixelSize`, with Latin

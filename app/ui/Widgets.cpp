@@ -658,106 +658,122 @@ struct MdBuilder {
 };
 } // namespace
 
+std::vector<MarkdownView::Block> MarkdownView::parse(const std::string& source) {
+    std::vector<Block> out;
+    MdBuilder b{&out};
+    MD_PARSER parser{};
+    parser.flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEAUTOLINKS | MD_FLAG_TASKLISTS;
+    parser.enter_block = [](MD_BLOCKTYPE t, void* detail, void* ud) -> int {
+        auto& b = *static_cast<MdBuilder*>(ud);
+        auto push = [&](Block::Type type, int level = 0, std::string marker = "") {
+            Block blk;
+            blk.type = type;
+            blk.level = level;
+            blk.marker = std::move(marker);
+            b.out->push_back(std::move(blk));
+        };
+        switch (t) {
+        case MD_BLOCK_UL: b.lists.push_back({false, 0}); break;
+        case MD_BLOCK_OL: b.lists.push_back({true, static_cast<MD_BLOCK_OL_DETAIL*>(detail)->start}); break;
+        case MD_BLOCK_LI: {
+            std::string marker = "•";
+            if (!b.lists.empty() && b.lists.back().first) marker = std::to_string(b.lists.back().second++) + ".";
+            auto* li = static_cast<MD_BLOCK_LI_DETAIL*>(detail);
+            if (li->is_task) marker = (li->task_mark == ' ') ? "☐" : "☑";
+            push(Block::Type::Item, static_cast<int>(b.lists.size()), marker);
+            break;
+        }
+        case MD_BLOCK_H: push(Block::Type::Heading, static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level)); break;
+        case MD_BLOCK_CODE: b.inCodeBlock = true; push(Block::Type::Code); break;
+        case MD_BLOCK_QUOTE: b.inQuote = true; break;
+        case MD_BLOCK_HR: push(Block::Type::Rule); break;
+        case MD_BLOCK_TR: push(Block::Type::TableRow); break;
+        case MD_BLOCK_P:
+            // A paragraph directly inside a list item continues that item.
+            if (!b.out->empty() && b.out->back().type == Block::Type::Item && b.out->back().spans.empty()) break;
+            push(b.inQuote ? Block::Type::Quote : Block::Type::Para);
+            break;
+        default: break;
+        }
+        return 0;
+    };
+    parser.leave_block = [](MD_BLOCKTYPE t, void*, void* ud) -> int {
+        auto& b = *static_cast<MdBuilder*>(ud);
+        if (t == MD_BLOCK_UL || t == MD_BLOCK_OL) b.lists.pop_back();
+        if (t == MD_BLOCK_CODE) b.inCodeBlock = false;
+        if (t == MD_BLOCK_QUOTE) b.inQuote = false;
+        if ((t == MD_BLOCK_TD || t == MD_BLOCK_TH) && !b.out->empty()) b.out->back().spans.push_back({" │ "});
+        return 0;
+    };
+    parser.enter_span = [](MD_SPANTYPE t, void*, void* ud) -> int {
+        auto& b = *static_cast<MdBuilder*>(ud);
+        if (t == MD_SPAN_STRONG) ++b.bold;
+        if (t == MD_SPAN_EM) ++b.italic;
+        if (t == MD_SPAN_CODE) ++b.code;
+        if (t == MD_SPAN_A) ++b.link;
+        if (t == MD_SPAN_DEL) ++b.strike;
+        return 0;
+    };
+    parser.leave_span = [](MD_SPANTYPE t, void*, void* ud) -> int {
+        auto& b = *static_cast<MdBuilder*>(ud);
+        if (t == MD_SPAN_STRONG) --b.bold;
+        if (t == MD_SPAN_EM) --b.italic;
+        if (t == MD_SPAN_CODE) --b.code;
+        if (t == MD_SPAN_A) --b.link;
+        if (t == MD_SPAN_DEL) --b.strike;
+        return 0;
+    };
+    parser.text = [](MD_TEXTTYPE t, const MD_CHAR* text, MD_SIZE size, void* ud) -> int {
+        auto& b = *static_cast<MdBuilder*>(ud);
+        if (b.out->empty()) b.out->push_back({});
+        std::string s;
+        if (t == MD_TEXT_SOFTBR) s = "\n";  // a line break in an answer is meant (a poem, an address)
+        else if (t == MD_TEXT_BR) s = "\n";
+        else if (t == MD_TEXT_NULLCHAR) s = "\xEF\xBF\xBD";
+        else s.assign(text, size);
+        auto& spans = b.out->back().spans;
+        Block::Span sp{s, b.bold > 0, b.italic > 0, b.code > 0, b.link > 0, b.strike > 0};
+        if (!spans.empty() && spans.back().bold == sp.bold && spans.back().italic == sp.italic && spans.back().code == sp.code &&
+            spans.back().link == sp.link && spans.back().strike == sp.strike)
+            spans.back().text += s;
+        else
+            spans.push_back(std::move(sp));
+        return 0;
+    };
+    md_parse(source.data(), static_cast<MD_SIZE>(source.size()), &parser, &b);
+    return out;
+}
+
+std::vector<TextRun> MarkdownView::runsOf(const Block& blk, const Fonts& fonts) {
+    std::vector<TextRun> runs;
+    ImFont* base = blk.type == Block::Type::Heading ? fonts.heading : blk.type == Block::Type::Code ? fonts.mono : fonts.body;
+    for (const auto& sp : blk.spans) {
+        TextRun r;
+        r.text = sp.text;
+        r.font = sp.code ? fonts.mono : sp.bold ? fonts.bold : sp.italic && base == fonts.body ? fonts.italic : base;
+        if (sp.code && blk.type != Block::Type::Code) r.bg = color::codeBg, r.color = IM_COL32(240, 200, 150, 255);
+        if (sp.link) r.color = color::accent, r.underline = true;
+        if (sp.italic && !sp.bold) r.color = IM_COL32(200, 208, 225, 255);
+        if (sp.strike) r.strike = true;
+        if (blk.type == Block::Type::Quote) r.color = color::muted;
+        runs.push_back(std::move(r));
+    }
+    return runs;
+}
+
+std::vector<std::vector<TextRun>> MarkdownView::previewRuns(const std::string& source, const Fonts& fonts) {
+    std::vector<std::vector<TextRun>> out;
+    for (const auto& blk : parse(source)) out.push_back(runsOf(blk, fonts));
+    return out;
+}
+
 void MarkdownView::draw(const std::string& source, const Fonts& fonts) {
     if (source != m_source || !m_blocks) {
         m_source = source;
-        m_blocks = std::make_shared<std::vector<Block>>();
-        MdBuilder b{m_blocks.get()};
-        MD_PARSER parser{};
-        parser.flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEAUTOLINKS | MD_FLAG_TASKLISTS;
-        parser.enter_block = [](MD_BLOCKTYPE t, void* detail, void* ud) -> int {
-            auto& b = *static_cast<MdBuilder*>(ud);
-            auto push = [&](Block::Type type, int level = 0, std::string marker = "") {
-                Block blk;
-                blk.type = type;
-                blk.level = level;
-                blk.marker = std::move(marker);
-                b.out->push_back(std::move(blk));
-            };
-            switch (t) {
-            case MD_BLOCK_UL: b.lists.push_back({false, 0}); break;
-            case MD_BLOCK_OL: b.lists.push_back({true, static_cast<MD_BLOCK_OL_DETAIL*>(detail)->start}); break;
-            case MD_BLOCK_LI: {
-                std::string marker = "•";
-                if (!b.lists.empty() && b.lists.back().first) marker = std::to_string(b.lists.back().second++) + ".";
-                auto* li = static_cast<MD_BLOCK_LI_DETAIL*>(detail);
-                if (li->is_task) marker = (li->task_mark == ' ') ? "☐" : "☑";
-                push(Block::Type::Item, static_cast<int>(b.lists.size()), marker);
-                break;
-            }
-            case MD_BLOCK_H: push(Block::Type::Heading, static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level)); break;
-            case MD_BLOCK_CODE: b.inCodeBlock = true; push(Block::Type::Code); break;
-            case MD_BLOCK_QUOTE: b.inQuote = true; break;
-            case MD_BLOCK_HR: push(Block::Type::Rule); break;
-            case MD_BLOCK_TR: push(Block::Type::TableRow); break;
-            case MD_BLOCK_P:
-                // A paragraph directly inside a list item continues that item.
-                if (!b.out->empty() && b.out->back().type == Block::Type::Item && b.out->back().spans.empty()) break;
-                push(b.inQuote ? Block::Type::Quote : Block::Type::Para);
-                break;
-            default: break;
-            }
-            return 0;
-        };
-        parser.leave_block = [](MD_BLOCKTYPE t, void*, void* ud) -> int {
-            auto& b = *static_cast<MdBuilder*>(ud);
-            if (t == MD_BLOCK_UL || t == MD_BLOCK_OL) b.lists.pop_back();
-            if (t == MD_BLOCK_CODE) b.inCodeBlock = false;
-            if (t == MD_BLOCK_QUOTE) b.inQuote = false;
-            if ((t == MD_BLOCK_TD || t == MD_BLOCK_TH) && !b.out->empty()) b.out->back().spans.push_back({" │ "});
-            return 0;
-        };
-        parser.enter_span = [](MD_SPANTYPE t, void*, void* ud) -> int {
-            auto& b = *static_cast<MdBuilder*>(ud);
-            if (t == MD_SPAN_STRONG) ++b.bold;
-            if (t == MD_SPAN_EM) ++b.italic;
-            if (t == MD_SPAN_CODE) ++b.code;
-            if (t == MD_SPAN_A) ++b.link;
-            if (t == MD_SPAN_DEL) ++b.strike;
-            return 0;
-        };
-        parser.leave_span = [](MD_SPANTYPE t, void*, void* ud) -> int {
-            auto& b = *static_cast<MdBuilder*>(ud);
-            if (t == MD_SPAN_STRONG) --b.bold;
-            if (t == MD_SPAN_EM) --b.italic;
-            if (t == MD_SPAN_CODE) --b.code;
-            if (t == MD_SPAN_A) --b.link;
-            if (t == MD_SPAN_DEL) --b.strike;
-            return 0;
-        };
-        parser.text = [](MD_TEXTTYPE t, const MD_CHAR* text, MD_SIZE size, void* ud) -> int {
-            auto& b = *static_cast<MdBuilder*>(ud);
-            if (b.out->empty()) b.out->push_back({});
-            std::string s;
-            if (t == MD_TEXT_SOFTBR) s = " ";
-            else if (t == MD_TEXT_BR) s = "\n";
-            else if (t == MD_TEXT_NULLCHAR) s = "\xEF\xBF\xBD";
-            else s.assign(text, size);
-            auto& spans = b.out->back().spans;
-            Block::Span sp{s, b.bold > 0, b.italic > 0, b.code > 0, b.link > 0, b.strike > 0};
-            if (!spans.empty() && spans.back().bold == sp.bold && spans.back().italic == sp.italic && spans.back().code == sp.code &&
-                spans.back().link == sp.link && spans.back().strike == sp.strike)
-                spans.back().text += s;
-            else
-                spans.push_back(std::move(sp));
-            return 0;
-        };
-        md_parse(source.data(), static_cast<MD_SIZE>(source.size()), &parser, &b);
+        m_blocks = std::make_shared<std::vector<Block>>(parse(source));
     }
     for (const auto& blk : *m_blocks) {
-        std::vector<TextRun> runs;
-        ImFont* base = blk.type == Block::Type::Heading ? fonts.heading : blk.type == Block::Type::Code ? fonts.mono : fonts.body;
-        for (const auto& sp : blk.spans) {
-            TextRun r;
-            r.text = sp.text;
-            r.font = sp.code ? fonts.mono : sp.bold ? fonts.bold : base;
-            if (sp.code && blk.type != Block::Type::Code) r.bg = color::codeBg, r.color = IM_COL32(240, 200, 150, 255);
-            if (sp.link) r.color = color::accent, r.underline = true;
-            if (sp.italic && !sp.bold) r.color = IM_COL32(200, 208, 225, 255);
-            if (sp.strike) r.strike = true;
-            if (blk.type == Block::Type::Quote) r.color = color::muted;
-            runs.push_back(std::move(r));
-        }
+        std::vector<TextRun> runs = runsOf(blk, fonts);
         switch (blk.type) {
         case Block::Type::Rule: ImGui::Separator(); break;
         case Block::Type::Heading:

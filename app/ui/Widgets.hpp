@@ -84,8 +84,12 @@ class MarkdownView {
 public:
     void draw(const std::string& source, const Fonts& fonts);
     struct Block;
+    // The runs each block draws (tests read them).
+    static std::vector<std::vector<TextRun>> previewRuns(const std::string& source, const Fonts& fonts);
 
 private:
+    static std::vector<Block> parse(const std::string& source);
+    static std::vector<TextRun> runsOf(const Block& blk, const Fonts& fonts);
     std::string m_source = "\x01";
     std::shared_ptr<std::vector<Block>> m_blocks;
 };
