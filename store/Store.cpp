@@ -13,6 +13,11 @@
 namespace pv {
 
 namespace {
+// "1 output", "3 outputs": messages name counts the way a person says them.
+std::string counted(int64_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
+} // namespace
+
+namespace {
 
 // SAVEPOINT-based atomic section: nests inside an open transaction, rolls back unless released.
 class Atomic {
@@ -823,25 +828,29 @@ void Store::softDelete(const RecordRef& r, DeleteMode mode) {
     case Kind::Prompt: {
         auto outputs = scalar("SELECT count(*) FROM outputs WHERE prompt_id = ? AND deleted_at IS NULL", r.id);
         if (outputs > 0 && mode != DeleteMode::Cascade)
-            throw InUseError("prompt '" + r.id + "' has " + std::to_string(outputs) +
-                                 " output(s); delete them with it (cascade) or move them to another prompt first",
+            throw InUseError("prompt '" + labelOf(r) + "' has " + counted(outputs, "live output") +
+                                 "; delete them with it (cascade) or move them to another prompt first",
                              outputs);
         tombstone("UPDATE outputs SET deleted_at = ?1 WHERE prompt_id = ?2 AND deleted_at IS NULL");
         tombstone("UPDATE prompt_tags SET deleted_at = ?1 WHERE prompt_id = ?2 AND deleted_at IS NULL");
         break;
     }
     case Kind::Model: {
-        auto uses = scalar("SELECT (SELECT count(*) FROM outputs WHERE model_id = ?1 AND deleted_at IS NULL) + "
-                           "(SELECT count(*) FROM agents WHERE default_model_id = ?1 AND deleted_at IS NULL)",
-                           r.id);
-        if (uses > 0)
-            throw InUseError("model '" + r.id + "' is used by " + std::to_string(uses) + " output(s)/agent(s); merge it into another model first", uses);
+        auto outputs = scalar("SELECT count(*) FROM outputs WHERE model_id = ?1 AND deleted_at IS NULL", r.id);
+        auto agents = scalar("SELECT count(*) FROM agents WHERE default_model_id = ?1 AND deleted_at IS NULL", r.id);
+        if (outputs + agents > 0)
+            throw InUseError("model '" + labelOf(r) + "' is used by " +
+                                 (outputs && agents ? counted(outputs, "output") + " and " + counted(agents, "agent")
+                                  : outputs      ? counted(outputs, "output")
+                                                 : counted(agents, "agent")) +
+                                 "; merge it into another model first",
+                             outputs + agents);
         break;
     }
     case Kind::Agent: {
         auto uses = scalar("SELECT count(*) FROM outputs WHERE agent_id = ? AND deleted_at IS NULL", r.id);
         if (uses > 0)
-            throw InUseError("agent '" + r.id + "' is used by " + std::to_string(uses) + " output(s); merge it into another agent first", uses);
+            throw InUseError("agent '" + labelOf(r) + "' is used by " + counted(uses, "output") + "; merge it into another agent first", uses);
         break;
     }
     case Kind::Tag:

@@ -101,6 +101,14 @@ TEST_CASE("delete rules: prompt with outputs, model in use, tag takes its links 
     CHECK(!s.getPrompt(p.id)->deleted());
     CHECK_THROWS_AS(s.softDelete({Kind::Model, m.id}), InUseError);
     CHECK(!s.getModel(m.id)->deleted());
+    // The refusals name the records as a person knows them, not by id.
+    CHECK_THROWS_WITH(s.softDelete({Kind::Model, m.id}), "model 'claude-3-opus' is used by 1 output; merge it into another model first");
+    CHECK_THROWS_WITH(s.softDelete({Kind::Prompt, p.id}),
+                      "prompt 'Explain CRDTs' has 1 live output; delete them with it (cascade) or move them to another prompt first");
+    auto agent = s.findOrCreateAgent("Tutor");
+    o.agentId = agent.id;
+    s.updateOutput(o);
+    CHECK_THROWS_WITH(s.softDelete({Kind::Agent, agent.id}), "agent 'Tutor' is used by 1 output; merge it into another agent first");
 
     s.softDelete({Kind::Tag, t.id});
     CHECK(s.tagsOf(Kind::Output, o.id).empty());
