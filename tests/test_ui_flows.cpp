@@ -432,3 +432,24 @@ TEST_CASE("the Markdown preview keeps a poem's line breaks and sets emphasis in 
     }
     CHECK(italicRuns == 1);
 }
+
+TEST_CASE("Ctrl+N with the cursor in an output's text opens an empty, untouched draft") {
+    Harness h;
+    Output o;
+    o.output = "an answer that must stay where it is";
+    o = h.store.createOutput(o);
+    h.app->open({Kind::Output, o.id});
+    h.settle();
+    h.click("field:##raw");
+    h.ctrl('N');
+    h.settle();
+    REQUIRE(h.app->outputEditor().isNew());
+    CHECK(h.app->outputEditor().draft().output.empty());
+    CHECK(!h.app->outputEditor().dirty());
+    h.type("a new answer");
+    h.ctrl('S');
+    h.settle();
+    int copies = 0;
+    for (const auto& row : h.store.listOutputs({}).rows) copies += h.store.getOutput(row.id)->output == o.output;
+    CHECK(copies == 1);  // nothing duplicated
+}

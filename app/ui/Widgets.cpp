@@ -117,6 +117,9 @@ bool carried(const char* label, std::string& s, ImGuiInputTextFlags flags, bool 
     CarriedField& f = fields[id];
     f.lastFrame = frame;
     if (f.stored != s) {
+        // The text changed under the field (another record opened, a reload): a field still being
+        // edited would write its old buffer over the new text, so it lets go.
+        if (ImGui::GetActiveID() == id) ImGui::ClearActiveID();
         auto w = carry::toWidget(s);
         f.stored = s;
         f.widget = std::move(w.text);
