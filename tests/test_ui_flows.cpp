@@ -453,3 +453,41 @@ TEST_CASE("Ctrl+N with the cursor in an output's text opens an empty, untouched 
     for (const auto& row : h.store.listOutputs({}).rows) copies += h.store.getOutput(row.id)->output == o.output;
     CHECK(copies == 1);  // nothing duplicated
 }
+
+TEST_CASE("creating a prompt, model, agent and tag in place on a brand-new untouched draft keeps the draft and selects them") {
+    Harness h;
+    h.ctrl('N');
+    REQUIRE(h.app->outputEditor().isNew());
+    REQUIRE(!h.app->outputEditor().dirty());
+    h.click("pickerinput:prompt");
+    h.type("Explain vector clocks");
+    h.settle();
+    h.press(ImGuiKey_Enter);  // creates the prompt in place
+    h.settle();
+    REQUIRE(h.app->outputEditor().isNew());
+    auto promptId = h.store.findByName(Kind::Prompt, "Explain vector clocks");
+    REQUIRE(promptId);
+    CHECK(h.app->outputEditor().draft().promptId == promptId);
+    h.click("pickerinput:model");
+    h.type("o4-mini");
+    h.settle();
+    h.click("picker:model:+new");
+    REQUIRE(h.app->outputEditor().isNew());
+    CHECK(h.app->outputEditor().draft().modelId == h.store.findByName(Kind::Model, "o4-mini"));
+    h.click("pickerinput:agent");
+    h.type("Reviewer");
+    h.settle();
+    h.press(ImGuiKey_Enter);
+    h.settle();
+    REQUIRE(h.app->outputEditor().isNew());
+    CHECK(h.app->outputEditor().draft().agentId == h.store.findByName(Kind::Agent, "Reviewer"));
+    h.click("field:##raw");
+    h.type("Vector clocks order events.");
+    h.ctrl('S');
+    h.settle();
+    auto page = h.store.listOutputs({});
+    REQUIRE(page.rows.size() == 1);
+    auto o = h.store.getOutput(page.rows[0].id);
+    CHECK(o->promptId == promptId);
+    CHECK(o->output == "Vector clocks order events.");
+}

@@ -32,6 +32,7 @@ class CustomLookupEditor : public Editor {
 public:
     explicit CustomLookupEditor(AppContext& ctx);
     bool dirty() const override;
+    bool isNew() const override { return false; }
     bool save() override;
     void discard() override;
     void load(const std::optional<RecordRef>& ref) override;

@@ -18,9 +18,12 @@ public:
     virtual void load(const std::optional<RecordRef>& ref) = 0;
     virtual std::optional<RecordRef> record() const = 0;
     virtual bool handles(Kind kind) const = 0;
-    // Called when data changed elsewhere: reload unless there are unsaved edits.
+    // A new record's draft, not stored yet.
+    virtual bool isNew() const = 0;
+    // Called when data changed elsewhere: reload unless there are unsaved edits. A new draft has
+    // nothing stored to reload (reloading it closed it, e.g. when a picker created a model in place).
     virtual void refresh() {
-        if (!dirty()) load(record());
+        if (!dirty() && !isNew()) load(record());
     }
 
 protected:

@@ -34,6 +34,7 @@ class LookupEditor : public Editor {
 public:
     explicit LookupEditor(AppContext& ctx);
     bool dirty() const override;
+    bool isNew() const override { return false; }
     bool save() override;
     void discard() override;
     void load(const std::optional<RecordRef>& ref) override;

@@ -23,7 +23,7 @@ public:
     bool handles(Kind kind) const override { return kind == Kind::Output; }
     // A new output (not stored until saved).
     void startNew(const std::string& promptId, const std::string& text);
-    bool isNew() const { return m_loaded && m_isNew; }
+    bool isNew() const override { return m_loaded && m_isNew; }
     const Output& draft() const { return m_draft; }
     Output& draft() { return m_draft; }
     int tab() const { return m_tab; }

@@ -37,6 +37,7 @@ class PromptEditor : public Editor {
 public:
     explicit PromptEditor(AppContext& ctx);
     bool dirty() const override;
+    bool isNew() const override { return m_loaded && m_isNew; }
     bool save() override;
     void discard() override;
     void load(const std::optional<RecordRef>& ref) override;
