@@ -481,6 +481,12 @@ TEST_CASE("creating a prompt, model, agent and tag in place on a brand-new untou
     h.settle();
     REQUIRE(h.app->outputEditor().isNew());
     CHECK(h.app->outputEditor().draft().agentId == h.store.findByName(Kind::Agent, "Reviewer"));
+    h.click("pickerinput:tags");
+    h.type("distributed");
+    h.settle();
+    h.press(ImGuiKey_Enter);  // creates the tag
+    h.settle();
+    REQUIRE(h.app->outputEditor().isNew());
     h.click("field:##raw");
     h.type("Vector clocks order events.");
     h.ctrl('S');
@@ -490,4 +496,7 @@ TEST_CASE("creating a prompt, model, agent and tag in place on a brand-new untou
     auto o = h.store.getOutput(page.rows[0].id);
     CHECK(o->promptId == promptId);
     CHECK(o->output == "Vector clocks order events.");
+    auto tags = h.store.tagsOf(Kind::Output, o->id);
+    REQUIRE(tags.size() == 1);
+    CHECK(tags[0].name == "distributed");
 }
