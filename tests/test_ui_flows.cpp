@@ -500,3 +500,32 @@ TEST_CASE("creating a prompt, model, agent and tag in place on a brand-new untou
     REQUIRE(tags.size() == 1);
     CHECK(tags[0].name == "distributed");
 }
+
+TEST_CASE("one picker dropdown at a time: Tab to the next picker closes the first, Escape closes it") {
+    Harness h;
+    h.store.findOrCreateModel("gpt-4o");
+    h.ctrl('N');
+    h.settle();
+    h.click("pickerinput:model");
+    h.type("gpt");
+    h.settle();
+    CHECK(testhook::rect("picker:model:gpt-4o"));
+    h.press(ImGuiKey_Tab);  // on to the agent picker
+    h.settle();
+    testhook::clear();
+    h.settle();
+    CHECK(!testhook::rect("picker:model:gpt-4o"));
+    CHECK(!testhook::rect("pickerlist:model"));
+    CHECK(testhook::rect("pickerlist:agent"));  // Tab took the focus into the agent picker
+    h.click("pickerinput:agent");
+    h.type("Rev");
+    h.settle();
+    CHECK(testhook::rect("picker:agent:+new"));
+    h.press(ImGuiKey_Escape);
+    h.settle();
+    testhook::clear();
+    h.settle();
+    CHECK(!testhook::rect("picker:agent:+new"));
+    CHECK(!testhook::rect("pickerlist:agent"));
+    CHECK(h.app->outputEditor().isNew());  // Escape closed the dropdown, not the draft
+}

@@ -356,6 +356,24 @@ void sectionHeader(const Fonts& fonts, const char* text) {
 }
 
 // ---- picker ------------------------------------------------------------------------------------
+namespace {
+const Picker* g_openPicker = nullptr;  // one dropdown open at a time
+} // namespace
+
+void Picker::trackOpen(bool inputActive, bool enter) {
+    if (inputActive) {
+        m_open = true;
+        g_openPicker = this;
+    }
+    // Tab or Escape left the field (a click may be on an entry of the list: that closes it itself).
+    const bool leftByKey = ImGui::IsItemDeactivated() && !enter && !ImGui::IsMouseDown(0) && !ImGui::IsMouseReleased(0);
+    if (m_open && (leftByKey || g_openPicker != this)) close();
+}
+
+Picker::~Picker() {
+    if (g_openPicker == this) g_openPicker = nullptr;
+}
+
 void Picker::close() {
     m_open = false;
     m_query.clear();
@@ -427,6 +445,7 @@ std::optional<std::string> Picker::drawList(AppContext& ctx, const std::vector<s
     const float h = std::min<float>(8.5f, std::max<float>(1.0f, float(entries.size()))) * rowH + ImGui::GetStyle().WindowPadding.y;
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_PopupBg));
     ImGui::BeginChild("##matches", ImVec2(ImGui::GetContentRegionAvail().x, h), true);
+    testhook::mark("pickerlist:" + m_noun);
     if (entries.empty()) caption(m_query.empty() ? "Type to search" : "No match");
     for (int i = 0; i < int(entries.size()) && !picked; ++i) {
         const auto& e = entries[i];
@@ -466,7 +485,7 @@ bool Picker::drawSingle(AppContext& ctx, const char* id, std::optional<std::stri
     testhook::mark(std::string("pickerinput:") + id);
     bool inputActive = ImGui::IsItemActive();
     bool inputHovered = ImGui::IsItemHovered();
-    if (inputActive) m_open = true;
+    trackOpen(inputActive, enter);
     if (value) {
         ImGui::SameLine();
         if (ImGui::Button("→", ImVec2(ImGui::GetFrameHeight(), 0))) ctx.open({m_kind, *value});
@@ -509,7 +528,7 @@ std::optional<std::string> Picker::drawAdd(AppContext& ctx, const char* id, cons
     testhook::mark(std::string("pickerinput:") + id);
     bool inputActive = ImGui::IsItemActive();
     bool inputHovered = ImGui::IsItemHovered();
-    if (inputActive) m_open = true;
+    trackOpen(inputActive, enter);
     if (m_open) {
         if (inputActive && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) close();
         else {

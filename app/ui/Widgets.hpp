@@ -40,10 +40,14 @@ public:
     bool drawSingle(AppContext& ctx, const char* id, std::optional<std::string>& value, const std::string& currentLabel);
     // Multi value (tags, multi lookups): returns the id to add, if any. Enter creates a new one.
     std::optional<std::string> drawAdd(AppContext& ctx, const char* id, const char* hint, const std::vector<std::string>& excludeIds);
+    ~Picker();
+    Picker(const Picker&) = delete;
+    Picker& operator=(const Picker&) = delete;
     bool open() const { return m_open; }
     void close();
 
 private:
+    void trackOpen(bool inputActive, bool enter);
     void requestMatches(AppContext& ctx);
     std::optional<std::string> drawList(AppContext& ctx, const std::vector<std::string>& excludeIds, bool activated);
     std::optional<std::string> resolve(AppContext& ctx, const PickerEntry& e);
