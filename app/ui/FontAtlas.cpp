@@ -6,6 +6,7 @@
 #include FT_FREETYPE_H
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -410,9 +411,12 @@ void AtlasGrower::maybeStart() {
     if (m_pending.valid() || !anyMissing()) return;
     takeMissing();
     m_pending = std::async(std::launch::async, [px = m_pixelSize, chars = allNoted()] {
+        const auto start = std::chrono::steady_clock::now();
         auto built = std::make_unique<Built>();
         built->atlas = std::make_unique<ImFontAtlas>();
         built->fonts = build(*built->atlas, px, chars);
+        built->buildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        built->characters = chars.size();
         return built;
     });
 }

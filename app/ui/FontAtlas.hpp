@@ -41,6 +41,8 @@ public:
     struct Built {
         std::unique_ptr<ImFontAtlas> atlas;
         Fonts fonts;
+        double buildMs = 0;  // on the helper thread
+        size_t characters = 0;
     };
     // A finished atlas to swap in (between frames), if one is ready.
     std::unique_ptr<Built> takeReady();

@@ -30,8 +30,8 @@ sizes="100000"
 if [ "${PV_BENCH_APP_1M:-0}" = 1 ]; then sizes="$sizes 1000000"; fi
 echo "## bench-app ($(date -u +%Y-%m-%d), $(nproc) cores, Xvfb + Mesa llvmpipe, 1440x900, $FRAMES frames per phase)"
 echo
-echo "| outputs | first frame ms (empty vault) | idle frame CPU ms median | scrolling CPU ms median / p95 / max (× idle) | scrollbar jumps CPU ms median / max | typing a search: CPU ms median / max | typing: longest frame wall ms, app part / whole (idle: whole) |"
-echo "|---|---|---|---|---|---|---|"
+echo "| outputs | first frame ms (empty vault) | idle frame CPU ms median | scrolling CPU ms median / p95 / max (× idle) | scrollbar jumps CPU ms median / max | typing a search: CPU ms median / max | typing: longest frame wall ms, app part / whole (idle: whole) | CJK rows come into view: CPU ms median / max; atlas rebuild ms (helper thread), swap ms (UI thread) |"
+echo "|---|---|---|---|---|---|---|---|"
 for n in $sizes; do
   v="$DIR/vault-$n.db"
   if [ ! -f "$v" ]; then
@@ -46,6 +46,8 @@ for n in $sizes; do
   jm=$(echo "$out" | field scroll_jump cpu_median_ms); jx=$(echo "$out" | field scroll_jump cpu_max_ms)
   tm=$(echo "$out" | field type cpu_median_ms); tx=$(echo "$out" | field type cpu_max_ms); tw=$(echo "$out" | field type wall_max_ms)
   ta=$(echo "$out" | field type app_wall_max_ms); iw=$(echo "$out" | field idle wall_max_ms)
+  gm=$(echo "$out" | field glyphs cpu_median_ms); gx=$(echo "$out" | field glyphs cpu_max_ms)
+  gb=$(echo "$out" | field font_growth build_ms | paste -sd+ -); gs=$(echo "$out" | field font_growth swap_ms | paste -sd+ -)
   ratio=$(awk -v a="$sm" -v b="$idle" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-  echo "| $n | $first ($base_first) | $idle | $sm / $sp / $sx (×$ratio) | $jm / $jx | $tm / $tx | $ta / $tw ($iw) |"
+  echo "| $n | $first ($base_first) | $idle | $sm / $sp / $sx (×$ratio) | $jm / $jx | $tm / $tx | $ta / $tw ($iw) | $gm / $gx; ${gb:-none}, ${gs:-none} |"
 done
