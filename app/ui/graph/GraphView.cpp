@@ -1,5 +1,5 @@
 #include "GraphView.hpp"
-#include "ui/DisplayText.hpp"
+#include "ui/Widgets.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -178,7 +178,7 @@ struct GraphView::Impl {
         std::string relation;
         Kind kind = Kind::Output;
         std::string total;
-        char search[128] = {};
+        std::string search;
         std::string loadedFor;
         std::vector<graph::Item> items;
         bool more = false;
@@ -191,7 +191,7 @@ struct GraphView::Impl {
         std::shared_ptr<std::atomic<bool>> cancel;
     } pathJob;
     std::optional<RecordRef> pathStart;
-    char pathSearch[128] = {};
+    std::string pathSearch;
     std::vector<SearchHit> pathHits;
 
     std::string status;
@@ -506,7 +506,7 @@ struct GraphView::Impl {
         list.relation = n.relation;
         list.kind = n.kind;
         list.total = n.detail;
-        list.search[0] = 0;
+        list.search.clear();
         list.loadedFor = "\x01";  // force a load
         list.items.clear();
     }
@@ -712,16 +712,16 @@ void GraphView::Impl::drawToolbar() {
             reload();
         } else {
             ImGui::OpenPopup("graph-path");
-            pathSearch[0] = 0;
+            pathSearch.clear();
             pathHits.clear();
         }
     }
     if (ImGui::BeginPopup("graph-path")) {
         ImGui::TextDisabled("From: %s", shown(shortLabel(hood.focus.label, 40)));
         if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-        if (ImGui::InputTextWithHint("##to", "to: type a name or title", pathSearch, sizeof pathSearch)) {
+        if (inputWithHint("##to", "to: type a name or title", pathSearch)) {
             try {
-                pathHits = pathSearch[0] ? store.jumpTo(pathSearch, 12) : std::vector<SearchHit>{};
+                pathHits = !pathSearch.empty() ? store.jumpTo(pathSearch, 12) : std::vector<SearchHit>{};
             } catch (const std::exception& e) {
                 setStatus(e.what(), true);
             }
@@ -1106,7 +1106,7 @@ void GraphView::Impl::drawHubList() {
         return;
     }
     ImGui::SetNextItemWidth(-1);
-    ImGui::InputTextWithHint("##hubsearch", "search these records", list.search, sizeof list.search);
+    inputWithHint("##hubsearch", "search these records", list.search);
     if (list.loadedFor != list.search) {
         list.loadedFor = list.search;
         list.items.clear();
