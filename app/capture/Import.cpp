@@ -998,7 +998,7 @@ std::string readConversations(const ExportFiles& files, ExportSource source, Con
                 pending.clear();
             }
             sawConversation = true;
-            if (repairs) c.warnings.push_back(std::to_string(repairs) + " invalid UTF-8 sequence(s) replaced by U+FFFD");
+            if (repairs) c.warnings.push_back(std::to_string(repairs) + " invalid UTF-8 sequence(s), lone surrogate(s) or NUL character(s) replaced by U+FFFD");
             j = nullptr;  // free the DOM before writing
             v.conversation(c, elemWhere + " " + quoteTitle(c.title) + " (id " + c.id + ")", text.size());
             ++prog.conversations;
@@ -1420,7 +1420,7 @@ std::string formatReport(const ImportReport& r) {
     line("models", r.models);
     line("agents", r.agents);
     out << "ratings from feedback: " << r.ratingsSet << "\n";
-    if (r.repairedTexts) out << "invalid UTF-8 repaired (U+FFFD): " << r.repairedTexts << "\n";
+    if (r.repairedTexts) out << "invalid UTF-8 / NUL characters replaced (U+FFFD): " << r.repairedTexts << "\n";
     if (!r.warnings.empty()) out << "warnings: " << r.warnings.size() << "\n";
     for (size_t i = 0; i < r.warnings.size() && i < 20; ++i) out << "  warning: " << r.warnings[i] << "\n";
     if (r.warnings.size() > 20) out << "  ... " << (r.warnings.size() - 20) << " more warnings\n";
