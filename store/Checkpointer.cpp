@@ -35,6 +35,7 @@ Checkpointer::~Checkpointer() {
     }
     m_wake.notify_all();
     if (m_thread.joinable()) m_thread.join();
+    m_conn.reset();  // normally closed by the thread already
 }
 
 int Checkpointer::onCommit(void* self, sqlite3* db, const char* schema, int frames) {
@@ -83,7 +84,7 @@ bool Checkpointer::request() {
 }
 
 void Checkpointer::run() {
-    std::optional<sql::Db> conn;  // this thread's own connection, opened at the first pass
+    std::optional<sql::Db>& conn = m_conn;  // this thread's own connection, opened at the first pass
     std::unique_lock lock(m_mutex);
     for (;;) {
         m_wake.wait(lock, [&] { return m_requested || m_stop; });

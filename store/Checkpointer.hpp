@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -58,6 +59,12 @@ private:
     const CheckpointLimits m_limits;
     const int64_t m_pageSize;
     const std::string m_path;  // the vault file, for the thread's own connection
+
+    // The thread's own connection, opened at its first pass and closed when it stops. Held here,
+    // not on the thread's stack, so it is owned by the Store like every other handle: reachable
+    // (LeakSanitizer finds it from the Store, whatever the thread is doing) and closed by the
+    // destructor after the join even if the thread could not close it.
+    std::optional<sql::Db> m_conn;
 
     mutable std::mutex m_mutex;
     std::condition_variable m_wake, m_idle;

@@ -32,6 +32,9 @@ struct TableDef {
 
 // Current schema version (PRAGMA user_version). Bump and add a step in Migrations.cpp.
 constexpr int kSchemaVersion = 6;
+// PRAGMA application_id of a vault ("PVLT"): set on every vault opened writable, so another
+// program's SQLite file is told apart before anything is written to it.
+constexpr int32_t kApplicationId = 0x50564C54;
 
 // Page size of a new vault file (an existing file keeps the size it was made with).
 constexpr int kPageSize = 65536;

@@ -38,7 +38,7 @@ void Stmt::fail(const char* what) const {
         if (s.size() > 160) s = s.substr(0, 160) + "...";
         msg += " in: " + s;
     }
-    throw Error(msg, sqlite3_extended_errcode(m_db));
+    throw Error(msg, sqlite3_extended_errcode(m_db), sqlite3_system_errno(m_db));
 }
 
 Stmt& Stmt::bind(int i, std::nullptr_t) {
@@ -148,7 +148,7 @@ void Db::exec(std::string_view sql) {
         if (s.size() > 160) s = s.substr(0, 160) + "...";
         msg += " in: " + s + " (vault '" + m_path + "')";
         sqlite3_free(err);
-        throw Error(msg, rc);
+        throw Error(msg, sqlite3_extended_errcode(m_db), sqlite3_system_errno(m_db));
     }
 }
 

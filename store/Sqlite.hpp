@@ -15,11 +15,14 @@ namespace pv::sql {
 // Every failure of the store surfaces as this: what failed, and where (file or statement).
 class Error : public std::runtime_error {
 public:
-    Error(const std::string& what, int code = 0) : std::runtime_error(what), m_code(code) {}
+    Error(const std::string& what, int code = 0, int sysErrno = 0) : std::runtime_error(what), m_code(code), m_sysErrno(sysErrno) {}
     int code() const { return m_code; }
+    // The operating system's errno behind an I/O failure (ENOSPC, EROFS, EDQUOT...), 0 when none.
+    int sysErrno() const { return m_sysErrno; }
 
 private:
     int m_code;
+    int m_sysErrno;
 };
 
 class Db;

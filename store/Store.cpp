@@ -4,6 +4,8 @@
 #include "Schema.hpp"
 
 #include <algorithm>
+#include <fcntl.h>
+#include <unistd.h>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -200,6 +202,44 @@ std::string newUuidV7() {
 
 // ---- open ------------------------------------------------------------------------------------
 
+namespace {
+
+// Refuses, before anything is written, an SQLite file that is not a vault: another application id,
+// or (files made before vaults carried one) a schema without the vault's version and tables.
+void requireVault(sql::Db& db, const std::string& path) {
+    const int64_t appId = db.queryInt("PRAGMA application_id");
+    if (appId == kApplicationId) return;
+    const int64_t objects = db.queryInt("SELECT count(*) FROM sqlite_schema");
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%08llx", static_cast<unsigned long long>(static_cast<uint32_t>(appId)));
+    const std::string untouched = "; it was left untouched (give --vault a new file name, or your vault)";
+    if (appId != 0)
+        throw StoreError("'" + path + "' is not a Promptvault vault: it is another program's SQLite database (application_id " + hex + ")" +
+                         untouched);
+    if (objects == 0) return;  // an empty database: it becomes a new vault
+    const int64_t version = db.queryInt("PRAGMA user_version");
+    const int64_t ourTables = db.queryInt(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('pv_sync_state', 'pv_changes', 'prompts', 'outputs')");
+    if (version >= 1 && ourTables == 4) return;  // a vault from before application ids
+    std::string names;
+    {
+        auto st = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name LIMIT 4");
+        while (st.step()) names += (names.empty() ? "'" : ", '") + st.getText(0) + "'";
+    }
+    throw StoreError("'" + path + "' is not a Promptvault vault: it is an SQLite database of another program (" + std::to_string(objects) +
+                     " schema objects" + (names.empty() ? std::string() : ", tables " + names) + ", no vault tables)" + untouched);
+}
+
+// The file descriptor of a file made only to choose its permissions; closed on scope exit.
+struct ScopedFd {
+    int fd;
+    ~ScopedFd() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+} // namespace
+
 Store::Store(const std::string& path, OpenOptions options) {
     namespace fs = std::filesystem;
     std::error_code ec;
@@ -209,12 +249,15 @@ Store::Store(const std::string& path, OpenOptions options) {
     if (!exists) {
         auto parent = fs::path(path).parent_path();
         if (!parent.empty() && !fs::exists(parent, ec)) fs::create_directories(parent, ec);
+        // Created readable by its owner only; SQLite gives the -wal and -shm files the vault's mode.
+        ScopedFd made{::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600)};
     }
     auto mode = options.readOnly ? sql::Db::Mode::ReadOnly : sql::Db::Mode::ReadWriteCreate;
     m_db = sql::Db(path, mode);
     try {
         // Reading the schema is the first touch of the file: a corrupt or foreign file fails here.
         m_db.queryInt("SELECT count(*) FROM sqlite_schema");
+        requireVault(m_db, path);
         if (!options.readOnly) {
             if (sqlite3_db_readonly(m_db.handle(), "main") == 1) throw StoreError("vault '" + path + "' is read-only (check file permissions)");
             // Only a new, empty file takes this (SQLite ignores it once the file has pages, and
@@ -230,6 +273,8 @@ Store::Store(const std::string& path, OpenOptions options) {
         m_db.exec("PRAGMA cache_size = -65536");
         if (!options.readOnly) {
             migrate(m_db);
+            if (m_db.queryInt("PRAGMA application_id") != kApplicationId)
+                m_db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
             if (m_db.queryText("PRAGMA journal_mode") == "wal") {
                 m_checkpointer = std::make_unique<Checkpointer>(m_db, options.checkpoint);
                 // A log that grew during a big write is cut back when it restarts, not kept at its peak.

@@ -148,8 +148,8 @@ TEST_CASE("bad arguments: a clear message on stderr and a non-zero exit, nothing
         {"add prompt --text x", 2, "expected 'add output'"},
         {"add output", 2, "no output text"},
         {"add output --text a --stdin", 2, "give the output text once"},
-        {"add output --text x --rating abc", 2, "--rating must be a number 1..5, got 'abc'"},
-        {"add output --text x --rating 9", 1, "rating 9 is out of range 1..5"},
+        {"add output --text x --rating abc", 2, "--rating must be a whole number 1..5, got 'abc'"},
+        {"add output --text x --rating 9", 2, "--rating must be a whole number 1..5, got '9'"},
         {"add output --text x --bogus", 1, "unknown option '--bogus'"},
         {"add output --text", 1, "option --text needs a value"},
         {"add output --text x --prompt-id nope", 1, "--prompt-id 'nope' does not exist"},
@@ -251,4 +251,56 @@ TEST_CASE("export json --out writes the whole file or leaves the old one") {
     CHECK(r.exitCode == 1);
     CHECK(r.err.find("cannot write '" + bad + "'") != std::string::npos);
     CHECK(!std::filesystem::exists(bad));
+}
+
+TEST_CASE("add output: --rating, --captured-at and --prompt-id are validated with clear messages, nothing stored") {
+    TempDir dir;
+    auto vault = dir.file("v.db");
+    REQUIRE(runPv(vault, "add output --text first").exitCode == 0);
+    const auto before = statsOf(vault);
+    for (const std::string bad : {"3.5", "3x", "0", "6", "", " 3", "+3", "03"}) {
+        CAPTURE(bad);
+        auto r = runPv(vault, "add output --text t --rating " + shellQuote(bad));
+        CHECK(r.exitCode == 2);
+        CHECK(r.err.find("--rating must be a whole number 1..5, got '" + bad + "'") != std::string::npos);
+    }
+    for (const std::string bad : {"yesterday", "2026-13-01", "2026-02-30", "2026-12-04T25:00", "2026-12-04T10:00:00+2", "2026-12-04x",
+                                  "2026-12-04T10:00:00.Z", "12/04/2026"}) {
+        CAPTURE(bad);
+        auto r = runPv(vault, "add output --text t --captured-at " + shellQuote(bad));
+        CHECK(r.exitCode == 2);
+        CHECK(r.err.find("--captured-at must be an ISO-8601 date or time") != std::string::npos);
+        CHECK(r.err.find("'" + bad + "'") != std::string::npos);
+    }
+    CHECK(statsOf(vault) == before);
+    // Good values are stored as UTC with milliseconds, like every *_at of the vault.
+    const std::pair<std::string, std::string> good[] = {{"2026-12-04", "2026-12-04T00:00:00.000Z"},
+                                                        {"2026-12-04T10:15:30+02:00", "2026-12-04T08:15:30.000Z"},
+                                                        {"2024-02-29T23:59:59.1234-01:30", "2024-03-01T01:29:59.123Z"},
+                                                        {"2026-12-04T17:25Z", "2026-12-04T17:25:00.000Z"}};
+    for (const auto& [in, stored] : good) {
+        CAPTURE(in);
+        auto r = runPv(vault, "add output --text t --rating 4 --captured-at " + shellQuote(in));
+        REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+        const auto j = exportJson(vault);
+        const auto* o = rowById(j["outputs"], firstLine(r.out));
+        REQUIRE(o);
+        CHECK((*o)["captured_at"] == stored);
+        CHECK((*o)["rating"] == 4);
+    }
+    // A deleted prompt's id is refused, not linked silently.
+    auto p = runPv(vault, "add output --text t --prompt 'Will be deleted'");
+    REQUIRE(p.exitCode == 0);
+    const auto j = exportJson(vault);
+    const auto* o = rowById(j["outputs"], firstLine(p.out));
+    REQUIRE(o);
+    const std::string promptId = (*o)["prompt_id"];
+    auto del = runCommand(pv::test::sqliteShell() + " " + shellQuote(vault) + " " +
+                          shellQuote("DELETE FROM outputs WHERE prompt_id = '" + promptId + "'; DELETE FROM prompts WHERE id = '" + promptId + "';"));
+    REQUIRE_MESSAGE(del.exitCode == 0, del.err);
+    const auto mid = statsOf(vault);
+    auto r = runPv(vault, "add output --text t --prompt-id " + promptId);
+    CHECK(r.exitCode == 1);
+    CHECK(r.err.find("--prompt-id '" + promptId + "' is a deleted prompt") != std::string::npos);
+    CHECK(statsOf(vault) == mid);
 }

@@ -20,7 +20,8 @@ namespace {
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 std::vector<std::string> mdFiles(const std::string& dir) {
     std::vector<std::string> out;
-    for (auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+    for (auto& e : fs::directory_iterator(dir))
+        if (e.path().extension() == ".md") out.push_back(e.path().filename().string());  // not the manifest
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -161,4 +162,110 @@ TEST_CASE("CLI export markdown") {
     CHECK(cli::run(g) == 2);
     std::cerr.rdbuf(oldErr);
     CHECK(contains(err.str(), "--out DIR is required"));
+}
+
+namespace {
+// A prompt with a chosen id (the last 8 characters decide the default name).
+std::string promptWithId(Store& s, const std::string& id, const std::string& title, const std::string& body) {
+    Prompt p;
+    p.id = id;
+    p.title = title;
+    p.body = body;
+    return s.createPrompt(p).id;
+}
+std::vector<std::string> allFiles(const std::string& dir) {
+    std::vector<std::string> out;
+    for (auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+} // namespace
+
+TEST_CASE("export markdown: ids ending alike get distinct names, kept from export to export; a user's file is never touched") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    const std::string out = dir.file("md");
+    fs::create_directories(out);
+    // The person's own note, with the name the first prompt would get by default.
+    const std::string a = "0190a1b2-c3d4-7e5f-8a9b-0000deadbeef", b = "0190a1b2-c3d4-7e5f-8a9b-1111deadbeef",
+                      c = "0190a1b2-c3d4-7e5f-8a9b-2222deadbeef";
+    pv::test::writeFile(out + "/Same deadbeef.md", "my own note\n");
+    promptWithId(s, a, "Same", "first body");
+    promptWithId(s, b, "Same", "second body");
+    auto r1 = exportMarkdown(s, out);
+    CHECK(r1.written == 2);
+    auto files = mdFiles(out);
+    CHECK(files == std::vector<std::string>{"Same 0000deadbeef.md", "Same 1111deadbeef.md", "Same deadbeef.md"});
+    CHECK(pv::test::readFile(out + "/Same deadbeef.md") == "my own note\n");
+    CHECK(contains(pv::test::readFile(out + "/Same 0000deadbeef.md"), "first body"));
+    CHECK(contains(pv::test::readFile(out + "/Same 1111deadbeef.md"), "second body"));
+    // Again, and with a third look-alike: every name settles, nothing is rewritten or lost.
+    auto r2 = exportMarkdown(s, out);
+    CHECK(r2.written == 0);
+    CHECK(r2.unchanged == 2);
+    promptWithId(s, c, "Same", "third body");
+    auto r3 = exportMarkdown(s, out);
+    CHECK(r3.written == 1);
+    CHECK(r3.unchanged == 2);
+    CHECK(mdFiles(out).size() == 4);
+    CHECK(exportMarkdown(s, out).written == 0);
+    CHECK(pv::test::readFile(out + "/Same deadbeef.md") == "my own note\n");
+    // The user removes their note: the names chosen stay as they were (decided once).
+    fs::remove(out + "/Same deadbeef.md");
+    CHECK(exportMarkdown(s, out).written == 0);
+    CHECK(mdFiles(out).size() == 3);
+    // A renamed prompt: its old file (ours, in the manifest) goes, the user's other files stay.
+    pv::test::writeFile(out + "/notes.md", "keep\n");
+    auto p = *s.getPrompt(a);
+    p.title = "Renamed";
+    s.updatePrompt(p);
+    exportMarkdown(s, out);
+    CHECK(mdFiles(out) == std::vector<std::string>{"Renamed 0000deadbeef.md", "Same 1111deadbeef.md", "Same 2222deadbeef.md", "notes.md"});
+}
+
+TEST_CASE("export markdown: ids ending alike without a user's file; the default 8-character name stays for the first") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    const std::string out = dir.file("md");
+    promptWithId(s, "0190a1b2-c3d4-7e5f-8a9b-0000deadbeef", "Same", "first");
+    promptWithId(s, "0190a1b2-c3d4-7e5f-8a9b-1111deadbeef", "Same", "second");
+    exportMarkdown(s, out);
+    CHECK(mdFiles(out) == std::vector<std::string>{"Same 1111deadbeef.md", "Same deadbeef.md"});
+    CHECK(contains(pv::test::readFile(out + "/Same deadbeef.md"), "first"));
+    CHECK(exportMarkdown(s, out).written == 0);
+}
+
+TEST_CASE("export markdown: a symbolic link in the folder is never followed") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    const std::string out = dir.file("md"), outside = dir.file("outside.txt");
+    fs::create_directories(out);
+    pv::test::writeFile(outside, "outside, untouched\n");
+    auto id = promptWithId(s, "0190a1b2-c3d4-7e5f-8a9b-0123456789ab", "Linked", "body");
+    const std::string name = markdownFileName(id, "Linked");
+    // Links where the old exporter wrote its temporary file, and at the file's own name.
+    fs::create_symlink(outside, out + "/" + name + ".tmp");
+    fs::create_symlink(outside, out + "/" + name);
+    auto r = exportMarkdown(s, out);
+    CHECK(pv::test::readFile(outside) == "outside, untouched\n");
+    CHECK(r.conflicts.empty());
+    // The link at its name is not the export's: left as it is, and the prompt gets a longer name.
+    auto files = allFiles(out);
+    CHECK(std::find(files.begin(), files.end(), "Linked 0123456789ab.md") != files.end());
+    CHECK(contains(pv::test::readFile(out + "/Linked 0123456789ab.md"), "body"));
+    CHECK(fs::is_symlink(out + "/" + name));
+    CHECK(fs::is_symlink(out + "/" + name + ".tmp"));
+    // A link placed later at a name the manifest says is ours is replaced by the file, not written through.
+    s.createPrompt({.title = "Other", .body = "other body"});
+    exportMarkdown(s, out);
+    std::string otherName;
+    for (auto& f : mdFiles(out))
+        if (f.rfind("Other ", 0) == 0) otherName = f;
+    REQUIRE(!otherName.empty());
+    fs::remove(out + "/" + otherName);
+    fs::create_symlink(outside, out + "/" + otherName);
+    exportMarkdown(s, out);
+    CHECK(pv::test::readFile(outside) == "outside, untouched\n");
+    CHECK_FALSE(fs::is_symlink(out + "/" + otherName));
+    CHECK(contains(pv::test::readFile(out + "/" + otherName), "other body"));
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 
 #ifdef PV_HAVE_LIBZIP
@@ -72,11 +73,14 @@ struct ExportFiles::Zip {
 namespace {
 class ZipEntrySource : public ByteSource {
 public:
-    ZipEntrySource(zip_t* z, const std::string& name, const std::string& where) : m_where(where) {
+    ZipEntrySource(zip_t* z, zip_uint64_t index, const std::string& where) : m_where(where) {
         zip_stat_t st;
         zip_stat_init(&st);
-        if (zip_stat(z, name.c_str(), 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE)) m_size = st.size;
-        m_f = zip_fopen(z, name.c_str(), 0);
+        if (zip_stat_index(z, index, 0, &st) == 0) {
+            if (st.valid & ZIP_STAT_SIZE) m_size = st.size, m_sizeKnown = true;
+            if (st.valid & ZIP_STAT_COMP_SIZE) m_compSize = st.comp_size;
+        }
+        m_f = zip_fopen_index(z, index, 0);
         if (!m_f) throw std::runtime_error(where + ": cannot open inside the zip (" + zip_strerror(z) + ")");
     }
     ~ZipEntrySource() override {
@@ -86,7 +90,20 @@ public:
     ZipEntrySource& operator=(const ZipEntrySource&) = delete;
     size_t read(char* buf, size_t n) override {
         zip_int64_t got = zip_fread(m_f, buf, n);
-        if (got < 0) throw std::runtime_error(m_where + ": read error in the zip (" + zip_file_strerror(m_f) + ")");
+        if (got < 0) {
+            std::string why = zip_file_strerror(m_f);
+            if (zip_error_code_zip(zip_file_get_error(m_f)) == ZIP_ER_CRC)
+                throw std::runtime_error(m_where + ": damaged: its data does not match the zip's checksum (CRC error); nothing of it is imported");
+            throw std::runtime_error(m_where + ": read error in the zip (" + why + ")");
+        }
+        m_read += static_cast<uint64_t>(got);
+        if (m_sizeKnown && m_read > m_size)
+            throw std::runtime_error(m_where + ": damaged: gives more than the " + std::to_string(m_size) + " bytes its zip header declares");
+        if (m_read > kZipRatioFloor && m_read / kZipMaxRatio > m_compSize)
+            throw std::runtime_error(m_where + ": refused: inflates to more than " + std::to_string(kZipMaxRatio) + " times its " +
+                                     std::to_string(m_compSize) + " compressed bytes (a zip bomb?)");
+        if (m_read > kZipMaxEntryBytes)
+            throw std::runtime_error(m_where + ": refused: larger than " + std::to_string(kZipMaxEntryBytes >> 30) + " GB");
         return static_cast<size_t>(got);
     }
     uint64_t size() const override { return m_size; }
@@ -94,7 +111,8 @@ public:
 private:
     std::string m_where;
     zip_file_t* m_f = nullptr;
-    uint64_t m_size = 0;
+    uint64_t m_size = 0, m_compSize = UINT64_MAX, m_read = 0;  // compressed size unknown: no ratio check
+    bool m_sizeKnown = false;
 };
 } // namespace
 #else
@@ -132,11 +150,21 @@ ExportFiles::ExportFiles(const std::string& path) : m_path(path) {
             m_zip = std::make_unique<Zip>();
             m_zip->z = z;
             zip_int64_t n = zip_get_num_entries(z, 0);
+            std::map<std::string, int> copies;
             for (zip_int64_t i = 0; i < n; ++i) {
                 const char* name = zip_get_name(z, static_cast<zip_uint64_t>(i), 0);
-                if (name && name[0] && name[std::strlen(name) - 1] != '/') m_names.push_back(name);
+                if (!name || !name[0] || name[std::strlen(name) - 1] == '/') continue;
+                // A name stored twice is two entries: each is read, under its own display name.
+                const int copy = ++copies[name];
+                std::string display = copy == 1 ? std::string(name) : std::string(name) + " (copy " + std::to_string(copy) + ")";
+                m_entries.push_back({display, Entry{name, static_cast<uint64_t>(i)}});
+                m_names.push_back(display);
             }
+            for (const auto& [name, count] : copies)
+                if (count > 1)
+                    m_duplicates.push_back(path + ": holds '" + name + "' " + std::to_string(count) + " times; each copy was read");
             std::sort(m_names.begin(), m_names.end());
+            std::sort(m_entries.begin(), m_entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
             return;
 #else
             throw std::runtime_error(path + ": is a zip, but this build has no libzip; unpack it and give conversations.json");
@@ -164,14 +192,22 @@ ExportFiles::ExportFiles(const std::string& path) : m_path(path) {
 
 ExportFiles::~ExportFiles() = default;
 
+const ExportFiles::Entry* ExportFiles::entry(const std::string& display) const {
+    auto it = std::lower_bound(m_entries.begin(), m_entries.end(), display, [](const auto& e, const std::string& d) { return e.first < d; });
+    return it != m_entries.end() && it->first == display ? &it->second : nullptr;
+}
+
 std::vector<std::string> ExportFiles::conversationFiles() const {
     std::vector<std::string> out;
     if (!m_singleFile.empty() && !isConversationFileName(m_singleFile)) return {m_singleFile};
-    for (const auto& n : m_names)
-        if (isConversationFileName(baseName(n)) && n.find("__MACOSX") == std::string::npos) out.push_back(n);
+    for (const auto& n : m_names) {
+        const Entry* e = m_zip ? entry(n) : nullptr;
+        const std::string& stored = e ? e->name : n;
+        if (isConversationFileName(baseName(stored)) && stored.find("__MACOSX") == std::string::npos) out.push_back(n);
+    }
     // conversations.json first, then -000, -001, ... (names sort that way already except the plain one)
     std::stable_sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) {
-        bool pa = baseName(a) == "conversations.json", pb = baseName(b) == "conversations.json";
+        bool pa = baseName(a).rfind("conversations.json", 0) == 0, pb = baseName(b).rfind("conversations.json", 0) == 0;
         if (pa != pb) return pa;
         return a < b;
     });
@@ -196,9 +232,20 @@ std::vector<std::string> ExportFiles::jsonFilesUnder(const std::string& folder) 
 
 std::unique_ptr<ByteSource> ExportFiles::open(const std::string& name) const {
 #ifdef PV_HAVE_LIBZIP
-    if (m_zip) return std::make_unique<ZipEntrySource>(m_zip->z, name, where(name));
+    if (m_zip) {
+        const Entry* e = entry(name);
+        if (!e) throw std::runtime_error(where(name) + ": no such file in the zip");
+        return std::make_unique<ZipEntrySource>(m_zip->z, e->index, where(name));
+    }
 #endif
     return std::make_unique<FileSource>((fs::path(m_dir) / name).string());
+}
+
+void ExportFiles::verify(const std::string& name) const {
+    auto src = open(name);
+    std::vector<char> buf(1 << 20);
+    while (src->read(buf.data(), buf.size()) > 0) {
+    }
 }
 
 std::string ExportFiles::readSmall(const std::string& name, uint64_t maxBytes) const {

@@ -37,6 +37,12 @@ public:
     std::vector<std::string> jsonFilesUnder(const std::string& folder) const;
 
     std::unique_ptr<ByteSource> open(const std::string& name) const;
+    // Reads a file to its end without keeping it: for a zip entry this checks its CRC and the
+    // limits below; throws std::runtime_error saying what is wrong.
+    void verify(const std::string& name) const;
+    // Names a zip holds more than once, as messages ("conversations.json is in the zip 2 times; ...").
+    // Each copy is its own entry in names() ("conversations.json", "conversations.json (copy 2)").
+    const std::vector<std::string>& duplicates() const { return m_duplicates; }
     // Whole small file (feedback, projects): refused above maxBytes with a clear message.
     std::string readSmall(const std::string& name, uint64_t maxBytes) const;
     // "export.zip:conversations.json" or the file path, for messages.
@@ -49,7 +55,21 @@ private:
     std::unique_ptr<Zip> m_zip;
     std::vector<std::string> m_names;
     std::string m_singleFile;        // bare-file mode: the file the person named
+    struct Entry {
+        std::string name;  // as stored in the zip
+        uint64_t index;    // its entry number
+    };
+    std::vector<std::pair<std::string, Entry>> m_entries;  // zip mode: display name -> entry, sorted by display name
+    std::vector<std::string> m_duplicates;
+    const Entry* entry(const std::string& display) const;
 };
+
+// Zip entries (README "Bad input"): reading stops with an error once an entry has given more bytes
+// than its header declares, or more than kZipMaxRatio times its compressed size past
+// kZipRatioFloor bytes (a zip bomb), or more than kZipMaxEntryBytes in all.
+constexpr uint64_t kZipMaxRatio = 200;
+constexpr uint64_t kZipRatioFloor = 64ull << 20;
+constexpr uint64_t kZipMaxEntryBytes = 16ull << 30;
 
 // True for "conversations.json" and "conversations-000.json"-style base names.
 bool isConversationFileName(const std::string& base);

@@ -9,6 +9,7 @@
 #include "Migrations.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -65,6 +66,36 @@ bool isVaultFailure(const sql::Error& e) {
     default:
         return false;
     }
+}
+
+// Undoes a savepoint's work when the transaction still exists. After SQLITE_FULL, IOERR, NOMEM or
+// BUSY SQLite may already have rolled the whole transaction back; the savepoint is gone then, and
+// "no such savepoint" must not replace the error that got us here (the caller rethrows that one).
+void rollbackSavepoint(sql::Db& db, const char* name) {
+    if (!db.inTransaction()) return;
+    try {
+        db.exec(std::string("ROLLBACK TO ") + name);
+        db.exec(std::string("RELEASE ") + name);
+    } catch (const sql::Error&) {
+        // The transaction is beyond saving; the caller's error says why and it rolls back.
+    }
+}
+
+// What a vault failure means for the person importing, with SQLite's words after it.
+std::string describeVaultFailure(const sql::Error& e) {
+    std::string why;
+    const int code = e.code() & 0xFF;
+    if (e.sysErrno() == EROFS) why = "the vault's file system is read-only";
+    else if (e.sysErrno() == ENOSPC) why = "the disk holding the vault is full";
+    else if (e.sysErrno() == EDQUOT) why = "the disk quota of the vault's file system is used up";
+    else if (code == SQLITE_FULL) why = "the disk holding the vault is full (or the vault reached its size limit)";
+    else if (code == SQLITE_READONLY) why = "the vault cannot be written (read-only file or file system)";
+    else if (code == SQLITE_BUSY || code == SQLITE_LOCKED) why = "the vault is locked by another program";
+    else if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) why = "the vault file is damaged";
+    else if (code == SQLITE_NOMEM) why = "out of memory";
+    else if (code == SQLITE_IOERR) why = "the vault could not be written (I/O error)";
+    else why = "the vault failed";
+    return why + " (" + e.what() + ")";
 }
 
 struct Feedback {
@@ -375,8 +406,7 @@ public:
             stageAndMove(0, m_heldPrompts.size(), 0, m_heldOutputs.size());
             m_db.exec("RELEASE pv_import_flush");
         } catch (const sql::Error& e) {
-            m_db.exec("ROLLBACK TO pv_import_flush");
-            m_db.exec("RELEASE pv_import_flush");
+            rollbackSavepoint(m_db, "pv_import_flush");
             if (isVaultFailure(e)) throw;
             // One row was refused: write conversation by conversation so only its conversation is lost.
             // A later conversation of the batch may reuse a prompt held for a lost one (the same
@@ -401,8 +431,7 @@ public:
                         m_db.exec("RELEASE pv_import_flush");
                         continue;
                     } catch (const sql::Error& e2) {
-                        m_db.exec("ROLLBACK TO pv_import_flush");
-                        m_db.exec("RELEASE pv_import_flush");
+                        rollbackSavepoint(m_db, "pv_import_flush");
                         if (isVaultFailure(e2)) throw;
                         why = std::string("not imported, nothing of it was kept: ") + e2.what();
                     }
@@ -860,7 +889,8 @@ struct ConversationVisitor {
 };
 
 std::string readConversations(const ExportFiles& files, ExportSource source, ConversationVisitor& v,
-                              std::vector<SkippedItem>& skipped, std::vector<std::string>& readFiles, int64_t& repaired) {
+                              std::vector<SkippedItem>& skipped, std::vector<std::string>& readFiles, int64_t& repaired,
+                              size_t maxConversationBytes = kMaxElementBytes) {
     auto names = files.conversationFiles();
     if (names.empty()) {
         std::string list;
@@ -890,7 +920,7 @@ std::string readConversations(const ExportFiles& files, ExportSource source, Con
         const std::string where = files.where(names[f]);
         readFiles.push_back(names[f]);
         prog.currentFile = names[f];
-        ArrayReader reader(*sources[f], where);
+        ArrayReader reader(*sources[f], where, maxConversationBytes);
         while (!v.stopped()) {
             size_t before = reader.utf8Repairs();
             ArrayReader::Result r;
@@ -900,7 +930,13 @@ std::string readConversations(const ExportFiles& files, ExportSource source, Con
                 skipped.push_back({where, e.what()});
                 break;
             }
-            if (r == ArrayReader::Result::End) break;
+            if (r == ArrayReader::Result::End) {
+                if (reader.trailingBytes())
+                    skipped.push_back({where + " (offset " + std::to_string(reader.trailingOffset()) + ")",
+                                       std::to_string(reader.trailingBytes()) +
+                                           " byte(s) after the end of the JSON were not read (two files joined, or a damaged export?)"});
+                break;
+            }
             if (r == ArrayReader::Result::Error) {
                 if (!sawConversation && f == 0 && reader.elementIndex() < 0 && names.size() == 1)
                     return reader.error() + ": not a " + std::string(sourceLabel(source)) + " export";
@@ -910,6 +946,13 @@ std::string readConversations(const ExportFiles& files, ExportSource source, Con
             size_t repairs = reader.utf8Repairs() - before;
             const std::string elemWhere = where + ", conversation #" + std::to_string(reader.elementIndex() + 1);
             std::string err;
+            if (reader.tooLarge()) {
+                (sawConversation ? skipped : pending)
+                    .push_back({elemWhere + " (offset " + std::to_string(reader.elementStart()) + ")",
+                                "larger than " + std::to_string(reader.maxElementBytes() >> 20) +
+                                    " MB, the most one conversation may take: not read"});
+                continue;
+            }
             if (reader.tooDeep()) {
                 (sawConversation ? skipped : pending)
                     .push_back({elemWhere + " (offset " + std::to_string(reader.elementStart()) + ")",
@@ -955,7 +998,7 @@ std::string readConversations(const ExportFiles& files, ExportSource source, Con
                 pending.clear();
             }
             sawConversation = true;
-            if (repairs) c.warnings.push_back(std::to_string(repairs) + " invalid UTF-8 sequence(s) replaced by U+FFFD");
+            if (repairs) c.warnings.push_back(std::to_string(repairs) + " invalid UTF-8 sequence(s), lone surrogate(s) or NUL character(s) replaced by U+FFFD");
             j = nullptr;  // free the DOM before writing
             v.conversation(c, elemWhere + " " + quoteTitle(c.title) + " (id " + c.id + ")", text.size());
             ++prog.conversations;
@@ -1041,10 +1084,11 @@ private:
 // The parsing side: readConversations on its own thread, everything it finds goes to the queue.
 class ParsingThread : ConversationVisitor {
 public:
-    ParsingThread(const ExportFiles& files, ExportSource source, const std::atomic<bool>* cancel) : m_cancel(cancel) {
-        m_thread = std::thread([this, &files, source] {
+    ParsingThread(const ExportFiles& files, ExportSource source, size_t maxConversationBytes, const std::atomic<bool>* cancel)
+        : m_cancel(cancel) {
+        m_thread = std::thread([this, &files, source, maxConversationBytes] {
             try {
-                fatal = readConversations(files, source, *this, m_skipped, files_, repaired);
+                fatal = readConversations(files, source, *this, m_skipped, files_, repaired, maxConversationBytes);
                 Item rest;
                 rest.skipped.swap(m_skipped);
                 if (!rest.skipped.empty()) m_queue.push(std::move(rest));
@@ -1167,9 +1211,10 @@ ImportPreview previewExport(const ImportOptions& options, size_t maxTitles, cons
             if (progressFn) progressFn(p);
         }
     } v(pv, maxTitles, progress, cancel);
+    for (const auto& d : files->duplicates()) pv.problems.push_back({files->path(), d});
     std::vector<std::string> read;
     int64_t repaired = 0;
-    pv.fatalError = readConversations(*files, options.source, v, pv.problems, read, repaired);
+    pv.fatalError = readConversations(*files, options.source, v, pv.problems, read, repaired, options.maxConversationBytes);
     pv.files = read;
     pv.agents = static_cast<int64_t>(v.agents.size());
     if (options.source == ExportSource::Claude) {
@@ -1192,6 +1237,19 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
         report.fatalError = e.what();
         return report;
     }
+    // A zip's conversation files are read through once before anything is written: a damaged
+    // entry (CRC) or a zip bomb is refused whole, instead of being found after part was imported.
+    if (files->isZip()) {
+        for (const auto& name : files->conversationFiles()) {
+            try {
+                files->verify(name);
+            } catch (const std::exception& e) {
+                report.fatalError = e.what();
+                return report;
+            }
+        }
+    }
+    for (const auto& d : files->duplicates()) report.warnings.push_back(d);
     if (files->conversationFiles().empty()) {
         ImportReport none;
         std::vector<std::string> f;
@@ -1244,7 +1302,10 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
             try {
                 bool added = mapper.map(c, plan);
                 db.cached("RELEASE pv_import_conversation").exec();
-                ++(added ? writer.counts.conversations.added : writer.counts.conversations.present);
+                // A conversation of which nothing could be walked (its whole tree a cycle) is
+                // reported skipped; it is neither new nor already present.
+                const bool nothingWalked = !added && plan.answers.empty() && plan.walkedUsers.empty() && !plan.skipped.empty();
+                if (!nothingWalked) ++(added ? writer.counts.conversations.added : writer.counts.conversations.present);
                 writer.conversationDone(where, added);
             } catch (const sql::Error& e) {
                 rollbackConversation();
@@ -1259,8 +1320,7 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
             if (batchConversations >= std::max(1, options.batchConversations) || batchBytes >= kBatchBytes) commit();
         }
         void rollbackConversation() {
-            db.cached("ROLLBACK TO pv_import_conversation").exec();
-            db.cached("RELEASE pv_import_conversation").exec();
+            rollbackSavepoint(db, "pv_import_conversation");
             writer.undo();
         }
         // Ends a batch: the held rows go in; a dry run keeps its one transaction open to roll back.
@@ -1291,20 +1351,38 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
     // from here as conversations are written, cancellation is seen by both.
     std::string fatal;
     {
-        ParsingThread reader(*files, options.source, cancel);
+        ParsingThread reader(*files, options.source, options.maxConversationBytes, cancel);
         ParsingThread::Item item;
-        while (!v.stopped() && reader.next(item)) {
-            for (auto& s : item.skipped) report.skipped.push_back(std::move(s));
-            if (item.conversation) v.write(*item.conversation, item.plan, item.where, item.bytes);
-            if (item.progress) v.progress(*item.progress);
+        try {
+            while (!v.stopped() && reader.next(item)) {
+                for (auto& s : item.skipped) report.skipped.push_back(std::move(s));
+                if (item.conversation) v.write(*item.conversation, item.plan, item.where, item.bytes);
+                if (item.progress) v.progress(*item.progress);
+            }
+        } catch (const sql::Error& e) {
+            // The vault failed (disk full, read-only, locked): stop, keep the committed batches, say so.
+            if (!isVaultFailure(e)) throw;
+            report.stoppedError = describeVaultFailure(e);
         }
         reader.join();
         fatal = reader.fatal;
         report.files.insert(report.files.end(), reader.files_.begin(), reader.files_.end());
         report.repairedTexts += reader.repaired;
     }
+    if (fatal.empty() && report.stoppedError.empty() && !v.stopped()) {
+        try {
+            v.commit();  // the last batch (a dry run: its held rows too, so the counts are what would be written)
+        } catch (const sql::Error& e) {
+            if (!isVaultFailure(e)) throw;
+            report.stoppedError = describeVaultFailure(e);
+        }
+    }
     Writer::Counts final;
-    if (!fatal.empty()) {
+    if (!report.stoppedError.empty()) {
+        report.readConversations = writer.counts.conversations.added + writer.counts.conversations.present;
+        v.tx.reset();  // the batch under way rolls back; whole batches before it stay
+        final = options.dryRun ? Writer::Counts{} : v.committed;
+    } else if (!fatal.empty()) {
         report.fatalError = fatal;
         v.tx.reset();  // nothing of a non-export is kept
         final = v.committed;
@@ -1313,11 +1391,9 @@ ImportReport runImport(Store& store, const ImportOptions& options, const Progres
         v.tx.reset();  // the unfinished batch rolls back; whole batches before it stay
         final = v.committed;
     } else if (options.dryRun) {
-        v.commit();  // the held rows go in too, so the counts are what a real import would write
         final = writer.counts;
         v.tx.reset();  // a dry run keeps nothing
     } else {
-        v.commit();
         final = writer.counts;
     }
     report.conversations = final.conversations;
@@ -1344,15 +1420,36 @@ std::string formatReport(const ImportReport& r) {
     line("models", r.models);
     line("agents", r.agents);
     out << "ratings from feedback: " << r.ratingsSet << "\n";
-    if (r.repairedTexts) out << "invalid UTF-8 repaired (U+FFFD): " << r.repairedTexts << "\n";
+    if (r.repairedTexts) out << "invalid UTF-8 / NUL characters replaced (U+FFFD): " << r.repairedTexts << "\n";
     if (!r.warnings.empty()) out << "warnings: " << r.warnings.size() << "\n";
     for (size_t i = 0; i < r.warnings.size() && i < 20; ++i) out << "  warning: " << r.warnings[i] << "\n";
     if (r.warnings.size() > 20) out << "  ... " << (r.warnings.size() - 20) << " more warnings\n";
     if (!r.skipped.empty()) out << "skipped: " << r.skipped.size() << "\n";
     for (const auto& s : r.skipped) out << "  skipped: " << s.where << ": " << s.reason << "\n";
+    if (!r.stoppedError.empty()) {
+        out << "stopped early: " << r.stoppedError << "\n";
+        if (r.dryRun) {
+            out << "dry run: nothing was written\n";
+        } else {
+            const int64_t kept = r.conversations.added + r.conversations.present;
+            out << "kept: the counts above are what this import committed (" << kept << " of the " << r.readConversations
+                << " conversations read, each whole); the batch being written when it stopped was rolled back\n"
+                << "to finish: fix the cause and run the same import again; what is already in the vault counts as already present\n";
+        }
+        return out.str();
+    }
     if (r.cancelled) out << "cancelled: whole batches before the cancel were kept; import again to finish\n";
     if (r.dryRun) out << "dry run: nothing was written\n";
+    if (!r.cancelled && r.conversations.added + r.conversations.present == 0 && !r.skipped.empty())
+        out << "nothing was imported: every conversation was skipped\n";
     return out.str();
+}
+
+int importExitCode(const ImportReport& r) {
+    if (!r.fatalError.empty()) return 2;
+    if (!r.stoppedError.empty() || r.cancelled) return 3;
+    if (r.conversations.added + r.conversations.present == 0 && !r.skipped.empty()) return 2;
+    return r.skipped.empty() ? 0 : 1;
 }
 
 } // namespace pv::capture

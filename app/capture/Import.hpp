@@ -36,6 +36,9 @@ struct ImportOptions {
     // Conversations per transaction (a batch is also closed after ~16 MB of text, which is what
     // usually closes it: every batch ends an FTS5 index segment, so fewer, larger ones index faster).
     int batchConversations = 2000;
+    // The most bytes of JSON one conversation may have (README "Bad input"); a larger one is
+    // skipped with its position, without being held. Tests lower it.
+    size_t maxConversationBytes = 256u << 20;
 };
 
 struct ImportProgress {
@@ -70,7 +73,11 @@ struct ImportReport {
     // Set when the export could not be read at all (not an export, no conversations file,
     // unreadable zip); then nothing was written.
     std::string fatalError;
-    bool ok() const { return fatalError.empty() && !cancelled; }
+    // Set when the vault failed part way (disk full, read-only, locked): the import stopped; the
+    // counts are what the committed batches hold, each conversation whole; importing again finishes.
+    std::string stoppedError;
+    int64_t readConversations = 0;  // when stopped: conversations read and mapped, committed or not
+    bool ok() const { return fatalError.empty() && stoppedError.empty() && !cancelled; }
 };
 
 struct ImportPreview {
@@ -93,12 +100,19 @@ std::optional<ExportSource> detectSource(const std::string& path);
 ImportPreview previewExport(const ImportOptions& options, size_t maxTitles = 20, const ProgressFn& progress = {},
                             const std::atomic<bool>* cancel = nullptr);
 
-// Imports into `store`. Never throws for bad input: problems end up in the report. Throws only
-// when the vault itself fails (disk full, locked). Idempotent: running it again adds nothing.
+// Imports into `store`. Never throws for bad input: problems end up in the report. When the vault
+// fails part way (disk full, read-only, locked) it stops and reports it in stoppedError with the
+// committed counts. Idempotent: running it again adds nothing.
 ImportReport runImport(Store& store, const ImportOptions& options, const ProgressFn& progress = {},
                        const std::atomic<bool>* cancel = nullptr);
 
 // One line per count, e.g. "prompts: 12 new, 3 already present" (used by the CLI and the app).
 std::string formatReport(const ImportReport& r);
+
+// The CLI's exit status (README "import"): 0 every conversation is in the vault (new or already
+// there); 1 some items were skipped (listed), the rest imported; 2 nothing imported (not an export,
+// or every conversation skipped); 3 stopped early (the vault failed, or cancelled): the committed
+// batches are kept and importing again finishes.
+int importExitCode(const ImportReport& r);
 
 } // namespace pv::capture

@@ -2,6 +2,7 @@
 
 #include "Store.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace pv::capture {
@@ -9,7 +10,7 @@ namespace pv::capture {
 namespace {
 constexpr size_t kChunk = 1 << 20;
 // Real conversations nest a few dozen levels; deeper input is refused before any recursive code sees it.
-constexpr size_t kMaxDepth = 256;
+constexpr size_t kMaxDepth = kMaxElementDepth;
 
 // Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid (overlong, surrogate, >U+10FFFF).
 size_t utf8SeqLen(const unsigned char* s, size_t i, size_t n) {
@@ -126,7 +127,35 @@ size_t repairSurrogateEscapes(std::string& s) {
     return repairs;
 }
 
+size_t repairNulEscapes(std::string& s) {
+    size_t repairs = 0;
+    bool inString = false;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (!inString) {
+            if (c == '"') inString = true;
+            continue;
+        }
+        if (c == '"') {
+            inString = false;
+            continue;
+        }
+        if (c != '\\' || i + 1 >= s.size()) continue;
+        if (s[i + 1] == 'u' && escapeUnit(s, i) == 0) {
+            s.replace(i, 6, "\\uFFFD");
+            ++repairs;
+            i += 5;
+        } else {
+            ++i;  // an escape: skip the escaped character (an escaped backslash too)
+        }
+    }
+    return repairs;
+}
+
 bool parseElement(std::string& text, nlohmann::json& out, std::string& error, size_t& repairs) {
+    // A NUL character would end up inside a stored text (and PostgreSQL refuses it): replaced like
+    // invalid UTF-8. Looked for with one fast search; only an element that has one is scanned.
+    if (text.find("\\u0000") != std::string::npos) repairs += repairNulEscapes(text);
     for (int attempt = 0; attempt < 2; ++attempt) {
         try {
             out = nlohmann::json::parse(text);
@@ -145,8 +174,20 @@ bool parseElement(std::string& text, nlohmann::json& out, std::string& error, si
     return false;
 }
 
-ArrayReader::ArrayReader(ByteSource& src, std::string where) : m_src(src), m_where(std::move(where)) {
+ArrayReader::ArrayReader(ByteSource& src, std::string where, size_t maxElementBytes)
+    : m_src(src), m_where(std::move(where)), m_maxElement(maxElementBytes) {
     m_buf.resize(kChunk);
+}
+
+void ArrayReader::readTrailing() {
+    while (fill()) {
+        for (size_t i = m_pos; i < m_len; ++i) {
+            const char c = m_buf[i];
+            if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+            if (m_trailing++ == 0) m_trailingAt = m_offset + i;
+        }
+        m_pos = m_len;
+    }
 }
 
 bool ArrayReader::fill() {
@@ -207,6 +248,7 @@ ArrayReader::Result ArrayReader::next(std::string& text) {
         } else if (c == ']') {
             ++m_pos;
             m_state = State::Done;
+            readTrailing();
             return Result::End;
         } else {
             m_state = State::Done;
@@ -221,6 +263,7 @@ ArrayReader::Result ArrayReader::next(std::string& text) {
     if (c == ']' && !m_single) {
         ++m_pos;
         m_state = State::Done;
+        readTrailing();
         return Result::End;
     }
     if (c < 0) {
@@ -235,6 +278,8 @@ ArrayReader::Result ArrayReader::next(std::string& text) {
     std::string& open = m_open;
     open.clear();
     m_tooDeep = false;
+    m_tooLarge = false;
+    m_extraDepth = 0;
     bool inString = false, escape = false;
     bool scalar = (c != '{' && c != '[');
     bool scalarString = scalar && c == '"';
@@ -266,13 +311,21 @@ ArrayReader::Result ArrayReader::next(std::string& text) {
             }
             if (ch == '"') inString = true;
             else if (ch == '{' || ch == '[') {
-                open.push_back(ch);
-                if (open.size() > kMaxDepth) m_tooDeep = true;
+                if (open.size() < kMaxDepth) {
+                    open.push_back(ch);
+                } else {
+                    m_tooDeep = true;  // never parsed; only counted, so memory stays bounded
+                    ++m_extraDepth;
+                }
             }
             else if (ch == '}' || ch == ']') {
                 if (scalar) {  // a bare number/literal ends at the array's ']'
                     done = true;
                     break;
+                }
+                if (m_extraDepth) {
+                    --m_extraDepth;
+                    continue;
                 }
                 const char opener = ch == '}' ? '{' : '[';
                 auto at = open.find_last_of(opener);
@@ -288,12 +341,37 @@ ArrayReader::Result ArrayReader::next(std::string& text) {
                 break;
             }
         }
-        text.append(b + m_pos, i - m_pos);
+        if (!m_tooLarge) {
+            const size_t n = i - m_pos;
+            if (text.size() + n <= m_maxElement) {
+                // Grow to powers of two, never past the bound: append and reserve on a string would
+                // double its capacity past it (libstdc++ grows to at least twice the old capacity),
+                // so a fresh string of exactly the size wanted takes the bytes. At most the bound is
+                // held, plus half of it while the last copy is made.
+                if (text.size() + n > text.capacity()) {
+                    size_t cap = size_t{1} << 16;
+                    while (cap < text.size() + n) cap <<= 1;
+                    std::string grown;
+                    grown.reserve(std::min(m_maxElement, cap));
+                    grown.append(text);
+                    text.swap(grown);
+                }
+                text.append(b + m_pos, n);
+            } else {
+                m_tooLarge = true;  // read past the rest of it, keeping nothing
+                std::string().swap(text);
+            }
+        }
         m_pos = i;
         if (done) break;
     }
-    m_repairs += repairUtf8(text);
-    m_state = m_single ? State::Done : State::AfterElement;
+    if (!m_tooLarge) m_repairs += repairUtf8(text);
+    if (m_single) {
+        m_state = State::Done;
+        readTrailing();
+    } else {
+        m_state = State::AfterElement;
+    }
     return Result::Element;
 }
 

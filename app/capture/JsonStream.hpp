@@ -16,14 +16,23 @@ size_t repairUtf8(std::string& s);
 // Replaces JSON \uD800-\uDFFF escapes that are not a valid pair with \uFFFD; returns how many.
 size_t repairSurrogateEscapes(std::string& s);
 
-// Parses one element's text; repairs lone surrogate escapes when that is the only problem.
+// Replaces JSON \u0000 escapes (a NUL character) inside strings with \uFFFD; returns how many.
+size_t repairNulEscapes(std::string& s);
+
+// Parses one element's text; replaces \u0000 escapes (counted in repairs); repairs lone surrogate escapes when that is the only problem.
 // Returns false with a message (the parser's, with the byte offset) when it is not JSON.
 bool parseElement(std::string& text, nlohmann::json& out, std::string& error, size_t& repairs);
+
+// The most bytes of JSON one element (one conversation) may have. A larger one is skipped without
+// being held (its bytes are read past, not kept), so memory stays bounded whatever the input.
+constexpr size_t kMaxElementBytes = 256u << 20;
+// Nesting deeper than this is not a conversation; only this many open brackets are remembered.
+constexpr size_t kMaxElementDepth = 256;
 
 class ArrayReader {
 public:
     // `where` names the file in messages.
-    ArrayReader(ByteSource& src, std::string where);
+    ArrayReader(ByteSource& src, std::string where, size_t maxElementBytes = kMaxElementBytes);
 
     enum class Result { Element, End, Error };
     // The next element's bytes in `text` (UTF-8 repaired; repairs counted in utf8Repairs()).
@@ -39,6 +48,14 @@ public:
     bool singleObject() const { return m_single; }
     // The last element nests deeper than 256 levels: not a conversation, never parsed.
     bool tooDeep() const { return m_tooDeep; }
+    // The last element was larger than maxElementBytes: `text` is empty, the element was read past.
+    bool tooLarge() const { return m_tooLarge; }
+    size_t maxElementBytes() const { return m_maxElement; }
+    // After End: bytes other than white space found after the array (or the single object) closed,
+    // and the offset of the first; the rest of the file is read to its end (which also makes a zip
+    // entry's CRC be checked).
+    uint64_t trailingBytes() const { return m_trailing; }
+    uint64_t trailingOffset() const { return m_trailingAt; }
 
 private:
     bool fill();
@@ -57,6 +74,11 @@ private:
     std::string m_error;
     std::string m_open;
     bool m_tooDeep = false;  // the brackets open in the current element
+    size_t m_extraDepth = 0;  // brackets open beyond kMaxElementDepth (not remembered one by one)
+    size_t m_maxElement;
+    bool m_tooLarge = false;
+    uint64_t m_trailing = 0, m_trailingAt = 0;
+    void readTrailing();
 };
 
 } // namespace pv::capture

@@ -1,6 +1,15 @@
 #include "MarkdownExport.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <functional>
+#include <optional>
+#include <random>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -8,6 +17,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 
 namespace fs = std::filesystem;
 
@@ -81,7 +91,9 @@ private:
     std::unordered_map<std::string, std::string> m_models, m_agents;
 };
 
-std::string render(Store& store, const Prompt& p, Names& names) {
+using FileNameFn = std::function<std::string(const std::string& id, const std::string& title)>;
+
+std::string render(Store& store, const Prompt& p, Names& names, const FileNameFn& fileName) {
     std::vector<Output> outputs;
     {
         auto& s = store.db().cached("SELECT id FROM outputs WHERE prompt_id = ? AND deleted_at IS NULL ORDER BY captured_at, id");
@@ -119,14 +131,14 @@ std::string render(Store& store, const Prompt& p, Names& names) {
     md << "updated: " << p.updatedAt << "\n";
     std::optional<Prompt> parent;
     if (p.derivedFromId) parent = store.getPrompt(*p.derivedFromId);
-    if (parent) md << "derived_from: " << yamlQuote("[[" + fileStem(markdownFileName(parent->id, parent->title)) + "]]") << "\n";
+    if (parent) md << "derived_from: " << yamlQuote("[[" + fileStem(fileName(parent->id, parent->title)) + "]]") << "\n";
     md << "model: " << yamlList({models.begin(), models.end()}) << "\n";
     md << "agent: " << yamlList({agents.begin(), agents.end()}) << "\n";
     md << "tags: " << yamlList({tags.begin(), tags.end()}) << "\n";
     md << "outputs: " << outputs.size() << "\n";
     md << "---\n\n";
     md << "# " << (p.title.empty() ? std::string("Untitled prompt") : p.title) << "\n\n";
-    if (parent) md << "Iteration of [[" << fileStem(markdownFileName(parent->id, parent->title)) << "]]\n\n";
+    if (parent) md << "Iteration of [[" << fileStem(fileName(parent->id, parent->title)) << "]]\n\n";
     auto iterations = store.iterationsOf(p.id);
     md << "## Prompt\n\n" << p.body << "\n\n";
     if (!p.notes.empty()) md << "### Prompt notes\n\n" << p.notes << "\n\n";
@@ -135,7 +147,7 @@ std::string render(Store& store, const Prompt& p, Names& names) {
         if (it.deleted()) continue;
         if (!anyIteration) md << "### Iterations\n\n";
         anyIteration = true;
-        md << "- [[" << fileStem(markdownFileName(it.id, it.title)) << "]]\n";
+        md << "- [[" << fileStem(fileName(it.id, it.title)) << "]]\n";
     }
     if (anyIteration) md << "\n";
 
@@ -177,35 +189,107 @@ std::string render(Store& store, const Prompt& p, Names& names) {
     return md.str();
 }
 
-void writeIfChanged(const fs::path& path, const std::string& content, MarkdownReport& report) {
-    {
-        std::ifstream in(path, std::ios::binary);
-        if (in) {
-            std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            if (old == content) {
-                ++report.unchanged;
-                return;
+// The export folder, opened once: every file is read and written relative to it (openat), never
+// following a symbolic link, so nothing is written outside it whatever the folder holds.
+class OutDir {
+public:
+    explicit OutDir(const std::string& path) : m_path(path) {
+        m_fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (m_fd < 0) throw std::runtime_error("export markdown: cannot open folder '" + path + "': " + std::strerror(errno));
+    }
+    ~OutDir() {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    OutDir(const OutDir&) = delete;
+    OutDir& operator=(const OutDir&) = delete;
+
+    // The file's bytes; nullopt when it is missing, not a regular file, or a symbolic link.
+    std::optional<std::string> read(const std::string& name, size_t limit = SIZE_MAX) const {
+        Fd f{::openat(m_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)};
+        if (f.fd < 0) return std::nullopt;
+        struct stat st {};
+        if (::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+        std::string out;
+        char buf[65536];
+        for (ssize_t got; out.size() < limit && (got = ::read(f.fd, buf, sizeof buf)) != 0;) {
+            if (got < 0) {
+                if (errno == EINTR) continue;
+                return std::nullopt;
             }
+            out.append(buf, static_cast<size_t>(got));
+        }
+        return out;
+    }
+    bool exists(const std::string& name) const {
+        struct stat st {};
+        return ::fstatat(m_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    }
+    // Writes a new file under a name no one else uses (O_EXCL | O_NOFOLLOW), then renames it over
+    // `name`: a symbolic link standing at `name` is replaced, never followed.
+    void write(const std::string& name, const std::string& content) {
+        std::string tmp;
+        Fd f{-1};
+        for (int attempt = 0; f.fd < 0; ++attempt) {
+            tmp = ".promptvault-" + std::to_string(::getpid()) + "-" + std::to_string(m_rng()) + ".tmp";
+            f.fd = ::openat(m_fd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+            if (f.fd < 0 && (errno != EEXIST || attempt > 100))
+                throw std::runtime_error("export markdown: cannot write in '" + m_path + "': " + std::strerror(errno));
+        }
+        size_t done = 0;
+        while (done < content.size()) {
+            ssize_t n = ::write(f.fd, content.data() + done, content.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                const std::string why = std::strerror(errno);
+                ::unlinkat(m_fd, tmp.c_str(), 0);
+                throw std::runtime_error("export markdown: writing '" + name + "' in '" + m_path + "' failed: " + why);
+            }
+            done += static_cast<size_t>(n);
+        }
+        if (::close(std::exchange(f.fd, -1)) != 0 || ::renameat(m_fd, tmp.c_str(), m_fd, name.c_str()) != 0) {
+            const std::string why = std::strerror(errno);
+            ::unlinkat(m_fd, tmp.c_str(), 0);
+            throw std::runtime_error("export markdown: cannot write '" + name + "' in '" + m_path + "': " + why);
         }
     }
-    fs::path tmp = path;
-    tmp += ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw std::runtime_error("export markdown: cannot write '" + tmp.string() + "'");
-        out << content;
-        out.close();
-        if (!out) throw std::runtime_error("export markdown: writing '" + tmp.string() + "' failed (disk full?)");
+    void remove(const std::string& name) { ::unlinkat(m_fd, name.c_str(), 0); }
+
+private:
+    struct Fd {
+        int fd;
+        ~Fd() {
+            if (fd >= 0) ::close(fd);
+        }
+    };
+    std::string m_path;
+    int m_fd = -1;
+    std::mt19937_64 m_rng{std::random_device{}()};
+};
+
+void writeIfChanged(OutDir& dir, const std::string& name, const std::string& content, MarkdownReport& report) {
+    if (auto old = dir.read(name, content.size() + 1); old && *old == content) {
+        ++report.unchanged;
+        return;
     }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) throw std::runtime_error("export markdown: cannot rename '" + tmp.string() + "' to '" + path.string() + "': " + ec.message());
+    dir.write(name, content);
     ++report.written;
 }
 
-} // namespace
+// The manifest: which file this exporter wrote for which prompt, and how many characters of the
+// id its name carries (8, more only where a name clashed; decided once and kept).
+constexpr const char* kManifest = ".promptvault-export";
+struct ManifestEntry {
+    std::string name;
+    size_t suffix = 8;
+};
 
-std::string markdownFileName(const std::string& promptId, const std::string& title) {
+std::string foldCase(std::string s) {
+    for (auto& c : s)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return s;
+}
+
+std::string safeTitle(const std::string& title) {
     // Characters Obsidian, Windows or git dislike in a file name become spaces; runs collapse.
     std::string safe;
     for (unsigned char c : title) {
@@ -223,15 +307,23 @@ std::string markdownFileName(const std::string& promptId, const std::string& tit
         while (!safe.empty() && (safe.back() == ' ' || safe.back() == '.')) safe.pop_back();
     }
     if (safe.empty()) safe = "Untitled";
-    std::string suffix = promptId.size() >= 8 ? promptId.substr(promptId.size() - 8) : promptId;
-    return safe + " " + suffix + ".md";
+    return safe;
 }
+
+std::string nameWithSuffix(const std::string& promptId, const std::string& title, size_t suffix) {
+    std::string tail = promptId.size() >= suffix ? promptId.substr(promptId.size() - suffix) : promptId;
+    return safeTitle(title) + " " + tail + ".md";
+}
+
+} // namespace
+
+std::string markdownFileName(const std::string& promptId, const std::string& title) { return nameWithSuffix(promptId, title, 8); }
 
 std::string promptMarkdown(Store& store, const std::string& promptId) {
     auto p = store.getPrompt(promptId);
     if (!p) throw std::runtime_error("prompt '" + promptId + "' does not exist");
     Names names(store);
-    return render(store, *p, names);
+    return render(store, *p, names, markdownFileName);
 }
 
 MarkdownReport exportMarkdown(Store& store, const std::string& outDir, const MarkdownProgressFn& progress,
@@ -240,55 +332,111 @@ MarkdownReport exportMarkdown(Store& store, const std::string& outDir, const Mar
     std::error_code ec;
     fs::create_directories(outDir, ec);
     if (!fs::is_directory(outDir, ec)) throw std::runtime_error("export markdown: '" + outDir + "' is not a folder and cannot be created");
+    OutDir dir(outDir);
 
-    // Files this exporter wrote before, by id suffix: a renamed prompt's old file is replaced.
-    std::unordered_map<std::string, std::vector<fs::path>> bySuffix;
-    for (auto it = fs::directory_iterator(outDir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-        std::string n = it->path().filename().string();
-        if (n.size() > 12 && n.compare(n.size() - 3, 3, ".md") == 0 && n[n.size() - 12] == ' ')
-            bySuffix[n.substr(n.size() - 11, 8)].push_back(it->path());
+    // What earlier exports wrote (the manifest), and the live prompts' titles.
+    std::map<std::string, ManifestEntry> manifest;  // prompt id -> its file
+    if (auto text = dir.read(kManifest)) {
+        std::istringstream in(*text);
+        for (std::string line; std::getline(in, line);) {
+            if (line.empty() || line[0] == '#') continue;
+            auto t1 = line.find('\t'), t2 = line.find('\t', t1 == std::string::npos ? t1 : t1 + 1);
+            if (t1 == std::string::npos || t2 == std::string::npos) continue;
+            ManifestEntry e;
+            e.suffix = static_cast<size_t>(std::strtoul(line.c_str() + t1 + 1, nullptr, 10));
+            e.name = line.substr(t2 + 1);
+            if (e.name.empty() || e.name.find('/') != std::string::npos || e.name[0] == '.' || e.suffix < 8) continue;
+            manifest[line.substr(0, t1)] = e;
+        }
     }
+    std::vector<std::pair<std::string, std::string>> live;  // id, title (ids and titles only)
+    {
+        auto st = store.db().prepare("SELECT id, title FROM prompts WHERE deleted_at IS NULL ORDER BY id");
+        while (st.step()) live.emplace_back(st.getText(0), st.getText(1));
+    }
+    // Each live prompt's name: kept from the manifest when its title is unchanged; otherwise its
+    // kept suffix length, lengthened only while the name is taken (by another prompt's file in the
+    // manifest, or by a file this exporter did not write).
+    std::unordered_map<std::string, std::string> taken;  // folded name -> prompt id
+    for (const auto& [id, e] : manifest) taken.emplace(foldCase(e.name), id);
+    auto ownedLegacy = [&](const std::string& name, const std::string& id) {
+        // Exports before the manifest: a file of that name whose front matter names this prompt.
+        auto head = dir.read(name, 4096);
+        return head && head->compare(0, 4, "---\n") == 0 && head->find("\nid: " + id + "\n") != std::string::npos;
+    };
+    std::unordered_map<std::string, ManifestEntry> chosen;
+    std::vector<std::string> previous;  // files of earlier exports to remove once their prompt has its new one
+    for (const auto& [id, title] : live) {
+        auto old = manifest.find(id);
+        size_t suffix = old != manifest.end() ? old->second.suffix : 8;
+        std::string name;
+        bool clash = false;
+        for (;;) {
+            name = nameWithSuffix(id, title, suffix);
+            auto t = taken.find(foldCase(name));
+            const bool free = t != taken.end() ? t->second == id : (!dir.exists(name) || ownedLegacy(name, id));
+            if (free) break;
+            if (suffix >= id.size()) {
+                clash = true;  // even the whole id clashes: never overwrite what is not ours
+                break;
+            }
+            suffix = std::min(suffix + 4, id.size());
+        }
+        if (clash) {
+            report.conflicts.push_back(name);
+            continue;
+        }
+        if (old != manifest.end() && old->second.name != name) {
+            auto t = taken.find(foldCase(old->second.name));
+            if (t != taken.end() && t->second == id) taken.erase(t);
+        }
+        taken[foldCase(name)] = id;
+        if (old != manifest.end() && old->second.name != name) previous.push_back(old->second.name);
+        chosen[id] = {name, suffix};
+        manifest[id] = {name, suffix};
+    }
+    // The manifest is saved before any file is written: a file named in it is one this exporter wrote
+    // or is about to write; one it no longer names (renamed prompt) is removed only after.
+    {
+        std::string text = "# promptvault export markdown: prompt id, id characters in the name, file (do not edit)\n";
+        for (const auto& [id, e] : manifest) text += id + "\t" + std::to_string(e.suffix) + "\t" + e.name + "\n";
+        writeIfChanged(dir, kManifest, text, report);
+        // The manifest is not an exported file.
+        if (report.written) --report.written;
+        else --report.unchanged;
+    }
+    auto fileName = [&](const std::string& id, const std::string& title) {
+        auto it = chosen.find(id);
+        if (it != chosen.end()) return it->second.name;
+        auto m = manifest.find(id);
+        return m != manifest.end() ? m->second.name : markdownFileName(id, title);
+    };
 
     MarkdownProgress prog;
-    prog.total = store.db().queryInt("SELECT count(*) FROM prompts WHERE deleted_at IS NULL");
+    prog.total = static_cast<int64_t>(live.size());
     Names names(store);
-    std::string after;
-    // Keyset pages by id: never the whole table in memory.
-    while (true) {
-        std::vector<std::string> ids;
+    for (const auto& [id, title] : live) {
+        if (cancel && cancel->load()) {
+            report.cancelled = true;
+            return report;
+        }
+        auto c = chosen.find(id);
+        auto p = store.getPrompt(id);
+        if (c == chosen.end() || !p) continue;
+        std::string text = render(store, *p, names, fileName);
         {
-            auto& s = store.db().cached("SELECT id FROM prompts WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT 200");
-            sql::StmtUse use(s);
-            s.bind(1, after);
-            while (s.step()) ids.push_back(s.getText(0));
+            auto& st = store.db().cached("SELECT count(*) FROM outputs WHERE deleted_at IS NULL AND prompt_id = ?");
+            sql::StmtUse use(st);
+            st.bind(1, id);
+            if (st.step()) report.outputs += st.getInt(0);
         }
-        if (ids.empty()) break;
-        after = ids.back();
-        for (const auto& id : ids) {
-            if (cancel && cancel->load()) {
-                report.cancelled = true;
-                return report;
-            }
-            auto p = store.getPrompt(id);
-            if (!p) continue;
-            std::string name = markdownFileName(p->id, p->title);
-            std::string text = render(store, *p, names);
-            {
-                auto& c = store.db().cached("SELECT count(*) FROM outputs WHERE deleted_at IS NULL AND prompt_id = ?");
-                sql::StmtUse use(c);
-                c.bind(1, id);
-                if (c.step()) report.outputs += c.getInt(0);
-            }
-            fs::path path = fs::path(outDir) / name;
-            writeIfChanged(path, text, report);
-            auto old = bySuffix.find(name.substr(name.size() - 11, 8));
-            if (old != bySuffix.end())
-                for (const auto& f : old->second)
-                    if (f.filename() != name) fs::remove(f, ec);
-            ++prog.done;
-            if (progress) progress(prog);
-        }
+        writeIfChanged(dir, c->second.name, text, report);
+        ++prog.done;
+        if (progress) progress(prog);
     }
+    // Files of renamed prompts: written by this exporter (the manifest named them), now unnamed.
+    for (const auto& name : previous)
+        if (!taken.count(foldCase(name))) dir.remove(name);
     return report;
 }
 

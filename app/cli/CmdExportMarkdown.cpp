@@ -11,7 +11,10 @@ const char* kHelp =
     "usage: promptvault [--vault FILE] export markdown --out DIR\n"
     "Writes one Markdown file per prompt, with YAML front matter (model, agent, tags) and its outputs,\n"
     "edited versions first and marked. File names are the title plus the last 8 characters of the\n"
-    "prompt's id, so they are stable; unchanged files are not rewritten.\n";
+    "prompt's id (more where that name is taken), kept in DIR/.promptvault-export so they stay\n"
+    "stable; unchanged files are not rewritten; only files that list names are ever replaced or\n"
+    "removed, and symbolic links in DIR are never followed.\n"
+    "Exit status: 0 written; 1 some names were taken by files this export did not write (listed).\n";
 } // namespace
 
 int cmdExportMarkdown(const std::string& vault, const std::vector<std::string>& argv) {
@@ -34,7 +37,9 @@ int cmdExportMarkdown(const std::string& vault, const std::vector<std::string>& 
     auto r = capture::exportMarkdown(store, *out);
     std::cout << "markdown: " << r.written << " files written, " << r.unchanged << " unchanged, " << r.outputs << " outputs, in "
               << *out << "\n";
-    return 0;
+    for (const auto& name : r.conflicts)
+        std::cout << "not written: '" << name << "' is a file this export did not write; it was left as it is\n";
+    return r.conflicts.empty() ? 0 : 1;
 }
 
 } // namespace pv::cli

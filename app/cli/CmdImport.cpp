@@ -19,7 +19,9 @@ const char* kImportHelp =
     "                 default \"ChatGPT (unspecified)\" / \"Claude (unspecified)\"\n"
     "  --dry-run      count what would be added, write nothing\n"
     "  --quiet        no progress lines\n"
-    "Exit status: 0 all imported, 1 imported but some items were skipped (listed), 2 nothing imported.\n";
+    "Exit status: 0 all imported (new or already present); 1 imported, but some items were skipped\n"
+    "(listed); 2 nothing imported (not an export, or every conversation skipped); 3 stopped early\n"
+    "(disk full, read-only or locked vault): what was committed is listed, importing again finishes.\n";
 } // namespace
 
 int cmdImport(const std::string& vault, const std::vector<std::string>& argv) {
@@ -69,8 +71,9 @@ int cmdImport(const std::string& vault, const std::vector<std::string>& argv) {
         std::cerr << "promptvault import: " << report.fatalError << "\nnothing was imported\n";
         return 2;
     }
-    std::cout << capture::formatReport(report);
-    return report.skipped.empty() ? 0 : 1;
+    std::cout << capture::formatReport(report) << std::flush;
+    if (!report.stoppedError.empty()) std::cerr << "promptvault import: stopped early: " << report.stoppedError << "\n";
+    return capture::importExitCode(report);
 }
 
 } // namespace pv::cli

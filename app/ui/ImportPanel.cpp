@@ -80,6 +80,7 @@ void ImportPanel::startImport() {
             }, &m_cancel);
             std::lock_guard lock(m_mutex);
             if (!rep.fatalError.empty()) m_error = rep.fatalError;
+            else if (!rep.stoppedError.empty()) m_error = "Stopped early (the report says what was kept): " + rep.stoppedError;
             m_reportText = capture::formatReport(rep);
             if (rep.cancelled) m_reportText = "Cancelled: the batches finished before it are kept.\n" + m_reportText;
         } catch (const std::exception& e) {
