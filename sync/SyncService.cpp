@@ -62,6 +62,7 @@ void SyncService::Impl::run() {
     std::unique_ptr<Store> store;
     std::unique_ptr<SyncEngine> engine;
     bool listening = false;
+    std::string deviceNote;
     int backoffMs = 0;
     auto due = Clock::now();
 
@@ -106,10 +107,15 @@ void SyncService::Impl::run() {
                 counts();
                 std::string msg = "pushed " + std::to_string(report.push.pushed) + ", pulled " + std::to_string(report.pull.rows);
                 if (!report.push.setAside.empty()) msg += ", set aside " + std::to_string(report.push.setAside.size());
+                // The clock warning is measured again by every sync; a device note stays for the session.
+                if (!report.push.deviceNote.empty()) deviceNote = report.push.deviceNote;
+                std::string warning = report.pull.clockWarning;
+                if (!deviceNote.empty()) warning += (warning.empty() ? "" : "\n") + deviceNote;
                 setStatus([&](SyncStatus& s) {
                     s.state = SyncState::Idle;
                     s.message = msg;
                     s.lastSuccessAt = nowIso();
+                    s.warning = warning;
                 });
             } catch (const std::exception& e) {
                 const PgError* pe = dynamic_cast<const PgError*>(&e);
