@@ -242,6 +242,7 @@ SyncReport SyncEngine::syncOnce() {
     SyncReport r;
     r.push = push();
     r.pull = pull();
+    if (r.push.deviceNote.empty()) r.push.deviceNote = r.pull.deviceNote;
     return r;
 }
 
@@ -318,13 +319,7 @@ std::optional<std::string> SyncEngine::historyMismatch(int64_t serverPushedSeq, 
     return std::nullopt;
 }
 
-void SyncEngine::checkHistory(PushResult* result) {
-    auto r = m_conn.exec("SELECT pushed_seq, pushed_mark FROM " + m_s + ".devices WHERE device_id = $1", {m_deviceId});
-    if (r.rows() == 0) return;
-    if (auto why = historyMismatch(r.integer(0, 0), r.optText(0, 1))) becomeNewDevice(*why, result);
-}
-
-void SyncEngine::becomeNewDevice(const std::string& why, PushResult* result) {
+void SyncEngine::becomeNewDevice(const std::string& why, std::string* noteOut) {
     // A restored backup or a copied vault file: the server's record of this device id (pushed_seq)
     // counts changes this vault never made, or made differently. Everything this vault has marked
     // pushed was acknowledged before the histories parted (the log is pushed in seq order and
@@ -348,13 +343,13 @@ void SyncEngine::becomeNewDevice(const std::string& why, PushResult* result) {
     m_store.setSetting("sync.device_history", note);
     tx.commit();
     m_deviceId = fresh;
-    if (result) result->deviceNote = note;
+    if (noteOut) *noteOut = note;
 }
 
 PushResult SyncEngine::push() {
     connect();
     PushResult result;
-    checkHistory(&result);
+    // (A vault with nothing to push that is a restored backup or a copy is found by the pull.)
     int64_t afterSeq = 0;
     bool more = true;
     bool forked = false;
@@ -365,7 +360,7 @@ PushResult SyncEngine::push() {
             // Another copy of this vault pushed under the same device id meanwhile.
             if (forked) throw PgError("sync: " + m.why + ", again after taking a new device id; nothing was pushed", false);
             forked = true;
-            becomeNewDevice(m.why, &result);
+            becomeNewDevice(m.why, &result.deviceNote);
             afterSeq = 0;
             more = true;
         }
@@ -656,9 +651,6 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
 
 PullResult SyncEngine::pull() {
     connect();
-    // A vault that is a restored backup or a copy must stop taking the rows its old device id
-    // wrote since for its own before it reads any (its cursor would move past them).
-    checkHistory(nullptr);
     PullResult result;
     auto& db = m_store.db();
     const std::string cursorKey = "sync.pull_cursor." + m_serverId;
@@ -675,20 +667,45 @@ PullResult SyncEngine::pull() {
         // Rows committed by xids >= xmin are applied now too (low latency even while some
         // unrelated transaction stays open) and read once more next time, which is harmless:
         // a row carries its state, not a delta.
-        auto snap = m_conn.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text, (extract(epoch from clock_timestamp()) * 1000)::bigint");
+        // One round trip: the snapshot's xmin, the server's clock, the server's record of this
+        // device, and which tables have rows written since the cursor (only those are read).
+        std::string changedTables;
+        for (size_t i = 0; i < tables.size(); ++i)
+            changedTables += std::string(i ? " UNION ALL " : "") + "SELECT " + std::to_string(i) + " WHERE EXISTS (SELECT 1 FROM " + m_s + "." +
+                             tables[i].name + " WHERE _xid >= $2::xid8)";
+        const int64_t localBefore = db.queryInt("SELECT " + sqlNowMs());
+        auto snap = m_conn.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text, (extract(epoch from clock_timestamp()) * 1000)::bigint, "
+                                "d.pushed_seq, d.pushed_mark, ARRAY(" + changedTables + ")::text FROM (SELECT 1) one LEFT JOIN " + m_s +
+                                    ".devices d ON d.device_id = $1",
+                                {m_deviceId, from});
+        // This device's clock as its change log stamps it (SQLite's time), against the server's,
+        // taken halfway through the round trip.
+        const int64_t localNow = (localBefore + db.queryInt("SELECT " + sqlNowMs())) / 2;
         const std::string to = snap.text(0, 0);
         const int64_t serverNow = snap.integer(0, 1);
+        // A vault that is a restored backup or a copy must stop taking the rows its old device id
+        // wrote since for its own before it reads any (its cursor would move past them).
+        if (!snap.isNull(0, 2))
+            if (auto why = historyMismatch(snap.integer(0, 2), snap.optText(0, 3))) becomeNewDevice(*why, &result.deviceNote);
+        std::set<int> tablesToRead;
+        {
+            const std::string list = snap.text(0, 4);  // "{0,3}"
+            for (size_t at = 1; at < list.size();) {
+                size_t end = list.find_first_of(",}", at);
+                if (end == std::string::npos || end == at) break;
+                tablesToRead.insert(std::atoi(list.substr(at, end - at).c_str()));
+                at = end + 1;
+            }
+        }
 
         sql::Transaction tx(db);
         db.exec("UPDATE pv_sync_state SET applying = 1");
         const bool anyPending = db.queryInt("SELECT EXISTS (SELECT 1 FROM pv_changes WHERE status = 'pending')") != 0;
-        // This device's clock as its change log stamps it (SQLite's time), against the server's.
-        const int64_t localNow = db.queryInt("SELECT " + sqlNowMs());
         result.clockSkewMs = localNow - serverNow;
         if (result.clockSkewMs > kClockWarnMs || result.clockSkewMs < -kClockWarnMs) {
             const int64_t s = (result.clockSkewMs < 0 ? -result.clockSkewMs : result.clockSkewMs) / 1000;
             const bool behind = result.clockSkewMs < 0;
-            result.clockWarning = "this device's clock is " + (s >= 120 ? std::to_string(s / 60) + " min " : std::to_string(s) + " s ") +
+            result.clockWarning = "this device's clock is " + (s >= 120 ? std::to_string((s + 30) / 60) + " min " : std::to_string(s) + " s ") +
                                   (behind ? "behind" : "ahead of") + " the server's; set it right (automatic date and time). Until then " +
                                   (behind ? "an edit made here before a sync may lose to an older edit from another device"
                                           : "edits stamped more than 5 min ahead of the server are set aside");
@@ -724,6 +741,7 @@ PullResult SyncEngine::pull() {
         std::vector<std::pair<const TableDef*, std::string>> absent;  // refetched rows the server does not have
         bool firstFetch = true;
         for (const auto& t : tables) {
+            if (!tablesToRead.count(tableIndex(t.name)) && (!anyRefetch || !refetch.count(t.name))) continue;
             std::string cols, placeholders, sets, bulkSets;
             for (size_t i = 0; i < t.columns.size(); ++i) {
                 const auto& c = t.columns[i];

@@ -47,6 +47,7 @@ struct PullResult {
     std::vector<std::string> keptRows;  // discarded inserts the server lacks, kept because other rows here refer to them
     int64_t clockSkewMs = 0;     // this device's clock minus the server's (positive: ahead)
     std::string clockWarning;    // set when the skew is large enough to matter to a person
+    std::string deviceNote;      // as PushResult::deviceNote, when the pull found it first
 };
 
 // Above this, a sync warns that the device's clock is off (its edits may lose to older ones).
@@ -91,10 +92,10 @@ public:
 private:
     void step(const char* name);
     // A restored backup or a copied vault: compares the server's record of this device with the
-    // vault's log and, when they parted, continues as a new device (becomeNewDevice).
-    void checkHistory(PushResult* result);
+    // vault's log (each push batch under the device row's lock, each pull in its snapshot query)
+    // and, when they parted, continues as a new device (becomeNewDevice).
     std::optional<std::string> historyMismatch(int64_t serverPushedSeq, const std::optional<std::string>& serverMark);
-    void becomeNewDevice(const std::string& why, PushResult* result);
+    void becomeNewDevice(const std::string& why, std::string* noteOut);
     std::string changeMark(int64_t seq);  // what identifies one change of the log: clock, device, row
     void pushBatch(PushResult& result, int64_t& afterSeq, bool& more);
     void createStaging();
