@@ -266,3 +266,21 @@ TEST_CASE("the Sync screen lists a change the server refused, with its reason, a
     CHECK(testhook::rect("sync:now"));  // the screen is still drawn...
     CHECK(!testhook::rect("refused:retryall"));  // the list is gone once nothing is refused
 }
+
+TEST_CASE("the Sync screen's Discard gives a refused change up: it leaves the list and the next pull takes the server's value") {
+    Harness h;
+    auto p = h.store.createPrompt({.title = "refused one", .body = ""});
+    const int64_t seq = h.store.db().queryInt("SELECT max(seq) FROM pv_changes");
+    h.store.db().exec("UPDATE pv_changes SET status = 'set_aside', error = 'violates foreign key constraint' WHERE seq = " +
+                      std::to_string(seq));
+    h.app->show(Screen::Sync);
+    h.settle();
+    REQUIRE(testhook::rect("refused:discard:" + std::to_string(seq)));
+    h.click("refused:discard:" + std::to_string(seq));
+    CHECK(h.store.db().queryInt("SELECT count(*) FROM pv_changes WHERE status IN ('set_aside', 'pending')") == 0);
+    CHECK(h.store.db().queryText("SELECT error FROM pv_changes WHERE seq = " + std::to_string(seq)).rfind("discarded", 0) == 0);
+    CHECK(h.store.setting("sync.refetch").value_or("").find(p.id) != std::string::npos);  // the next pull fetches it
+    testhook::clear();
+    h.settle();
+    CHECK(!testhook::rect("refused:discardall"));
+}
