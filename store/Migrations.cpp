@@ -275,6 +275,12 @@ void step6(sql::Db& db) {
     }
 }
 
+// Version 7: the partial index over set-aside changes (counting and listing them never scans the
+// whole change log). The sync engine used to make it on first contact, so a refused first contact
+// still wrote to the vault; a migration makes it when the vault is opened. IF NOT EXISTS: vaults
+// that synced before already have it.
+void step7(sql::Db& db) { db.exec("CREATE INDEX IF NOT EXISTS pv_changes_set_aside ON pv_changes(seq) WHERE status = 'set_aside'"); }
+
 std::string captureTriggersSql(const TableDef& t) {
     const std::string& n = t.name;
     const std::string active = "(SELECT applying FROM pv_sync_state) = 0";
@@ -475,6 +481,7 @@ void migrate(sql::Db& db, int target) {
         case 4: step4(db); break;
         case 5: step5(db); break;
         case 6: step6(db); break;
+        case 7: step7(db); break;
         default: throw sql::Error("no migration step to schema version " + std::to_string(next));
         }
         createCaptureTriggers(db, next);

@@ -39,6 +39,39 @@ std::string scrub(std::string msg, const std::string& secret) {
     return msg;
 }
 
+// libpq's complaint about a string it cannot parse quotes the text around the fault, which may be
+// (part of) the password: every quoted fragment but a lone "=" is hidden.
+std::string hideQuoted(const std::string& msg) {
+    std::string out;
+    for (size_t i = 0; i < msg.size(); ++i) {
+        if (msg[i] != '"') {
+            out += msg[i];
+            continue;
+        }
+        size_t end = msg.find('"', i + 1);
+        if (end == std::string::npos) {
+            out += "\"...";
+            break;
+        }
+        std::string inner = msg.substr(i + 1, end - i - 1);
+        out += inner == "=" ? "\"=\"" : "\"...\"";
+        i = end;
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+}
+
+// The user-info part of a URI (between "scheme://" and the last '@' before the path or query),
+// or npos when there is none. The last '@': an unescaped '@' in a password must not make the
+// rest of the password look like a host.
+size_t uriUserInfoEnd(const std::string& s) {
+    auto scheme = s.find("://");
+    if (scheme == std::string::npos) return std::string::npos;
+    size_t stop = s.find('?', scheme + 3);
+    size_t at = s.rfind('@', stop == std::string::npos ? std::string::npos : stop);
+    return at == std::string::npos || at < scheme + 3 ? std::string::npos : at;
+}
+
 std::string passwordOf(const std::string& conninfo) {
     char* err = nullptr;
     ConnOptions opts(PQconninfoParse(conninfo.c_str(), &err));
@@ -51,43 +84,44 @@ std::string passwordOf(const std::string& conninfo) {
 
 } // namespace
 
-std::string maskConninfo(const std::string& conninfo) {
-    std::string s = conninfo;
-    if (isUri(s)) {
-        auto scheme = s.find("://") + 3;
-        auto at = s.find('@', scheme);
-        auto colon = s.find(':', scheme);
-        if (at != std::string::npos && colon != std::string::npos && colon < at) s.replace(colon + 1, at - colon - 1, "***");
-        for (auto p = s.find("password="); p != std::string::npos; p = s.find("password=", p + 1)) {
-            auto end = s.find('&', p);
-            s.replace(p + 9, (end == std::string::npos ? s.size() : end) - p - 9, "***");
-        }
-        return s;
+std::string maskPasswords(const std::string& text) {
+    std::string s = text;
+    // URI user info: everything between "user:" and the last '@' before the host.
+    for (size_t p = s.find("://"); p != std::string::npos; p = s.find("://", p + 3)) {
+        size_t stop = s.find_first_of("? \t\n'\"", p + 3);
+        size_t at = s.rfind('@', stop == std::string::npos ? std::string::npos : stop - 1);
+        size_t colon = s.find(':', p + 3);
+        if (at != std::string::npos && at > p + 3 && colon != std::string::npos && colon < at) s.replace(colon + 1, at - colon - 1, "***");
     }
-    // Keyword form: rebuild from the parsed options so quoting tricks cannot leak the value.
+    // password=VALUE (quoted or bare), in keyword strings and URI queries.
+    for (size_t p = s.find("password"); p != std::string::npos; p = s.find("password", p + 8)) {
+        size_t v = p + 8;
+        while (v < s.size() && s[v] == ' ') ++v;
+        if (v >= s.size() || s[v] != '=') continue;
+        ++v;
+        while (v < s.size() && s[v] == ' ') ++v;
+        size_t e = v;
+        if (e < s.size() && s[e] == '\'') {
+            for (++e; e < s.size() && s[e] != '\''; ++e)
+                if (s[e] == '\\') ++e;
+            if (e < s.size()) ++e;
+        } else {
+            while (e < s.size() && s[e] != ' ' && s[e] != '&') ++e;
+        }
+        s.replace(v, e - v, "***");
+    }
+    return s;
+}
+
+std::string maskConninfo(const std::string& conninfo) {
     char* err = nullptr;
     ConnOptions opts(PQconninfoParse(conninfo.c_str(), &err));
     if (err) PQfreemem(err);
-    if (!opts) {
-        // Unparsable: mask every password=VALUE by hand (quoted or bare).
-        for (size_t p = s.find("password"); p != std::string::npos; p = s.find("password", p + 8)) {
-            size_t v = p + 8;
-            while (v < s.size() && s[v] == ' ') ++v;
-            if (v >= s.size() || s[v] != '=') continue;
-            ++v;
-            while (v < s.size() && s[v] == ' ') ++v;
-            size_t e = v;
-            if (e < s.size() && s[e] == '\'') {
-                for (++e; e < s.size() && s[e] != '\''; ++e)
-                    if (s[e] == '\\') ++e;
-                if (e < s.size()) ++e;
-            } else {
-                while (e < s.size() && s[e] != ' ') ++e;
-            }
-            s.replace(v, e - v, "***");
-        }
-        return s;
-    }
+    // A string libpq cannot parse has no reliable "password part" (a space or '@' in it is enough
+    // to misplace it): none of it is shown.
+    if (!opts) return "(a connection string that does not parse; not shown)";
+    if (isUri(conninfo)) return maskPasswords(conninfo);
+    // Keyword form: rebuild from the parsed options so quoting tricks cannot leak the value.
     std::string out;
     for (auto* o = opts.get(); o->keyword; ++o) {
         if (!o->val || !*o->val) continue;
@@ -103,7 +137,7 @@ std::string conninfoWithoutPassword(const std::string& conninfo) {
     if (err) {
         std::string e = err;
         PQfreemem(err);
-        throw PgError("invalid connection string: " + scrub(e, passwordOf(conninfo)), false);
+        throw PgError("invalid connection string: " + hideQuoted(e) + " (the string is not shown: it may hold a password)", false);
     }
     std::string out;
     for (auto* o = opts.get(); o->keyword; ++o) {
@@ -117,12 +151,23 @@ std::string conninfoWithoutPassword(const std::string& conninfo) {
 PgConn::PgConn(const std::string& conninfo) {
     m_secret = passwordOf(conninfo);
     if (const char* envPw = std::getenv("PGPASSWORD"); m_secret.empty() && envPw) m_secret = envPw;
+    if (isUri(conninfo)) {
+        // libpq ends the user info at the first '@' or '/': a password holding either unescaped
+        // would be cut, and the rest taken for the host (and printed in its errors).
+        auto at = uriUserInfoEnd(conninfo);
+        auto start = conninfo.find("://") + 3;
+        if (at != std::string::npos && conninfo.find_first_of("@/", start) < at)
+            throw PgError("invalid connection URI: the user name or password holds a '@' or '/'; write them as %40 and %2F "
+                          "(the URI is not shown: it holds a password)",
+                          false);
+    }
     char* err = nullptr;
     ConnOptions opts(PQconninfoParse(conninfo.c_str(), &err));
     if (err) {
         std::string e = err;
         PQfreemem(err);
-        throw PgError("invalid connection string '" + maskConninfo(conninfo) + "': " + scrub(e, m_secret), false);
+        throw PgError("invalid connection string: " + hideQuoted(scrub(e, m_secret)) + " (the string is not shown: it may hold a password)",
+                      false);
     }
     bool hasTimeout = false;
     for (auto* o = opts.get(); o->keyword; ++o)

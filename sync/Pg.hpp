@@ -48,7 +48,10 @@ private:
 };
 
 // Replaces password=... (keyword form) and user:password@ (URI form) with ***.
+// A string that does not parse is not shown at all.
 std::string maskConninfo(const std::string& conninfo);
+// Masks whatever looks like a password inside any text (an error message, a stray argument).
+std::string maskPasswords(const std::string& text);
 // The conninfo without its password, for saving in the vault (a .pgpass or service file serves it).
 std::string conninfoWithoutPassword(const std::string& conninfo);
 

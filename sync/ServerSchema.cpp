@@ -57,6 +57,17 @@ CREATE FUNCTION )SQL" + s + R"SQL(.pv_only_device(clocks jsonb, dev text) RETURN
     return sql;
 }
 
+// Version 2: the device row remembers which change its high-water mark is (a vault restored from
+// a backup, or a copy of a vault, reuses seqs for other changes: see SyncEngine::checkHistory);
+// the helper functions of version 1 go: the statements inline them, so a sync never runs code
+// that lives in the sync schema (its owner could have replaced it).
+std::string step2Sql(const std::string& s) {
+    return "ALTER TABLE " + s + ".devices ADD COLUMN pushed_mark text;\n"
+           "DROP FUNCTION IF EXISTS " + s + ".pv_merge_clocks(jsonb, jsonb);\n"
+           "DROP FUNCTION IF EXISTS " + s + ".pv_any_newer(jsonb, jsonb);\n"
+           "DROP FUNCTION IF EXISTS " + s + ".pv_only_device(jsonb, text);\n";
+}
+
 } // namespace
 
 std::string ensureServerSchema(PgConn& conn, const std::string& schema) {
@@ -67,11 +78,24 @@ std::string ensureServerSchema(PgConn& conn, const std::string& schema) {
         conn.exec("SELECT pg_advisory_xact_lock(hashtext($1))", {"promptvault-schema:" + schema});
         // CREATE SCHEMA needs CREATE on the database even with IF NOT EXISTS: check first, so a role
         // that only owns an existing schema works.
-        if (conn.exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", {schema}).rows() == 0) conn.exec("CREATE SCHEMA " + s);
+        auto ns = conn.exec("SELECT n.nspowner = r.oid, r.rolsuper, pg_get_userbyid(n.nspowner), current_user "
+                            "FROM pg_namespace n, pg_roles r WHERE n.nspname = $1 AND r.rolname = current_user",
+                            {schema});
+        if (ns.rows() == 0) {
+            conn.exec("CREATE SCHEMA " + s);
+        } else if (ns.text(0, 0) != "t" && ns.text(0, 1) == "t") {
+            // Whoever owns the schema controls the code in it (functions, triggers on its tables):
+            // a superuser's push would run that code with superuser rights.
+            throw PgError("role '" + ns.text(0, 3) + "' is a superuser but PostgreSQL schema '" + schema + "' on " + conn.where() +
+                              " is owned by '" + ns.text(0, 2) + "': a superuser's sync would run code that '" + ns.text(0, 2) +
+                              "' controls. Sync as '" + ns.text(0, 2) + "' (the schema's owner) instead. Nothing was synced.",
+                          false);
+        }
         auto reg = conn.exec("SELECT to_regclass($1) IS NOT NULL", {s + ".schema_version"});
         std::string serverId;
         if (reg.text(0, 0) != "t") {
             conn.exec(step1Sql(s));
+            conn.exec(step2Sql(s));
             auto r = conn.exec("INSERT INTO " + s + ".schema_version VALUES (" + std::to_string(kServerSchemaVersion) +
                                ", md5(random()::text || clock_timestamp()::text)) RETURNING server_id");
             serverId = r.text(0, 0);
@@ -84,7 +108,11 @@ std::string ensureServerSchema(PgConn& conn, const std::string& schema) {
                 throw PgError("PostgreSQL schema '" + schema + "' on " + conn.where() + " is at version " + std::to_string(v) +
                                   ", newer than this build supports (" + std::to_string(kServerSchemaVersion) +
                                   "); update Promptvault on this device. Nothing was synced.", false);
-            // Older versions would be migrated here step by step (none yet: version 1 is the first).
+            // Older versions are migrated step by step.
+            if (v < 2) {
+                conn.exec(step2Sql(s));
+                conn.exec("UPDATE " + s + ".schema_version SET version = 2");
+            }
             serverId = r.text(0, 1);
         }
         conn.exec("COMMIT");

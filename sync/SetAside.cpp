@@ -1,14 +1,13 @@
 #include "SetAside.hpp"
 
 #include "Store.hpp"
+#include "SyncEngine.hpp"
 
 #include <nlohmann/json.hpp>
 
-namespace pv::sync {
+#include <algorithm>
 
-void ensureSetAsideIndex(Store& store) {
-    store.db().exec("CREATE INDEX IF NOT EXISTS pv_changes_set_aside ON pv_changes(seq) WHERE status = 'set_aside'");
-}
+namespace pv::sync {
 
 namespace {
 
@@ -36,7 +35,6 @@ std::string columnNames(const std::string& op, const std::string& colsJson) {
 } // namespace
 
 std::vector<RefusedChange> listSetAside(Store& store, int limit) {
-    ensureSetAsideIndex(store);
     auto& db = store.db();
     auto& q = db.cached("SELECT seq, tbl, row_key, op, cols, hlc, coalesce(error, '') FROM pv_changes "
                         "WHERE status = 'set_aside' ORDER BY seq LIMIT ?");
@@ -58,7 +56,6 @@ std::vector<RefusedChange> listSetAside(Store& store, int limit) {
 }
 
 int64_t retrySetAside(Store& store, std::optional<int64_t> seq) {
-    ensureSetAsideIndex(store);
     auto& db = store.db();
     // The server treats every seq up to the device's high-water mark as already applied, so a retry
     // is a copy at the end of the log. It keeps its original clock: the edit still dates from when
@@ -82,6 +79,35 @@ int64_t retrySetAside(Store& store, std::optional<int64_t> seq) {
         sql::StmtUse use(retire);
         retire.bind(1, db.lastInsertRowid()).bind(2, s).exec();
     }
+    tx.commit();
+    return static_cast<int64_t>(seqs.size());
+}
+
+int64_t discardSetAside(Store& store, std::optional<int64_t> seq) {
+    auto& db = store.db();
+    sql::Transaction tx(db);
+    auto& pick = db.cached("SELECT seq, tbl, row_key FROM pv_changes WHERE status = 'set_aside' AND (?1 IS NULL OR seq = ?1) ORDER BY seq");
+    std::vector<int64_t> seqs;
+    nlohmann::json refetch = nlohmann::json::array();
+    if (auto listed = store.setting(kRefetchSetting)) {
+        auto j = nlohmann::json::parse(*listed, nullptr, false);
+        if (j.is_array()) refetch = j;
+    }
+    {
+        sql::StmtUse use(pick);
+        pick.bind(1, seq);
+        while (pick.step()) {
+            seqs.push_back(pick.getInt(0));
+            nlohmann::json key = nlohmann::json::array({pick.getText(1), pick.getText(2)});
+            if (std::find(refetch.begin(), refetch.end(), key) == refetch.end()) refetch.push_back(key);
+        }
+    }
+    auto& retire = db.cached("UPDATE pv_changes SET status = 'pushed', error = 'discarded: the vault takes the server''s value' WHERE seq = ?");
+    for (int64_t s : seqs) {
+        sql::StmtUse use(retire);
+        retire.bind(1, s).exec();
+    }
+    store.setSetting(kRefetchSetting, refetch.dump());
     tx.commit();
     return static_cast<int64_t>(seqs.size());
 }

@@ -22,14 +22,14 @@ struct RefusedChange {
     std::string error;    // the server's reason
 };
 
-// The partial index over set-aside changes: counting and listing them never scans the whole change
-// log. Made by the sync engine on first contact and by the list; idempotent.
-void ensureSetAsideIndex(Store& store);
-
 // Oldest first, at most `limit`.
 std::vector<RefusedChange> listSetAside(Store& store, int limit = 200);
 // Puts one change (or, without seq, every set-aside change) back at the end of the push queue,
 // oldest first, with its original clock; the next sync retries it. Returns how many were requeued.
 int64_t retrySetAside(Store& store, std::optional<int64_t> seq = std::nullopt);
+// Gives up one change (or, without seq, every set-aside change): it leaves the list, and the next
+// sync's pull takes the server's value of its row (a row the server never had is removed, unless
+// other rows here refer to it). Returns how many were discarded.
+int64_t discardSetAside(Store& store, std::optional<int64_t> seq = std::nullopt);
 
 } // namespace pv::sync

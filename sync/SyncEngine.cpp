@@ -23,10 +23,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // A clock is "<hlc>@<device>" with hlc = '%015d.%06d' (ms.counter): plain text order is
 // (time, counter, device) order, the same in C++, SQLite and PostgreSQL (COLLATE "C").
 int64_t clockMs(const std::string& clock) { return std::strtoll(clock.c_str(), nullptr, 10); }
@@ -71,6 +67,17 @@ struct UpsertSql {
     std::string update, insert;
 };
 
+// The per-column clock rules, written into each statement (never functions in the sync schema:
+// whoever owns it could replace them, and they would run with the rights of the role syncing).
+// mergeClocks: `cur` with every clock of `inc` that is newer; anyNewer: whether `inc` has one.
+std::string mergeClocks(const std::string& cur, const std::string& inc) {
+    return cur + " || COALESCE((SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each_text(" + inc + ") e WHERE e.value COLLATE \"C\" > "
+           "COALESCE(" + cur + "->>e.key, '') COLLATE \"C\"), '{}'::jsonb)";
+}
+std::string anyNewer(const std::string& cur, const std::string& inc) {
+    return "EXISTS (SELECT 1 FROM jsonb_each_text(" + inc + ") e WHERE e.value COLLATE \"C\" > COALESCE(" + cur + "->>e.key, '') COLLATE \"C\")";
+}
+
 UpsertSql upsertSql(const std::string& s, const TableDef& t) {
     std::string cols, sets, updSets, keys, join, stageCols;
     for (const auto& c : t.columns) {
@@ -93,14 +100,14 @@ UpsertSql upsertSql(const std::string& s, const TableDef& t) {
     }
     const std::string stage = "pg_temp.pv_stage_" + t.name;
     UpsertSql u;
-    u.update = "UPDATE " + s + "." + t.name + " AS cur SET " + updSets + "_clocks = " + s + ".pv_merge_clocks(cur._clocks, st._clocks), "
-               "_seq = $1::bigint, _xid = pg_current_xact_id() FROM " + stage + " st WHERE " + join + " AND " + s +
-               ".pv_any_newer(cur._clocks, st._clocks)";
+    u.update = "UPDATE " + s + "." + t.name + " AS cur SET " + updSets + "_clocks = " + mergeClocks("cur._clocks", "st._clocks") + ", "
+               "_seq = $1::bigint, _xid = pg_current_xact_id() FROM " + stage + " st WHERE " + join + " AND " +
+               anyNewer("cur._clocks", "st._clocks");
     u.insert = "INSERT INTO " + s + "." + t.name + " AS cur (" + cols + "_clocks, _seq, _xid) SELECT " + stageCols +
                "st._clocks, $1::bigint, pg_current_xact_id() FROM " + stage + " st WHERE NOT EXISTS (SELECT 1 FROM " + s + "." + t.name +
-               " cur WHERE " + join + ") ON CONFLICT (" + keys + ") DO UPDATE SET " + sets + "_clocks = " + s +
-               ".pv_merge_clocks(cur._clocks, EXCLUDED._clocks), _seq = EXCLUDED._seq, _xid = EXCLUDED._xid WHERE " + s +
-               ".pv_any_newer(cur._clocks, EXCLUDED._clocks)";
+               " cur WHERE " + join + ") ON CONFLICT (" + keys + ") DO UPDATE SET " + sets + "_clocks = " +
+               mergeClocks("cur._clocks", "EXCLUDED._clocks") + ", _seq = EXCLUDED._seq, _xid = EXCLUDED._xid WHERE " +
+               anyNewer("cur._clocks", "EXCLUDED._clocks");
     return u;
 }
 
@@ -173,12 +180,22 @@ SyncEngine::SyncEngine(Store& store, SyncOptions options) : m_store(store), m_op
     if (m_opt.schema.empty()) m_opt.schema = "promptvault";
     m_s = quoteIdent(m_opt.schema);
     m_deviceId = m_store.deviceId();
-    // Set-aside changes are counted on every sync (status, and whether the pull may skip this
-    // device's own rows): a tiny partial index keeps that from scanning the whole change log.
-    ensureSetAsideIndex(m_store);
 }
 
-std::string SyncEngine::channel() const { return "pv_changes_" + m_opt.schema; }
+std::string SyncEngine::channel() const {
+    // A channel name is an identifier: at most 63 bytes (pg_notify refuses a longer one). A long
+    // schema name gets a channel named by a hash of it instead (FNV-1a, the same on every device).
+    std::string plain = "pv_changes_" + m_opt.schema;
+    if (plain.size() <= 63) return plain;
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : m_opt.schema) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    return "pv_changes_h" + std::string(hex);
+}
 
 void SyncEngine::step(const char* name) {
     if (onStep) onStep(name);
@@ -189,8 +206,15 @@ void SyncEngine::step(const char* name) {
 
 void SyncEngine::connect() {
     if (m_conn.ok()) return;
+    if (m_opt.schema.size() > 63)
+        throw PgError("schema name '" + m_opt.schema.substr(0, 20) + "...' is " + std::to_string(m_opt.schema.size()) +
+                          " bytes; PostgreSQL names are at most 63 bytes: choose a shorter --schema. Nothing was synced.",
+                      false);
     m_conn = PgConn();
     m_conn = PgConn(m_opt.conninfo);
+    // Only built-in names: nothing another role created (in public, in the sync schema) can stand
+    // in for a function or operator the statements use. Temp tables are always named pg_temp.
+    m_conn.exec("SET search_path = pg_catalog, pg_temp");
     m_serverId = ensureServerSchema(m_conn, m_opt.schema);
     createStaging();
 }
@@ -218,6 +242,7 @@ SyncReport SyncEngine::syncOnce() {
     SyncReport r;
     r.push = push();
     r.pull = pull();
+    if (r.push.deviceNote.empty()) r.push.deviceNote = r.pull.deviceNote;
     return r;
 }
 
@@ -268,12 +293,78 @@ std::optional<std::vector<std::optional<std::string>>> SyncEngine::readLocalRow(
     return values;
 }
 
+namespace {
+// Thrown inside a push transaction (rolled back) when the server's record of this device's
+// changes turns out to be another history than the vault's.
+struct HistoryMismatch {
+    std::string why;
+};
+} // namespace
+
+std::string SyncEngine::changeMark(int64_t seq) {
+    auto& q = m_store.db().cached("SELECT hlc || '@' || device_id || ' ' || tbl || ':' || row_key FROM pv_changes WHERE seq = ?");
+    sql::StmtUse use(q);
+    q.bind(1, seq);
+    return q.step() ? q.getText(0) : std::string();
+}
+
+std::optional<std::string> SyncEngine::historyMismatch(int64_t serverPushedSeq, const std::optional<std::string>& serverMark) {
+    if (serverPushedSeq <= 0) return std::nullopt;
+    const int64_t localLast = m_store.db().queryInt("SELECT coalesce(max(seq), 0) FROM pv_changes");
+    if (serverPushedSeq > localLast)
+        return "the server has applied changes up to " + std::to_string(serverPushedSeq) + " from device " + m_deviceId +
+               " but this vault's log ends at " + std::to_string(localLast);
+    if (serverMark && changeMark(serverPushedSeq) != *serverMark)
+        return "change " + std::to_string(serverPushedSeq) + " of device " + m_deviceId + " is not the one the server applied";
+    return std::nullopt;
+}
+
+void SyncEngine::becomeNewDevice(const std::string& why, std::string* noteOut) {
+    // A restored backup or a copied vault file: the server's record of this device id (pushed_seq)
+    // counts changes this vault never made, or made differently. Everything this vault has marked
+    // pushed was acknowledged before the histories parted (the log is pushed in seq order and
+    // marked only after the server committed), so the server lacks exactly the pending and
+    // set-aside changes: they go out under a new device id, with clocks of that id, and the rows
+    // the old id wrote since are no longer taken for this vault's own by the pull.
+    auto& db = m_store.db();
+    const std::string old = m_deviceId;
+    sql::Transaction tx(db);
+    db.exec("UPDATE pv_sync_state SET device_id = lower(hex(randomblob(8)))");
+    const std::string fresh = db.queryText("SELECT device_id FROM pv_sync_state");
+    auto& move = db.cached("UPDATE pv_changes SET device_id = ? WHERE status IN ('pending', 'set_aside')");
+    {
+        sql::StmtUse use(move);
+        move.bind(1, fresh).exec();
+    }
+    const int64_t moved = db.changes();
+    const std::string note = "this vault no longer matches what the server recorded for its device " + old + " (" + why +
+                             "): it was restored from a backup or copied. It continues as new device " + fresh + " and pushes its " +
+                             std::to_string(moved) + " unpushed change(s) again; nothing was lost";
+    m_store.setSetting("sync.device_history", note);
+    tx.commit();
+    m_deviceId = fresh;
+    if (noteOut) *noteOut = note;
+}
+
 PushResult SyncEngine::push() {
     connect();
     PushResult result;
+    // (A vault with nothing to push that is a restored backup or a copy is found by the pull.)
     int64_t afterSeq = 0;
     bool more = true;
-    while (more) pushBatch(result, afterSeq, more);
+    bool forked = false;
+    while (more) {
+        try {
+            pushBatch(result, afterSeq, more);
+        } catch (const HistoryMismatch& m) {
+            // Another copy of this vault pushed under the same device id meanwhile.
+            if (forked) throw PgError("sync: " + m.why + ", again after taking a new device id; nothing was pushed", false);
+            forked = true;
+            becomeNewDevice(m.why, &result.deviceNote);
+            afterSeq = 0;
+            more = true;
+        }
+    }
     return result;
 }
 
@@ -310,11 +401,14 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
         // The device row serialises pushes of one vault and holds its high-water mark: a device
         // pushes in seq order, so "mutation device:seq applied" is exactly "seq <= pushed_seq".
         m_conn.exec("INSERT INTO " + m_s + ".devices(device_id) VALUES ($1) ON CONFLICT DO NOTHING", {m_deviceId});
-        auto dev = m_conn.exec("SELECT pushed_seq, (extract(epoch from clock_timestamp()) * 1000)::bigint FROM " + m_s +
+        auto dev = m_conn.exec("SELECT pushed_seq, (extract(epoch from clock_timestamp()) * 1000)::bigint, pushed_mark FROM " + m_s +
                                    ".devices WHERE device_id = $1 FOR UPDATE",
                                {m_deviceId});
         const int64_t pushedSeq = dev.integer(0, 0);
         const int64_t serverNow = dev.integer(0, 1);
+        // "seq <= pushed_seq is applied" holds only while the server's record is this vault's own
+        // history: a restored backup or a copied vault reuses seqs for other changes.
+        if (auto why = historyMismatch(pushedSeq, dev.optText(0, 2))) throw HistoryMismatch{*why};
         if (pushedSeq >= firstSeq) {
             auto r = m_conn.exec("SELECT seq, error FROM " + m_s + ".refused_changes WHERE device_id = $1 AND seq BETWEEN $2 AND $3",
                                  {m_deviceId, std::to_string(firstSeq), std::to_string(lastSeq)});
@@ -455,17 +549,33 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
                 if (e.connectionLost()) throw;
                 // Something in the batch was refused: find it row by row, set it aside, keep the rest.
                 m_conn.exec("ROLLBACK TO SAVEPOINT pv_batch");
-                for (auto& [k, r] : rows) {
-                    m_conn.exec("SAVEPOINT pv_row");
-                    try {
-                        rowsChanged += applyRows({&r}, false);
-                        m_conn.exec("RELEASE SAVEPOINT pv_row");
-                    } catch (const PgError& e2) {
-                        if (e2.connectionLost()) throw;
-                        m_conn.exec("ROLLBACK TO SAVEPOINT pv_row");
-                        for (int64_t seq : r.seqs) refused[seq] = e2.what();
+                // Row by row, foreign keys are checked at once, and key order is not creation
+                // order (a prompt derived from one made in the same millisecond may sort first):
+                // a row refused in one pass is tried again after every row that went through,
+                // until a pass applies nothing more. Only then is what is left set aside.
+                std::vector<PushRow*> left;
+                for (auto& [k, r] : rows) left.push_back(&r);
+                std::map<const PushRow*, std::string> lastError;
+                for (;;) {
+                    std::vector<PushRow*> still;
+                    for (PushRow* r : left) {
+                        m_conn.exec("SAVEPOINT pv_row");
+                        try {
+                            rowsChanged += applyRows({r}, false);
+                            m_conn.exec("RELEASE SAVEPOINT pv_row");
+                        } catch (const PgError& e2) {
+                            if (e2.connectionLost()) throw;
+                            m_conn.exec("ROLLBACK TO SAVEPOINT pv_row");
+                            lastError[r] = e2.what();
+                            still.push_back(r);
+                        }
                     }
+                    const bool progress = still.size() < left.size();
+                    left = std::move(still);
+                    if (left.empty() || !progress) break;
                 }
+                for (const PushRow* r : left)
+                    for (int64_t seq : r->seqs) refused[seq] = lastError[r];
             }
         }
         step("push-after-apply");
@@ -480,8 +590,9 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
         }
         m_conn.exec("UPDATE " + m_s + ".change_log SET rows_changed = $2, refused = $3 WHERE server_seq = $1",
                     {seqText, std::to_string(rowsChanged), std::to_string(refused.size())});
-        m_conn.exec("UPDATE " + m_s + ".devices SET pushed_seq = GREATEST(pushed_seq, $2), last_push_at = now() WHERE device_id = $1",
-                    {m_deviceId, std::to_string(lastSeq)});
+        m_conn.exec("UPDATE " + m_s + ".devices SET pushed_mark = CASE WHEN $2::bigint >= pushed_seq THEN $3 ELSE pushed_mark END, "
+                    "pushed_seq = GREATEST(pushed_seq, $2::bigint), last_push_at = now() WHERE device_id = $1",
+                    {m_deviceId, std::to_string(lastSeq), changeMark(lastSeq)});
         if (rowsChanged > 0) m_conn.exec("SELECT pg_notify($1, $2)", {channel(), m_deviceId});
         step("push-before-commit");
     } catch (...) {
@@ -556,17 +667,54 @@ PullResult SyncEngine::pull() {
         // Rows committed by xids >= xmin are applied now too (low latency even while some
         // unrelated transaction stays open) and read once more next time, which is harmless:
         // a row carries its state, not a delta.
-        auto snap = m_conn.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
+        // One round trip: the snapshot's xmin, the server's clock, the server's record of this
+        // device, and which tables have rows written since the cursor (only those are read).
+        std::string changedTables;
+        for (size_t i = 0; i < tables.size(); ++i)
+            changedTables += std::string(i ? " UNION ALL " : "") + "SELECT " + std::to_string(i) + " WHERE EXISTS (SELECT 1 FROM " + m_s + "." +
+                             tables[i].name + " WHERE _xid >= $2::xid8)";
+        const int64_t localBefore = db.queryInt("SELECT " + sqlNowMs());
+        auto snap = m_conn.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text, (extract(epoch from clock_timestamp()) * 1000)::bigint, "
+                                "d.pushed_seq, d.pushed_mark, ARRAY(" + changedTables + ")::text FROM (SELECT 1) one LEFT JOIN " + m_s +
+                                    ".devices d ON d.device_id = $1",
+                                {m_deviceId, from});
+        // This device's clock as its change log stamps it (SQLite's time), against the server's,
+        // taken halfway through the round trip.
+        const int64_t localNow = (localBefore + db.queryInt("SELECT " + sqlNowMs())) / 2;
         const std::string to = snap.text(0, 0);
+        const int64_t serverNow = snap.integer(0, 1);
+        // A vault that is a restored backup or a copy must stop taking the rows its old device id
+        // wrote since for its own before it reads any (its cursor would move past them).
+        if (!snap.isNull(0, 2))
+            if (auto why = historyMismatch(snap.integer(0, 2), snap.optText(0, 3))) becomeNewDevice(*why, &result.deviceNote);
+        std::set<int> tablesToRead;
+        {
+            const std::string list = snap.text(0, 4);  // "{0,3}"
+            for (size_t at = 1; at < list.size();) {
+                size_t end = list.find_first_of(",}", at);
+                if (end == std::string::npos || end == at) break;
+                tablesToRead.insert(std::atoi(list.substr(at, end - at).c_str()));
+                at = end + 1;
+            }
+        }
 
         sql::Transaction tx(db);
         db.exec("UPDATE pv_sync_state SET applying = 1");
         const bool anyPending = db.queryInt("SELECT EXISTS (SELECT 1 FROM pv_changes WHERE status = 'pending')") != 0;
-        const int64_t localNow = nowMs();
+        result.clockSkewMs = localNow - serverNow;
+        if (result.clockSkewMs > kClockWarnMs || result.clockSkewMs < -kClockWarnMs) {
+            const int64_t s = (result.clockSkewMs < 0 ? -result.clockSkewMs : result.clockSkewMs) / 1000;
+            const bool behind = result.clockSkewMs < 0;
+            result.clockWarning = "this device's clock is " + (s >= 120 ? std::to_string((s + 30) / 60) + " min " : std::to_string(s) + " s ") +
+                                  (behind ? "behind" : "ahead of") + " the server's; set it right (automatic date and time). Until then " +
+                                  (behind ? "an edit made here before a sync may lose to an older edit from another device"
+                                          : "edits stamped more than 5 min ahead of the server are set aside");
+        }
         std::string maxClock;
         // Rows whose every column was last written by this device hold what this vault already
         // has, unless one of its changes was set aside (then the server's value must come back).
-        const std::string ownFilter = anySetAside ? "" : " AND NOT " + m_s + ".pv_only_device(_clocks, " + literal(m_conn, m_deviceId) + ")";
+        const std::string ownFilter = anySetAside ? "" : " AND EXISTS (SELECT 1 FROM jsonb_each_text(_clocks) e WHERE split_part(e.value, '@', 2) <> " +
+                                                              literal(m_conn, m_deviceId) + ")";
         // The rows that have local edits waiting to be pushed, read once per pull (keys only):
         // only their columns need comparing with the pending clocks.
         std::map<std::string, std::vector<std::string>> pendingRows;  // table -> row keys
@@ -574,11 +722,26 @@ PullResult SyncEngine::pull() {
             auto s = db.prepare("SELECT DISTINCT tbl, row_key FROM pv_changes INDEXED BY pv_changes_pending WHERE status = 'pending'");
             while (s.step()) pendingRows[s.getText(0)].push_back(s.getText(1));
         }
-        // The newest remote clock is merged into this device's clock, unless it is too far ahead.
+        // The newest remote clock is merged into this device's clock, unless it is too far ahead of
+        // the server's clock (not this device's: a laptop whose clock is slow must still merge the
+        // clocks of the edits it pulls, or its next edit would order before them).
         char clockBound[32];
-        std::snprintf(clockBound, sizeof clockBound, "%015lld.", static_cast<long long>(localNow + m_opt.maxClockAheadMs + 1));
+        std::snprintf(clockBound, sizeof clockBound, "%015lld.", static_cast<long long>(serverNow + m_opt.maxClockAheadMs + 1));
+        // Rows whose refused change was discarded: fetched whatever the cursor, and whoever wrote
+        // them last, so the vault takes the server's value (or drops a row the server never took).
+        std::map<std::string, std::set<std::string>> refetch;  // table -> row keys
+        if (auto listed = m_store.setting(kRefetchSetting)) {
+            auto j = Json::parse(*listed, nullptr, false);
+            if (j.is_array())
+                for (const auto& e : j)
+                    if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_string())
+                        refetch[e[0].get<std::string>()].insert(e[1].get<std::string>());
+        }
+        const bool anyRefetch = !refetch.empty();
+        std::vector<std::pair<const TableDef*, std::string>> absent;  // refetched rows the server does not have
         bool firstFetch = true;
         for (const auto& t : tables) {
+            if (!tablesToRead.count(tableIndex(t.name)) && (!anyRefetch || !refetch.count(t.name))) continue;
             std::string cols, placeholders, sets, bulkSets;
             for (size_t i = 0; i < t.columns.size(); ++i) {
                 const auto& c = t.columns[i];
@@ -632,10 +795,19 @@ PullResult SyncEngine::pull() {
             const auto& pendingKeys = pendingRows[t.name];
             std::string keyExpr;
             for (const auto& k : t.key) keyExpr += (keyExpr.empty() ? "" : " || '|' || ") + k;
-            m_conn.exec("DECLARE pv_pull NO SCROLL CURSOR FOR SELECT " + cols + "CASE WHEN " + keyExpr +
-                            " = ANY($1::text[]) THEN _clocks::text END, (SELECT max(e.value COLLATE \"C\") FROM jsonb_each_text(_clocks) e "
-                            "WHERE e.value COLLATE \"C\" < $2) FROM " + m_s + "." + t.name + " WHERE _xid >= " + literal(m_conn, from) + "::xid8" + ownFilter,
-                        {textArray(pendingKeys), std::string(clockBound)});
+            const std::string select = "SELECT " + cols + "CASE WHEN " + keyExpr +
+                                       " = ANY($1::text[]) THEN _clocks::text END, (SELECT max(e.value COLLATE \"C\") FROM jsonb_each_text(_clocks) e "
+                                       "WHERE e.value COLLATE \"C\" < $2) FROM " + m_s + "." + t.name;
+            const std::string changed = "_xid >= " + literal(m_conn, from) + "::xid8" + ownFilter;
+            auto& again = refetch[t.name];
+            std::set<std::string> seen;
+            if (again.empty()) {
+                m_conn.exec("DECLARE pv_pull NO SCROLL CURSOR FOR " + select + " WHERE " + changed, {textArray(pendingKeys), std::string(clockBound)});
+            } else {
+                m_conn.exec("DECLARE pv_pull NO SCROLL CURSOR FOR " + select + " WHERE " + changed + " UNION ALL " + select + " WHERE " +
+                                keyExpr + " = ANY($3::text[]) AND NOT (" + changed + ")",
+                            {textArray(pendingKeys), std::string(clockBound), textArray(std::vector<std::string>(again.begin(), again.end()))});
+            }
             std::vector<int> bulk;  // rows of the current fetch that take every column
             const std::string fetch = "FETCH 2000 FROM pv_pull";
             m_conn.send(fetch);
@@ -658,6 +830,14 @@ PullResult SyncEngine::pull() {
                 };
                 for (int i = 0; i < r.rows(); ++i) {
                     ++result.rows;
+                    if (!again.empty()) {
+                        std::string rowKey;
+                        for (size_t k = 0; k < keyIdx.size(); ++k) rowKey += (k ? "|" : "") + r.text(i, keyIdx[k]);
+                        if (again.count(rowKey)) {
+                            seen.insert(rowKey);
+                            ++result.refetched;
+                        }
+                    }
                     if (!r.isNull(i, nc + 1)) {
                         std::string_view newest(r.raw(i, nc + 1), static_cast<size_t>(r.length(i, nc + 1)));
                         if (newest > maxClock) maxClock = newest;
@@ -716,7 +896,37 @@ PullResult SyncEngine::pull() {
                 }
             }
             m_conn.exec("CLOSE pv_pull");
+            for (const auto& k : again)
+                if (!seen.count(k)) absent.emplace_back(&t, k);
         }
+        // A discarded insert the server never took: the server's value is "no such row". Children
+        // first; a row something else here still refers to stays (and is reported).
+        for (auto it = absent.rbegin(); it != absent.rend(); ++it) {
+            const TableDef& t = *it->first;
+            const auto keyValues = splitRowKey(t, it->second);
+            bool referenced = false;
+            if (t.key.size() == 1)
+                for (const auto& other : tables)
+                    for (const auto& c : other.columns)
+                        if (!referenced && c.references == t.name + "(" + t.key[0] + ")") {
+                            auto& q = db.cached("SELECT EXISTS (SELECT 1 FROM " + other.name + " WHERE " + c.name + " = ?)");
+                            sql::StmtUse use(q);
+                            q.bind(1, keyValues[0]);
+                            referenced = q.step() && q.getInt(0) != 0;
+                        }
+            if (referenced) {
+                result.keptRows.push_back(t.name + " " + it->second);
+                continue;
+            }
+            std::string del = "DELETE FROM " + t.name + " WHERE ";
+            for (size_t k = 0; k < t.key.size(); ++k) del += (k ? " AND " : "") + t.key[k] + " = ?";
+            auto& d = db.cached(del);
+            sql::StmtUse use(d);
+            for (size_t k = 0; k < keyValues.size(); ++k) d.bind(static_cast<int>(k + 1), keyValues[k]);
+            d.exec();
+            ++result.refetched;
+        }
+        if (anyRefetch) m_store.setSetting(kRefetchSetting, "[]");
         // Merge the remote clocks into this device's HLC so its next edit orders after what it saw.
         // A clock too far ahead of real time is not merged: one wrong clock cannot drag every
         // device into the future.

@@ -16,7 +16,7 @@ namespace pv::sync {
 
 // Version of the PostgreSQL side (table promptvault.schema_version). Bump with a step in
 // ServerSchema.cpp; a server at a newer version is refused.
-constexpr int kServerSchemaVersion = 1;
+constexpr int kServerSchemaVersion = 2;
 
 struct SyncOptions {
     std::string conninfo;              // libpq string; empty = PG* variables, service file, .pgpass
@@ -35,12 +35,23 @@ struct PushResult {
     int64_t alreadyApplied = 0;  // found applied by an earlier, interrupted push
     int64_t batches = 0;
     std::vector<SetAsideChange> setAside;
+    // Set when this vault found that the server's record of its device is another history (a
+    // restored backup, a copied vault file) and went on as a new device: says so for the person.
+    std::string deviceNote;
 };
 
 struct PullResult {
     int64_t rows = 0;            // rows received
     int64_t protectedCols = 0;   // columns kept because a newer local edit waits to be pushed
+    int64_t refetched = 0;       // rows taken from the server (or dropped) because their refused change was discarded
+    std::vector<std::string> keptRows;  // discarded inserts the server lacks, kept because other rows here refer to them
+    int64_t clockSkewMs = 0;     // this device's clock minus the server's (positive: ahead)
+    std::string clockWarning;    // set when the skew is large enough to matter to a person
+    std::string deviceNote;      // as PushResult::deviceNote, when the pull found it first
 };
+
+// Above this, a sync warns that the device's clock is off (its edits may lose to older ones).
+constexpr int64_t kClockWarnMs = 60 * 1000;
 
 struct SyncReport {
     PushResult push;
@@ -52,6 +63,9 @@ std::string resolveConninfo(Store& store, const std::string& explicitConninfo);
 std::string resolveSchema(Store& store, const std::string& explicitSchema);
 constexpr const char* kConninfoSetting = "sync.conninfo";
 constexpr const char* kSchemaSetting = "sync.schema";
+// Rows whose refused change was discarded, as a JSON array of [table, row key]: the next pull
+// fetches them from the server whatever its cursor (see discardSetAside).
+constexpr const char* kRefetchSetting = "sync.refetch";
 
 class SyncEngine {
 public:
@@ -77,6 +91,12 @@ public:
 
 private:
     void step(const char* name);
+    // A restored backup or a copied vault: compares the server's record of this device with the
+    // vault's log (each push batch under the device row's lock, each pull in its snapshot query)
+    // and, when they parted, continues as a new device (becomeNewDevice).
+    std::optional<std::string> historyMismatch(int64_t serverPushedSeq, const std::optional<std::string>& serverMark);
+    void becomeNewDevice(const std::string& why, std::string* noteOut);
+    std::string changeMark(int64_t seq);  // what identifies one change of the log: clock, device, row
     void pushBatch(PushResult& result, int64_t& afterSeq, bool& more);
     void createStaging();
     static std::vector<std::string> splitRowKey(const TableDef& t, const std::string& rowKey);

@@ -62,6 +62,9 @@ void SyncService::Impl::run() {
     std::unique_ptr<Store> store;
     std::unique_ptr<SyncEngine> engine;
     bool listening = false;
+    std::string deviceNote;
+    auto lastSyncEnd = Clock::now() - std::chrono::seconds(1);
+    constexpr int kNotifyGapMs = 100;
     int backoffMs = 0;
     auto due = Clock::now();
 
@@ -100,16 +103,25 @@ void SyncService::Impl::run() {
                     listening = true;
                 }
                 auto report = engine->syncOnce();
-                engine->conn().notifications();  // our own NOTIFY and any that came during the sync
+                lastSyncEnd = Clock::now();
                 backoffMs = 0;
                 due = Clock::now() + milliseconds(intervalMs);
+                // Our own NOTIFY, and any from another device that came during the sync: its push
+                // may have committed after this pull's snapshot, so pull once more (after the gap).
+                for (const auto& payload : engine->conn().notifications())
+                    if (payload != store->deviceId()) due = std::min(due, lastSyncEnd + milliseconds(kNotifyGapMs));
                 counts();
                 std::string msg = "pushed " + std::to_string(report.push.pushed) + ", pulled " + std::to_string(report.pull.rows);
                 if (!report.push.setAside.empty()) msg += ", set aside " + std::to_string(report.push.setAside.size());
+                // The clock warning is measured again by every sync; a device note stays for the session.
+                if (!report.push.deviceNote.empty()) deviceNote = report.push.deviceNote;
+                std::string warning = report.pull.clockWarning;
+                if (!deviceNote.empty()) warning += (warning.empty() ? "" : "\n") + deviceNote;
                 setStatus([&](SyncStatus& s) {
                     s.state = SyncState::Idle;
                     s.message = msg;
                     s.lastSuccessAt = nowIso();
+                    s.warning = warning;
                 });
             } catch (const std::exception& e) {
                 const PgError* pe = dynamic_cast<const PgError*>(&e);
@@ -153,8 +165,11 @@ void SyncService::Impl::run() {
         }
         if (nfds == 2 && (fds[1].revents & (POLLIN | POLLERR | POLLHUP))) {
             try {
+                // Another device pushed: pull now, but not sooner than kNotifyGapMs after the last
+                // sync ended: with many devices pushing, a burst of notifications makes one pull,
+                // and the app's own writes get the vault's write lock in between.
                 for (const auto& payload : engine->conn().notifications())
-                    if (payload != store->deviceId()) due = Clock::now();  // another device pushed: pull now
+                    if (payload != store->deviceId()) due = std::min(due, std::max(Clock::now(), lastSyncEnd + milliseconds(kNotifyGapMs)));
             } catch (const std::exception&) {
                 engine->disconnect();
                 due = Clock::now();

@@ -1,7 +1,9 @@
 // Seeded, repeatable randomized convergence: several vaults make hundreds of random creates,
 // edits, deletes, restores, links and unlinks, with random partial syncs (push only, pull only,
 // both) in between; after a final full sync every vault and the server hold the same rows.
-// PV_SEED=<n> replays another seed.
+// PV_SEED=<n> replays another seed. Among the operations: a vault is backed up and later restored
+// from that backup (it must notice and go on as a new device), and one vault runs with a clock
+// 6 minutes slow (its SQLite sees the time through a VFS that reports it so).
 #include "PgServer.hpp"
 #include "Store.hpp"
 #include "SyncEngine.hpp"
@@ -9,8 +11,10 @@
 #include "TestUtil.hpp"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <random>
 #include <vector>
@@ -19,6 +23,50 @@ using namespace pv;
 using namespace pv::test;
 
 namespace {
+
+// The default VFS with a clock 6 minutes slow: a vault opened through it stamps its changes (the
+// capture triggers read SQLite's 'now') as a laptop with a slow clock does.
+struct SlowClockVfs {
+    static constexpr sqlite3_int64 kSlowMs = 6 * 60 * 1000;
+    sqlite3_vfs vfs{};
+    sqlite3_vfs* base = nullptr;
+    static SlowClockVfs& get() {
+        static SlowClockVfs v;
+        return v;
+    }
+    static int now64(sqlite3_vfs*, sqlite3_int64* t) {
+        int rc = get().base->xCurrentTimeInt64(get().base, t);
+        *t -= kSlowMs;
+        return rc;
+    }
+    static int now(sqlite3_vfs* v, double* t) {
+        sqlite3_int64 i = 0;
+        int rc = now64(v, &i);
+        *t = static_cast<double>(i) / 86400000.0;
+        return rc;
+    }
+    SlowClockVfs() {
+        base = sqlite3_vfs_find(nullptr);
+        REQUIRE(base);
+        REQUIRE(base->iVersion >= 2);
+        vfs = *base;
+        vfs.pNext = nullptr;
+        vfs.zName = "pv_test_slow_clock";
+        vfs.xCurrentTime = &now;
+        vfs.xCurrentTimeInt64 = &now64;
+        REQUIRE(sqlite3_vfs_register(&vfs, 0) == SQLITE_OK);
+    }
+};
+
+// Opens a vault whose connection sees the slow clock (the VFS is the default only meanwhile).
+std::unique_ptr<Store> openSlowClock(const std::string& path) {
+    auto& v = SlowClockVfs::get();
+    sqlite3_vfs_register(&v.vfs, 1);
+    struct Back {
+        ~Back() { sqlite3_vfs_register(SlowClockVfs::get().base, 1); }
+    } back;
+    return std::make_unique<Store>(path);
+}
 
 struct Fuzzer {
     std::mt19937_64 rng;
@@ -116,15 +164,44 @@ TEST_CASE("randomized convergence: 4 vaults, hundreds of random operations, rand
     sync::SyncOptions opt;
     opt.conninfo = ci;
     opt.batchSize = 7;  // many batches: exercises batch boundaries
+    constexpr int kSlow = kVaults - 1;  // this one's clock is 6 minutes slow
+    auto open = [&](int i) {
+        const std::string path = dir.file("v" + std::to_string(i) + ".db");
+        return i == kSlow ? openSlowClock(path) : std::make_unique<Store>(path);
+    };
     for (int i = 0; i < kVaults; ++i) {
-        vaults.push_back(std::make_unique<Store>(dir.file("v" + std::to_string(i) + ".db")));
+        vaults.push_back(open(i));
         engines.push_back(std::make_unique<sync::SyncEngine>(*vaults.back(), opt));
     }
+    REQUIRE(vaults[kSlow]->db().queryInt("SELECT " + sqlNowMs()) < vaults[0]->db().queryInt("SELECT " + sqlNowMs()) - 5 * 60 * 1000);
     Fuzzer f(seed);
-    int partialSyncs = 0;
+    int partialSyncs = 0, backups = 0, restores = 0;
+    std::vector<std::string> backupOf(kVaults);
     for (int step = 0; step < 600; ++step) {
         int v = f.below(kVaults);
         f.randomOp(*vaults[static_cast<size_t>(v)]);
+        if (f.chance(2)) {  // a backup of a live vault
+            int w = f.below(kVaults);
+            auto& path = backupOf[static_cast<size_t>(w)];
+            path = dir.file("v" + std::to_string(w) + "-backup.db");
+            std::filesystem::remove(path);
+            vaults[static_cast<size_t>(w)]->db().exec("VACUUM INTO '" + path + "'");
+            ++backups;
+        }
+        if (f.chance(2)) {  // a vault restored from its last backup
+            int w = f.below(kVaults);
+            const auto& path = backupOf[static_cast<size_t>(w)];
+            if (!path.empty()) {
+                engines[static_cast<size_t>(w)].reset();
+                vaults[static_cast<size_t>(w)].reset();
+                const std::string live = dir.file("v" + std::to_string(w) + ".db");
+                for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(live + suffix);
+                std::filesystem::copy_file(path, live);
+                vaults[static_cast<size_t>(w)] = open(w);
+                engines[static_cast<size_t>(w)] = std::make_unique<sync::SyncEngine>(*vaults[static_cast<size_t>(w)], opt);
+                ++restores;
+            }
+        }
         if (f.chance(8)) {
             int w = f.below(kVaults);
             auto& e = *engines[static_cast<size_t>(w)];
@@ -137,6 +214,8 @@ TEST_CASE("randomized convergence: 4 vaults, hundreds of random operations, rand
         }
     }
     CHECK(partialSyncs > 20);
+    CHECK(backups > 3);
+    CHECK(restores > 3);
     for (int round = 0; round < 2; ++round)
         for (auto& e : engines) e->syncOnce();
     auto server = serverExport(ci);

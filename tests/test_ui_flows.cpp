@@ -528,4 +528,21 @@ TEST_CASE("one picker dropdown at a time: Tab to the next picker closes the firs
     CHECK(!testhook::rect("picker:agent:+new"));
     CHECK(!testhook::rect("pickerlist:agent"));
     CHECK(h.app->outputEditor().isNew());  // Escape closed the dropdown, not the draft
+
+TEST_CASE("the Sync screen's Discard gives a refused change up: it leaves the list and the next pull takes the server's value") {
+    Harness h;
+    auto p = h.store.createPrompt({.title = "refused one", .body = ""});
+    const int64_t seq = h.store.db().queryInt("SELECT max(seq) FROM pv_changes");
+    h.store.db().exec("UPDATE pv_changes SET status = 'set_aside', error = 'violates foreign key constraint' WHERE seq = " +
+                      std::to_string(seq));
+    h.app->show(Screen::Sync);
+    h.settle();
+    REQUIRE(testhook::rect("refused:discard:" + std::to_string(seq)));
+    h.click("refused:discard:" + std::to_string(seq));
+    CHECK(h.store.db().queryInt("SELECT count(*) FROM pv_changes WHERE status IN ('set_aside', 'pending')") == 0);
+    CHECK(h.store.db().queryText("SELECT error FROM pv_changes WHERE seq = " + std::to_string(seq)).rfind("discarded", 0) == 0);
+    CHECK(h.store.setting("sync.refetch").value_or("").find(p.id) != std::string::npos);  // the next pull fetches it
+    testhook::clear();
+    h.settle();
+    CHECK(!testhook::rect("refused:discardall"));
 }

@@ -10,7 +10,8 @@ namespace pv::ui {
 
 std::string maskConninfo(const std::string& c) {
     static const std::regex kw(R"((password\s*=\s*)('[^']*'|\S+))");
-    static const std::regex url(R"((postgres(?:ql)?://[^:/@]+:)([^@]+)@)");
+    // Up to the last '@' before a query: an unescaped '@' in the password must not show its end.
+    static const std::regex url(R"((postgres(?:ql)?://[^:/@]+:)([^?]*)@)");
     return std::regex_replace(std::regex_replace(c, kw, "$1***"), url, "$1***@");
 }
 
@@ -79,6 +80,12 @@ void SyncPanel::drawContents() {
         ImGui::TextColored(toVec(col), "● %s", state);
         row("Message");
         ImGui::TextWrapped("%s", st.message.empty() ? "—" : st.message.c_str());
+        if (!st.warning.empty()) {
+            row("Warning");
+            ImGui::PushStyleColor(ImGuiCol_Text, toVec(color::warn));
+            ImGui::TextWrapped("%s", st.warning.c_str());
+            ImGui::PopStyleColor();
+        }
         row("Changes waiting");
         ImGui::Text("%lld", static_cast<long long>(st.state == sync::SyncState::Disabled ? m_ctx.pendingLocal() : st.pending));
         row("Set aside (refused)");
@@ -126,8 +133,8 @@ void SyncPanel::drawRefused() {
     if (m_refused.empty()) return;
     sectionHeader(m_ctx.fonts(), "Refused by the server");
     ImGui::TextWrapped("These changes stay in your vault but did not reach the server; the changes after them did. Fix the cause "
-                       "(for example restore a deleted record) and retry.");
-    bool retried = false;
+                       "(for example restore a deleted record) and retry, or discard the change to take the server's value.");
+    bool retried = false, discarded = false;
     // Retrying writes to the vault: it can wait on the sync thread's or an import's transaction
     // and time out; that is a message, not a crash.
     auto retry = [&](std::optional<int64_t> seq) {
@@ -137,14 +144,26 @@ void SyncPanel::drawRefused() {
             m_ctx.error(std::string("Retry: ") + e.what());
         }
     };
+    // Discarding gives the change up: the next sync takes the server's value of its record.
+    auto discard = [&](std::optional<int64_t> seq) {
+        try {
+            discarded = sync::discardSetAside(m_ctx.store(), seq) > 0 || discarded;
+        } catch (const std::exception& e) {
+            m_ctx.error(std::string("Discard: ") + e.what());
+        }
+    };
     if (ImGui::Button("Retry all")) retry(std::nullopt);
     testhook::mark("refused:retryall");
+    ImGui::SameLine();
+    if (ImGui::Button("Discard all")) discard(std::nullopt);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Give up every refused change: the next sync takes the server's values.");
+    testhook::mark("refused:discardall");
     if (ImGui::BeginTable("##refused", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
         ImGui::TableSetupColumn("Record", ImGuiTableColumnFlags_WidthStretch, 1.2f);
         ImGui::TableSetupColumn("Change", ImGuiTableColumnFlags_WidthStretch, 1.0f);
         ImGui::TableSetupColumn("Made", ImGuiTableColumnFlags_WidthFixed, 150);
         ImGui::TableSetupColumn("Reason", ImGuiTableColumnFlags_WidthStretch, 2.2f);
-        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 110);
+        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 170);
         ImGui::TableHeadersRow();
         for (size_t i = 0; i < m_refused.size(); ++i) {
             const auto& c = m_refused[i];
@@ -167,13 +186,17 @@ void SyncPanel::drawRefused() {
             if (ImGui::IsItemHovered() && c.error.find("ahead of the server") != std::string::npos)
                 ImGui::SetTooltip("This change keeps its time; the server accepts it once its clock passes that time.");
             testhook::mark("refused:retry:" + std::to_string(c.seq));
+            ImGui::SameLine();
+            if (ImGui::SmallButton("Discard")) discard(c.seq);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Give this change up: the next sync takes the server's value of the record.");
+            testhook::mark("refused:discard:" + std::to_string(c.seq));
             ImGui::PopID();
         }
         ImGui::EndTable();
     }
-    if (retried) {
+    if (retried || discarded) {
         m_refusedSeenCount = -1;  // re-read next frame
-        m_ctx.notice("Requeued; the next sync retries it");
+        m_ctx.notice(retried ? "Requeued; the next sync retries it" : "Discarded; the next sync takes the server's value");
         m_ctx.dataChanged();
         if (m_sync) m_sync->syncNow();
     }

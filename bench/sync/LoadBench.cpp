@@ -1,0 +1,347 @@
+// Sync under load (bench/sync/run-load.sh): D devices (default 20) sync through one PostgreSQL at
+// once against a canonical database of N outputs, each running the app's background service
+// (SyncService, default timing) while a driver makes small edits on every device in turn.
+// Reports:
+//  - edit-to-other-device latency (the edit is made on device d; the time until device d' reads
+//    it from its own vault), median / p99 / worst;
+//  - server CPU per device (all PostgreSQL processes, during the load phase) and client CPU;
+//  - the cost of one pull when K rows changed and when none did (wall time and server CPU), which
+//    must follow the number of changed rows, not the size of the table: run at 100k and at 1M.
+// Devices start as laptops that have synced before: their vaults hold the models, agents,
+// prompts and a pool of P outputs (the rows the edits touch), a fresh device id each, and a pull
+// cursor at the server's current position (a device pulling 1M rows first would measure the
+// initial download, which bench/sync/run.sh already does).
+// Usage: pv-bench-sync-load --conninfo CI --dir DIR [--outputs N] [--devices D] [--seconds S]
+//        [--pool P] [--changed K] [--pg-pid-file DATA/postmaster.pid]
+#include "Generator.hpp"
+#include "Schema.hpp"
+#include "Store.hpp"
+#include "SyncEngine.hpp"
+#include "SyncService.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <sys/resource.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using namespace pv;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+double selfCpu() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds of a PostgreSQL server: the postmaster and its reaped children, plus every live
+// child (backends, walwriter, checkpointer...). 0 when the pid is unknown. (As in SyncBench.cpp.)
+double serverCpu(long postmaster) {
+    if (postmaster <= 0) return 0;
+    const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+    double total = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = e.path().filename();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream in(e.path() / "stat");
+        std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        auto close = all.rfind(')');
+        if (close == std::string::npos) continue;
+        std::istringstream rest(all.substr(close + 2));
+        std::vector<std::string> f;
+        for (std::string x; rest >> x;) f.push_back(x);
+        if (f.size() < 15) continue;
+        const long pid = std::stol(name), ppid = std::stol(f[1]);
+        if (pid == postmaster) total += (std::stod(f[11]) + std::stod(f[12]) + std::stod(f[13]) + std::stod(f[14])) / tick;
+        else if (ppid == postmaster) total += (std::stod(f[11]) + std::stod(f[12])) / tick;
+    }
+    return total;
+}
+
+void removeVault(const std::string& p) {
+    for (const char* suffix : {"", "-wal", "-shm", "-sync.lock"}) std::filesystem::remove(p + suffix);
+}
+
+double pct(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+    return v[std::min(i, v.size() - 1)];
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::string conninfo, dir = "/tmp/pv-bench-sync-load", pidFile;
+    int64_t outputs = 100000, pool = 5000, changed = 1000;
+    int devices = 20, seconds = 60;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string a = argv[i], v = argv[i + 1];
+        if (a == "--conninfo") conninfo = v;
+        else if (a == "--dir") dir = v;
+        else if (a == "--outputs") outputs = std::stoll(v);
+        else if (a == "--devices") devices = std::stoi(v);
+        else if (a == "--seconds") seconds = std::stoi(v);
+        else if (a == "--pool") pool = std::stoll(v);
+        else if (a == "--changed") changed = std::stoll(v);
+        else if (a == "--pg-pid-file") pidFile = v;
+        else {
+            std::cerr << "unknown option " << a << "\n";
+            return 2;
+        }
+    }
+    long postmaster = 0;
+    if (!pidFile.empty()) std::ifstream(pidFile) >> postmaster;
+    std::filesystem::create_directories(dir);
+    const std::string va = dir + "/canonical.db", seed = dir + "/seed.db";
+    removeVault(va);
+    removeVault(seed);
+
+    // 1. The canonical database: N outputs generated into vault A and pushed (not timed).
+    std::cerr << "generating " << outputs << " outputs and pushing them...\n";
+    auto t0 = Clock::now();
+    {
+        Store a(va);
+        gen::GenOptions g;
+        g.outputs = outputs;
+        g.prompts = 1;
+        g.tagLinks = 0;
+        g.promptTagLinks = 0;
+        g.tags = 0;
+        gen::generateVault(a, g);
+        sync::PgConn admin(conninfo);
+        admin.exec("DROP SCHEMA IF EXISTS promptvault CASCADE");
+        sync::SyncOptions o;
+        o.conninfo = conninfo;
+        sync::SyncEngine e(a, o);
+        e.connect();
+        e.push();
+    }
+    std::cerr << "canonical database ready in " << secondsSince(t0) << " s\n";
+    sync::PgConn admin(conninfo);
+    admin.exec("VACUUM ANALYZE");
+    const std::string serverId = admin.exec("SELECT server_id FROM promptvault.schema_version").text(0, 0);
+    const std::string serverRows = admin.exec("SELECT count(*) FROM promptvault.outputs").text(0, 0);
+    const std::string serverSize = admin.exec("SELECT pg_size_pretty(pg_database_size(current_database()))").text(0, 0);
+
+    // 2. The devices: a seed vault with the parents and the pool, copied with a new device id each.
+    std::vector<std::string> poolIds;
+    {
+        Store s(seed);
+        s.db().exec("ATTACH DATABASE '" + va + "' AS src");
+        sql::Transaction tx(s.db());
+        s.db().exec("UPDATE pv_sync_state SET applying = 1");
+        s.db().exec("INSERT INTO main.models SELECT * FROM src.models; INSERT INTO main.agents SELECT * FROM src.agents; "
+                    "INSERT INTO main.prompts SELECT * FROM src.prompts; "
+                    "INSERT INTO main.outputs SELECT * FROM src.outputs ORDER BY id LIMIT " + std::to_string(pool));
+        s.db().exec("UPDATE pv_sync_state SET applying = 0");
+        const std::string cursor = admin.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").text(0, 0);
+        s.setSetting("sync.pull_cursor." + serverId, cursor);
+        tx.commit();
+        s.db().exec("DETACH DATABASE src");
+        auto q = s.db().prepare("SELECT id FROM outputs ORDER BY id");
+        while (q.step()) poolIds.push_back(q.getText(0));
+    }
+    std::vector<std::string> paths;
+    for (int d = 0; d < devices; ++d) {
+        paths.push_back(dir + "/device" + std::to_string(d) + ".db");
+        removeVault(paths.back());
+        std::filesystem::copy_file(seed, paths.back());
+        Store s(paths.back());
+        s.db().exec("UPDATE pv_sync_state SET device_id = lower(hex(randomblob(8)))");
+    }
+
+    // 3. Load: every device runs its background service, and an editor thread per device (its
+    //    own Store, as the app's UI thread) makes one edit a second, the devices staggered over the
+    //    second. A watcher thread (its own Store per device) checks each edit on another device
+    //    (rotating over all of them). An edit's latency runs from just before the edit (a write
+    //    that waits for the device's own sync transaction counts) to when the other vault has it.
+    std::vector<std::unique_ptr<sync::SyncService>> services;
+    for (const auto& p : paths) services.push_back(std::make_unique<sync::SyncService>(p, conninfo));
+    for (auto& s : services) s->start();
+    for (auto& s : services)
+        for (int i = 0; i < 3000 && (s->status().lastSuccessAt.empty() || s->status().state != sync::SyncState::Idle); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+
+    struct Watch {
+        int target;
+        std::string id;
+        int64_t edit;
+        Clock::time_point t0;
+    };
+    std::mutex mu;
+    std::deque<Watch> watching;
+    std::vector<double> latency, writeMs;  // edit to other device; the edit's own write
+    std::atomic<int64_t> edits{0}, lockedWrites{0};
+    int64_t superseded = 0, timedOut = 0;
+    const double serverCpu0 = serverCpu(postmaster), clientCpu0 = selfCpu();
+    const auto start = Clock::now();
+    auto editNumber = [](const std::string& note) -> int64_t {
+        auto p = note.rfind(" e");
+        return p == std::string::npos ? -1 : std::strtoll(note.c_str() + p + 2, nullptr, 10);
+    };
+    std::vector<std::thread> editors;
+    for (int d = 0; d < devices; ++d) {
+        editors.emplace_back([&, d] {
+            Store ui(paths[static_cast<size_t>(d)]);
+            std::mt19937_64 rng(static_cast<uint64_t>(d) + 7);
+            auto next = start + std::chrono::microseconds(1000000LL * d / devices);
+            for (int k = 0; secondsSince(start) < seconds; ++k) {
+                std::this_thread::sleep_until(next);
+                next += std::chrono::seconds(1);
+                // Each device edits its own share of the pool: an edit is never overtaken by
+                // another device's edit of the same row (which would make it unobservable).
+                const size_t share = poolIds.size() / static_cast<size_t>(devices);
+                const std::string id = poolIds[static_cast<size_t>(d) + static_cast<size_t>(devices) * (rng() % share)];
+                const int64_t n = edits++;
+                const auto t0 = Clock::now();
+                for (;;) {
+                    try {
+                        auto o = *ui.getOutput(id);
+                        o.notes = "device " + std::to_string(d) + " e" + std::to_string(n);
+                        ui.updateOutput(o);
+                        const double ms = secondsSince(t0) * 1000;
+                        std::lock_guard<std::mutex> lock(mu);
+                        writeMs.push_back(ms);
+                        break;
+                    } catch (const std::exception& e) {
+                        // The device's own sync held the vault's write lock past the 5 s busy timeout.
+                        if (std::string(e.what()).find("locked") == std::string::npos) throw;
+                        ++lockedWrites;
+                    }
+                }
+                services[static_cast<size_t>(d)]->notifyLocalChange();
+                const int target = (d + 1 + k % (devices - 1)) % devices;
+                std::lock_guard<std::mutex> lock(mu);
+                watching.push_back({target, id, n, t0});
+            }
+        });
+    }
+    {
+        std::vector<std::unique_ptr<Store>> seen;
+        for (const auto& p : paths) seen.push_back(std::make_unique<Store>(p));
+        for (;;) {
+            std::vector<Watch> now;
+            {
+                std::lock_guard<std::mutex> lock(mu);
+                now.assign(watching.begin(), watching.end());
+            }
+            if (now.empty() && secondsSince(start) > seconds + 1) break;
+            std::vector<std::pair<int64_t, double>> done;  // edit, latency (ms)
+            for (const auto& w : now) {
+                auto& s = seen[static_cast<size_t>(w.target)]->db().cached("SELECT notes FROM outputs WHERE id = ?");
+                sql::StmtUse use(s);
+                s.bind(1, w.id);
+                const int64_t got = s.step() ? editNumber(s.getText(0)) : -1;
+                if (got >= w.edit) {
+                    if (got > w.edit) ++superseded;  // a later edit of that row reached it first
+                    done.emplace_back(w.edit, secondsSince(w.t0) * 1000);
+                } else if (secondsSince(w.t0) > 30) {
+                    ++timedOut;
+                    done.emplace_back(w.edit, secondsSince(w.t0) * 1000);
+                }
+            }
+            if (!done.empty()) {
+                std::lock_guard<std::mutex> lock(mu);
+                for (const auto& [edit, ms] : done) {
+                    latency.push_back(ms);
+                    watching.erase(std::remove_if(watching.begin(), watching.end(), [&](const Watch& w) { return w.edit == edit; }),
+                                   watching.end());
+                }
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    }
+    for (auto& t : editors) t.join();
+    const double loadWall = secondsSince(start);
+    const double loadServerCpu = serverCpu(postmaster) - serverCpu0, loadClientCpu = selfCpu() - clientCpu0;
+    int64_t errors = 0;
+    for (auto& s : services) {
+        auto st = s->status();
+        if (st.state == sync::SyncState::Error || st.setAside > 0) ++errors;
+        s->stop();
+    }
+    services.clear();
+    std::vector<std::unique_ptr<Store>> ui;
+    for (const auto& p : paths) ui.push_back(std::make_unique<Store>(p));
+
+    // 4. Pull cost: device 1 pulls after device 0 changed K rows, and again with nothing new.
+    auto timedPull = [&](Store& s) {
+        sync::SyncOptions o;
+        o.conninfo = conninfo;
+        sync::SyncEngine e(s, o);
+        e.connect();
+        const double c0 = serverCpu(postmaster);
+        auto t = Clock::now();
+        auto r = e.pull();
+        return std::make_tuple(secondsSince(t) * 1000, (serverCpu(postmaster) - c0) * 1000, r.rows);
+    };
+    timedPull(*ui[1]);  // catch up with the load phase
+    {
+        Store& s0 = *ui[0];
+        sql::Transaction tx(s0.db());
+        auto& up = s0.db().cached("UPDATE outputs SET notes = ? WHERE id = ?");
+        for (int64_t i = 0; i < changed && i < static_cast<int64_t>(poolIds.size()); ++i) {
+            sql::StmtUse use(up);
+            up.bind(1, "bulk change " + std::to_string(i)).bind(2, poolIds[static_cast<size_t>(i)]).exec();
+        }
+        tx.commit();
+        sync::SyncOptions o;
+        o.conninfo = conninfo;
+        sync::SyncEngine e(s0, o);
+        e.connect();
+        e.push();
+    }
+    std::vector<double> changedMs, changedCpu, idleMs, idleCpu;
+    int64_t changedRows = 0;
+    {
+        auto [ms, cpu, rows] = timedPull(*ui[1]);
+        changedMs.push_back(ms);
+        changedCpu.push_back(cpu);
+        changedRows = rows;
+    }
+    for (int i = 0; i < 5; ++i) {
+        auto [ms, cpu, rows] = timedPull(*ui[1]);
+        (void)rows;
+        idleMs.push_back(ms);
+        idleCpu.push_back(cpu);
+    }
+
+    std::printf("\n%d devices, canonical database of %s outputs (%s), %d s of edits (%lld edits, one per device per second), pool of %lld outputs\n\n",
+                devices, serverRows.c_str(), serverSize.c_str(), seconds, static_cast<long long>(edits.load()), static_cast<long long>(pool));
+    std::printf("| server size | edit to other device: median | p99 | worst | server CPU per device | client CPU per device | pull of %lld changed rows | server CPU of it | pull, nothing changed (median of 5) | server CPU of it |\n",
+                static_cast<long long>(changed));
+    std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    std::printf("| %s outputs | %.0f ms | %.0f ms | %.0f ms | %.1f %% | %.1f %% | %.0f ms (%lld rows) | %.0f ms | %.1f ms | %.0f ms |\n",
+                serverRows.c_str(), pct(latency, 0.5), pct(latency, 0.99), pct(latency, 1.0), 100.0 * loadServerCpu / loadWall / devices,
+                100.0 * loadClientCpu / loadWall / devices, changedMs[0], static_cast<long long>(changedRows), changedCpu[0], pct(idleMs, 0.5),
+                pct(idleCpu, 0.5));
+    std::printf("\nthe edit's own write (waiting for its vault's write lock included): median %.0f ms, p99 %.0f ms, worst %.0f ms\n",
+                pct(writeMs, 0.5), pct(writeMs, 0.99), pct(writeMs, 1.0));
+    std::printf("edits that waited past the 5 s busy timeout for their own vault's write lock (retried): %lld\n",
+                static_cast<long long>(lockedWrites.load()));
+    std::printf("edits seen: %zu (%lld reached first by a later edit of the same row, %lld not seen within 30 s); devices with an error or a set-aside change: %lld\n",
+                latency.size(), static_cast<long long>(superseded), static_cast<long long>(timedOut), static_cast<long long>(errors));
+    ui.clear();
+    for (const auto& p : paths) removeVault(p);
+    removeVault(seed);
+    removeVault(va);
+    return timedOut == 0 && errors == 0 ? 0 : 1;
+}
