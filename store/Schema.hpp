@@ -31,7 +31,7 @@ struct TableDef {
 };
 
 // Current schema version (PRAGMA user_version). Bump and add a step in Migrations.cpp.
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 8;
 
 // Page size of a new vault file (an existing file keeps the size it was made with).
 constexpr int kPageSize = 65536;
