@@ -110,6 +110,7 @@ void SyncService::Impl::run() {
                     s.state = SyncState::Idle;
                     s.message = msg;
                     s.lastSuccessAt = nowIso();
+                    s.pulledTotal += static_cast<int64_t>(report.pull.rows);
                 });
             } catch (const std::exception& e) {
                 const PgError* pe = dynamic_cast<const PgError*>(&e);
