@@ -71,6 +71,7 @@ void Worker::run() {
         } catch (const std::exception& e) {
             error = e.what();
         }
+        const bool answer = !error.empty() || cb;
         {
             std::lock_guard lock(m_mutex);
             if (!error.empty()) m_done.emplace_back([this, error] { m_lastError = error; });
@@ -78,6 +79,7 @@ void Worker::run() {
             m_running = false;
         }
         m_idleCv.notify_all();
+        if (answer && m_wake) m_wake();
     }
 }
 
