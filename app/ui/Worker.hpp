@@ -32,7 +32,10 @@ public:
     bool busy() const;
     // Called on the worker thread whenever a result is ready for pump() (the app wakes its event
     // loop with it, so an answer is drawn at once rather than at the next timeout). Set before use.
-    void setWake(std::function<void()> wake) { m_wake = std::move(wake); }
+    void setWake(std::function<void()> wake) {
+        std::lock_guard lock(m_mutex);
+        m_wake = std::move(wake);
+    }
     // Tests and the screenshot mode: wait until the queue is empty and nothing is running.
     void waitIdle();
     const std::string& lastError() const { return m_lastError; }
