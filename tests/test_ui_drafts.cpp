@@ -296,12 +296,13 @@ TEST_CASE("view options are saved when they change and on SIGTERM, which closes 
                       "xdotool mousemove 700 400; sleep 0.3\n"
                       "xdotool keydown ctrl; hold n; xdotool keyup ctrl; sleep 0.5\n"
                       "xdotool mousemove " + std::string(kRawTextXY) + " click 1; sleep 0.5\n"
-                      "xdotool type --delay 40 'typed just before the logout'\n"
+                      "xdotool type --delay 40 'typed just before the logout'; sleep 0.3\n"
                       "kill -TERM $pid; wait $pid; echo exited $?\n");
     INFO(r2.out << r2.err);
     CHECK(r2.out.find("exited 0") != std::string::npos);
     CHECK(readFile(conf).find("last_screen=outputs") != std::string::npos);  // Ctrl+N went to Outputs
     auto kept = keptField(v, "output", "output");
     REQUIRE(kept.has_value());
+    INFO("kept: " << *kept);
     CHECK(kept->find("typed just before the logout") != std::string::npos);
 }

@@ -382,8 +382,11 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
         }
 
         if (g_stopSignal) {
-            // Asked to stop (logout, kill): unsaved edits are not lost, they stay as drafts in the
-            // vault and come back at the next start.
+            // Asked to stop (logout, kill): input already delivered is taken in (one more frame), and
+            // unsaved edits are not lost: they stay as drafts in the vault, back at the next start.
+            glfwPollEvents();
+            app.pump();
+            render();
             try {
                 app.flushDrafts();
             } catch (const std::exception& e) {
