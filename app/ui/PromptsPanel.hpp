@@ -44,7 +44,6 @@ public:
     bool handles(Kind kind) const override { return kind == Kind::Prompt; }
     void startNew();
     Prompt& draft() { return m_draft; }
-    bool isNew() const { return m_loaded && m_isNew; }
     std::string draftSlot() const override { return "prompt"; }
     std::optional<Draft> unsavedDraft() const override;
     bool restoreDraft(const Draft& d) override;
