@@ -315,6 +315,23 @@ std::string captureTriggersSql(const TableDef& t) {
     return s;
 }
 
+// Version 8, drafts: what the person typed and has not saved, kept as they type (the app writes it
+// at most about once a second from its worker), so a crash or kill -9 loses nothing. One row per
+// editor ("slot"); `fields` is a JSON object of the draft's field values. Local to this vault,
+// never synced (no capture triggers: it is not in syncedTables()). Frozen: reads no table
+// definitions of today.
+void step8(sql::Db& db) {
+    db.exec(R"SQL(
+CREATE TABLE pv_drafts (
+  slot TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  record_id TEXT,
+  fields TEXT NOT NULL CHECK (json_valid(fields)),
+  saved_at TEXT NOT NULL
+);
+)SQL");
+}
+
 int userVersion(sql::Db& db) { return static_cast<int>(db.queryInt("PRAGMA user_version")); }
 
 } // namespace
@@ -482,6 +499,7 @@ void migrate(sql::Db& db, int target) {
         case 5: step5(db); break;
         case 6: step6(db); break;
         case 7: step7(db); break;
+        case 8: step8(db); break;
         default: throw sql::Error("no migration step to schema version " + std::to_string(next));
         }
         createCaptureTriggers(db, next);

@@ -31,7 +31,7 @@ struct TableDef {
 };
 
 // Current schema version (PRAGMA user_version). Bump and add a step in Migrations.cpp.
-constexpr int kSchemaVersion = 7;
+constexpr int kSchemaVersion = 8;
 // PRAGMA application_id of a vault ("PVLT"): set on every vault opened writable, so another
 // program's SQLite file is told apart before anything is written to it.
 constexpr int32_t kApplicationId = 0x50564C54;

@@ -1139,6 +1139,48 @@ void Store::setSetting(const std::string& key, const std::string& value) {
     s.bind(1, key).bind(2, value).exec();
 }
 
+// ---- drafts ----------------------------------------------------------------------------------
+
+void Store::saveDraft(const Draft& d) {
+    // The fields as one JSON object built by SQLite itself: json_object(k1, v1, k2, v2, ...).
+    std::string obj = "json_object(";
+    for (size_t i = 0; i < d.fields.size(); ++i) obj += std::string(i ? ", " : "") + "?, ?";
+    obj += ")";
+    sql::Stmt st = m_db.prepare("INSERT INTO pv_drafts(slot, kind, record_id, fields, saved_at) VALUES (?, ?, ?, " + obj +
+                           ", ?) ON CONFLICT(slot) DO UPDATE SET kind = excluded.kind, record_id = excluded.record_id, "
+                           "fields = excluded.fields, saved_at = excluded.saved_at");
+    int i = 1;
+    st.bind(i++, d.slot).bind(i++, d.kind);
+    st.bind(i++, d.recordId.empty() ? std::optional<std::string>() : std::optional<std::string>(d.recordId));
+    for (const auto& [k, v] : d.fields) {
+        st.bind(i++, k);
+        st.bind(i++, v);
+    }
+    st.bind(i++, nowIso()).exec();
+}
+
+std::vector<Draft> Store::drafts() {
+    std::vector<Draft> out;
+    {
+        auto& s = m_db.cached("SELECT slot, kind, coalesce(record_id, ''), saved_at FROM pv_drafts ORDER BY saved_at DESC, slot");
+        sql::StmtUse use(s);
+        while (s.step()) out.push_back({.slot = s.getText(0), .kind = s.getText(1), .recordId = s.getText(2), .fields = {}, .savedAt = s.getText(3)});
+    }
+    for (auto& d : out) {
+        auto& s = m_db.cached("SELECT j.key, j.value, j.type FROM pv_drafts, json_each(pv_drafts.fields) AS j WHERE slot = ?");
+        sql::StmtUse use(s);
+        s.bind(1, d.slot);
+        while (s.step()) d.fields[s.getText(0)] = s.getText(2) == "null" ? std::nullopt : std::optional<std::string>(s.getText(1));
+    }
+    return out;
+}
+
+void Store::deleteDraft(const std::string& slot) {
+    auto& s = m_db.cached("DELETE FROM pv_drafts WHERE slot = ?");
+    sql::StmtUse use(s);
+    s.bind(1, slot).exec();
+}
+
 int64_t Store::pendingChanges() { return m_db.queryInt("SELECT count(*) FROM pv_changes WHERE status = 'pending'"); }
 
 std::map<std::string, int64_t> Store::counts() {

@@ -128,6 +128,16 @@ struct NeighbourGroup {
     std::vector<NeighbourItem> items;  // at most perGroupLimit, most recent first
 };
 
+// An editor's unsaved state (pv_drafts): which editor, which record (empty = a new one), and the
+// draft's field values by name (nullopt = NULL).
+struct Draft {
+    std::string slot;  // "output", "prompt", "lookup", "custom_lookup"
+    std::string kind;  // kindName() of the record
+    std::string recordId;
+    std::map<std::string, std::optional<std::string>> fields;
+    std::string savedAt;
+};
+
 enum class DeleteMode {
     Refuse,   // refuse when the record is in use (InUseError)
     Cascade,  // prompts only: tombstone its outputs too (restored together)
@@ -248,6 +258,11 @@ public:
     // ---- settings (vault-local, not synced) -------------------------------------------------
     std::optional<std::string> setting(const std::string& key);
     void setSetting(const std::string& key, const std::string& value);
+
+    // ---- drafts (vault-local, never synced): unsaved editor state, one per editor slot -------
+    void saveDraft(const Draft& d);  // replaces the slot's draft; saved_at = now
+    std::vector<Draft> drafts();     // newest first
+    void deleteDraft(const std::string& slot);
 
     // ---- export ------------------------------------------------------------------------------
     // DESIGN.md `export json`: every synced table, rows sorted by key, keys sorted by column name.

@@ -122,6 +122,7 @@ void SyncService::Impl::run() {
                     s.message = msg;
                     s.lastSuccessAt = nowIso();
                     s.warning = warning;
+                    s.pulledTotal += static_cast<int64_t>(report.pull.rows);
                 });
             } catch (const std::exception& e) {
                 const PgError* pe = dynamic_cast<const PgError*>(&e);

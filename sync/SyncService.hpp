@@ -16,6 +16,7 @@ struct SyncStatus {
     int64_t setAside = 0;       // changes the server refused, kept for the person to look at
     std::string lastSuccessAt;  // ISO-8601, empty when never
     std::string warning;        // this device's clock is far off, or the vault went on as a new device
+    int64_t pulledTotal = 0;    // rows a pull applied to the vault since start: the app re-reads when it grows
 };
 
 class SyncService {

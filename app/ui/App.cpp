@@ -79,9 +79,152 @@ App::App(Store& store, ViewOptions& view, sync::SyncService* sync)
     Screen s;
     if (screenFromName(m_view.lastScreen, s)) m_screen = s;
     if (m_screen == Screen::Graph && !hasGraph()) m_screen = Screen::Outputs;
+    recoverDrafts();
 }
 
-App::~App() = default;
+App::~App() {
+    try {
+        flushDrafts();  // the worker drops queued jobs when it stops: write the last state here
+    } catch (...) {
+    }
+}
+
+std::vector<Editor*> App::editors() {
+    return {m_outputEditor.get(), m_promptEditor.get(), m_lookupEditor.get(), m_customLookupEditor.get()};
+}
+
+namespace {
+using Clock = std::chrono::steady_clock;
+// What a draft holds, as one string: rewriting an unchanged draft is skipped.
+std::string draftSignature(const Draft& d) {
+    std::string sig = d.kind + '\x1f' + d.recordId;
+    for (const auto& [k, v] : d.fields) sig += '\x1e' + k + '\x1f' + (v ? "v" + *v : std::string("n"));
+    return sig;
+}
+Screen screenOfKind(const std::string& kind) {
+    auto k = kindFromName(kind);
+    switch (k.value_or(Kind::Output)) {
+    case Kind::Prompt: return Screen::Prompts;
+    case Kind::Model: return Screen::Models;
+    case Kind::Agent: return Screen::Agents;
+    case Kind::Tag: return Screen::Tags;
+    case Kind::QaActivity: return Screen::QaActivities;
+    case Kind::Lookup:
+    case Kind::LookupValue: return Screen::Lookups;
+    default: return Screen::Outputs;
+    }
+}
+} // namespace
+
+void App::recoverDrafts() {
+    std::vector<Draft> found;
+    try {
+        found = m_store.drafts();
+    } catch (const std::exception& e) {
+        error(std::string("Could not read unsaved drafts: ") + e.what());
+        return;
+    }
+    std::optional<Draft> newest;
+    for (const auto& d : found) {  // newest first
+        Editor* ed = nullptr;
+        for (Editor* e : editors())
+            if (e->draftSlot() == d.slot) ed = e;
+        bool ok = false;
+        try {
+            ok = ed && ed->restoreDraft(d) && ed->dirty();
+        } catch (const std::exception&) {
+            ok = false;
+        }
+        if (!ok) {
+            if (ed) ed->discard();
+            m_store.deleteDraft(d.slot);  // nothing left to recover (or nothing that can be shown)
+            continue;
+        }
+        if (auto now = ed->unsavedDraft()) m_draftWritten[d.slot] = draftSignature(*now);
+        ++m_recoveredDrafts;
+        if (!newest) newest = d;
+    }
+    if (!newest) return;
+    // Back into the newest one: its screen, its row selected in the list.
+    show(screenOfKind(newest->kind));
+    if (auto* l = listFor(m_screen)) l->setSelected(newest->recordId);
+    notice(m_recoveredDrafts == 1 ? "1 unsaved draft recovered" : std::to_string(m_recoveredDrafts) + " unsaved drafts recovered");
+}
+
+void App::keepDrafts() {
+    // Removing a draft (saved or discarded) is checked every frame while one is kept, so a kill right
+    // after a save does not bring it back; writing one at most about once a second, on the worker.
+    const auto now = Clock::now();
+    const bool writeDue = now >= m_nextDraftWrite;
+    if (!writeDue && m_draftWritten.empty()) return;
+    for (Editor* e : editors()) {
+        const std::string slot = e->draftSlot();
+        if (slot.empty()) continue;
+        const bool kept = m_draftWritten.count(slot) != 0;
+        if (!writeDue && (!kept || e->dirty())) continue;
+        auto d = e->unsavedDraft();
+        if (!d) {
+            if (kept) {
+                m_draftWritten.erase(slot);
+                m_worker->post([slot](Store& s) -> Worker::UiCallback {
+                    s.deleteDraft(slot);
+                    return nullptr;
+                }, "draft:" + slot);
+            }
+            continue;
+        }
+        std::string sig = draftSignature(*d);
+        if (kept && m_draftWritten[slot] == sig) continue;
+        m_draftWritten[slot] = std::move(sig);
+        m_worker->post([d = std::move(*d)](Store& s) -> Worker::UiCallback {
+            s.saveDraft(d);
+            return nullptr;
+        }, "draft:" + slot);
+    }
+    if (writeDue) m_nextDraftWrite = now + std::chrono::seconds(1);
+}
+
+void App::flushDrafts() {
+    m_worker->waitIdle();  // a queued draft write must not land after this one
+    for (Editor* e : editors()) {
+        const std::string slot = e->draftSlot();
+        if (slot.empty()) continue;
+        if (auto d = e->unsavedDraft()) {
+            m_store.saveDraft(*d);
+            m_draftWritten[slot] = draftSignature(*d);
+        } else if (m_draftWritten.erase(slot)) {
+            m_store.deleteDraft(slot);
+        }
+    }
+}
+
+void App::watchVault() {
+    // PRAGMA data_version on the worker's own connection changes whenever another connection (the
+    // UI's, the sync thread's, an import, the CLI, the sqlite3 shell, another app) commits to the
+    // file. One tiny query every 250 ms on the worker; the UI thread only posts it, and hears back
+    // only when the number moved.
+    const auto now = Clock::now();
+    if (now < m_nextWatch) return;
+    m_nextWatch = now + std::chrono::milliseconds(250);
+    std::weak_ptr<int> alive = m_alive;
+    m_worker->post(
+        [this, alive, seen = m_watchVersion](Store& s) -> Worker::UiCallback {
+            int64_t v = s.db().queryInt("PRAGMA data_version");
+            int64_t before = seen->exchange(v);
+            if (before < 0 || before == v) return nullptr;
+            return [this, alive] {
+                if (!alive.expired()) externalChange();
+            };
+        },
+        "watch:data_version");
+}
+
+void App::externalChange() {
+    ++m_dataVersion;  // every list, count and the graph re-read (stale rows shown meanwhile)
+    ++m_externalChanges;
+    m_pendingCheckedAt = -100;
+    for (Editor* e : editors()) e->externalChange();
+}
 
 bool App::hasGraph() const { return GraphPanel::available(); }
 
@@ -311,6 +454,8 @@ void App::handleShortcuts() {
 }
 
 void App::frame() {
+    watchVault();
+    keepDrafts();
     handleShortcuts();
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);
@@ -414,6 +559,10 @@ void App::drawStatusBar() {
     ImGui::SameLine(0, 18);
     sync::SyncStatus st;
     if (m_sync) st = m_sync->status();
+    if (st.pulledTotal != m_seenPulled) {  // a pull applied rows: look at the vault now
+        m_seenPulled = st.pulledTotal;
+        m_nextWatch = {};
+    }
     const char* stateText = "sync off";
     ImU32 stateCol = color::muted;
     switch (st.state) {

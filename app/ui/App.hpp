@@ -9,7 +9,10 @@
 #include "Widgets.hpp"
 #include "Worker.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -66,12 +69,23 @@ public:
     uint64_t dataVersion() const override { return m_dataVersion; }
     int64_t pendingLocal() const override { return m_pendingLocal; }
 
+    // The vault changed outside this App (another connection committed): lists, counts, the graph
+    // and the status re-read it; editors follow it unless they hold unsaved edits (Editor.hpp).
+    // Called by the watcher (PRAGMA data_version polled on the worker, README "The app").
+    void externalChange();
+    uint64_t externalChanges() const { return m_externalChanges; }
+    // Drafts: how many unsaved drafts the App found in the vault when it opened and put back.
+    int recoveredDrafts() const { return m_recoveredDrafts; }
+    // Writes every editor's unsaved state to pv_drafts now, on this thread (SIGTERM, closing).
+    void flushDrafts();
+
     bool undoLastDelete();
     void captureFromClipboard();
     OutputsPanel& outputsPanel() { return *m_outputs; }
     OutputEditor& outputEditor() { return *m_outputEditor; }
     PromptsPanel& promptsPanel() { return *m_prompts; }
     PromptEditor& promptEditor() { return *m_promptEditor; }
+    LookupEditor& lookupEditor() { return *m_lookupEditor; }
     const std::string& lastError() const { return m_lastError; }
     bool modalOpen() const { return m_pendingAction != nullptr || m_jumpOpen; }
 
@@ -86,6 +100,10 @@ private:
     // Runs `action` now, or after the person answers Save / Discard / Cancel about `editor`.
     void guard(Editor* editor, std::function<void()> action);
     Editor* anyDirtyEditor();
+    std::vector<Editor*> editors();
+    void watchVault();
+    void keepDrafts();
+    void recoverDrafts();
 
     Store& m_store;
     ViewOptions& m_view;
@@ -126,6 +144,14 @@ private:
     double m_noticeTime = 0, m_errorTime = 0;
     int64_t m_pendingLocal = 0;
     double m_pendingCheckedAt = -100;
+    // Watching the vault: PRAGMA data_version as last read on the worker's connection (-1: not yet).
+    std::shared_ptr<std::atomic<int64_t>> m_watchVersion = std::make_shared<std::atomic<int64_t>>(-1);
+    std::chrono::steady_clock::time_point m_nextWatch{}, m_nextDraftWrite{};
+    int64_t m_seenPulled = 0;
+    uint64_t m_externalChanges = 0;
+    // Drafts written to pv_drafts, by slot: what was written (to skip rewriting the same state).
+    std::map<std::string, std::string> m_draftWritten;
+    int m_recoveredDrafts = 0;
     std::shared_ptr<int> m_alive = std::make_shared<int>(0);
     // Last: destroyed first, so its thread stops before the panels its callbacks point at.
     std::unique_ptr<Worker> m_worker;

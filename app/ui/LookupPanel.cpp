@@ -239,6 +239,81 @@ bool LookupEditor::save() {
     return true;
 }
 
+namespace {
+std::string stampOf(const Stamps& s) { return s.updatedAt + "|" + s.deletedAt.value_or(""); }
+} // namespace
+
+std::string LookupEditor::loadedStamp() const {
+    switch (m_kind) {
+    case Kind::Agent: return stampOf(m_agentOrig);
+    case Kind::Tag: return stampOf(m_tagOrig);
+    case Kind::QaActivity: return stampOf(m_qaOrig);
+    default: return stampOf(m_modelOrig);
+    }
+}
+
+std::string LookupEditor::storedStamp() {
+    Store& s = m_ctx.store();
+    std::optional<std::string> st;
+    switch (m_kind) {
+    case Kind::Agent: if (auto a = s.getAgent(m_id)) st = stampOf(*a); break;
+    case Kind::Tag: if (auto t = s.getTag(m_id)) st = stampOf(*t); break;
+    case Kind::QaActivity: if (auto q = s.getQaActivity(m_id)) st = stampOf(*q); break;
+    default: if (auto m = s.getModel(m_id)) st = stampOf(*m); break;
+    }
+    return st.value_or("");
+}
+
+std::optional<Draft> LookupEditor::unsavedDraft() const {
+    if (!dirty()) return std::nullopt;
+    Draft d;
+    d.slot = draftSlot();
+    d.kind = kindName(m_kind);
+    d.recordId = m_id;
+    auto& f = d.fields;
+    switch (m_kind) {
+    case Kind::Model: f = {{"name", m_model.name}, {"provider", m_model.provider}, {"notes", m_model.notes}}; break;
+    case Kind::Agent:
+        f = {{"name", m_agent.name}, {"platform", m_agent.platform}, {"url", m_agent.url}, {"default_model_id", m_agent.defaultModelId},
+             {"description", m_agent.description}, {"instructions", m_agent.instructions}};
+        break;
+    case Kind::Tag: f = {{"name", m_tag.name}, {"color", m_tag.color}}; break;
+    case Kind::QaActivity: f = {{"name", m_qa.name}, {"description", m_qa.description}, {"sort_order", std::to_string(m_qa.sortOrder)}}; break;
+    default: return std::nullopt;
+    }
+    f["base_updated_at"] = loadedStamp();
+    return d;
+}
+
+bool LookupEditor::restoreDraft(const Draft& d) {
+    auto kind = kindFromName(d.kind);
+    if (!kind || !handles(*kind) || d.recordId.empty()) return false;
+    load(RecordRef{*kind, d.recordId});
+    if (!m_loaded) return false;
+    switch (m_kind) {
+    case Kind::Model:
+        m_model.name = fieldOr(d, "name"), m_model.provider = fieldOr(d, "provider"), m_model.notes = fieldOr(d, "notes");
+        break;
+    case Kind::Agent:
+        m_agent.name = fieldOr(d, "name"), m_agent.platform = fieldOr(d, "platform"), m_agent.url = fieldOr(d, "url");
+        m_agent.defaultModelId = fieldOpt(d, "default_model_id");
+        m_agent.description = fieldOr(d, "description"), m_agent.instructions = fieldOr(d, "instructions");
+        break;
+    case Kind::Tag: m_tag.name = fieldOr(d, "name"), m_tag.color = fieldOr(d, "color"); break;
+    case Kind::QaActivity:
+        m_qa.name = fieldOr(d, "name"), m_qa.description = fieldOr(d, "description");
+        try {
+            m_qa.sortOrder = std::stoll(fieldOr(d, "sort_order"));
+        } catch (const std::exception&) {
+        }
+        break;
+    default: break;
+    }
+    m_recovered = true;
+    if (fieldOr(d, "base_updated_at") != loadedStamp()) m_changedElsewhere = true;
+    return true;
+}
+
 void LookupEditor::drawContents() {
     const Fonts& fonts = m_ctx.fonts();
     if (!m_loaded) {
@@ -267,6 +342,7 @@ void LookupEditor::drawContents() {
         ImGui::SameLine();
         if (ImGui::SmallButton("Open in graph")) m_ctx.openGraph({m_kind, m_id});
     }
+    drawBanners();
     sectionHeader(fonts, "Details");
     auto field = [](const char* label) {
         ImGui::AlignTextToFramePadding();

@@ -42,9 +42,14 @@ public:
     bool handles(Kind k) const override { return k == Kind::Model || k == Kind::Agent || k == Kind::Tag || k == Kind::QaActivity; }
     // Current name field (tests).
     std::string& name();
+    std::string draftSlot() const override { return "lookup"; }
+    std::optional<Draft> unsavedDraft() const override;
+    bool restoreDraft(const Draft& d) override;
 
 protected:
     void drawContents() override;
+    std::string loadedStamp() const override;
+    std::string storedStamp() override;
 
 private:
     bool m_loaded = false;

@@ -96,6 +96,81 @@ bool OutputEditor::save() {
     return true;
 }
 
+namespace {
+std::string stampOf(const Stamps& s) { return s.updatedAt + "|" + s.deletedAt.value_or(""); }
+} // namespace
+
+std::string OutputEditor::loadedStamp() const { return stampOf(m_orig); }
+
+std::string OutputEditor::storedStamp() {
+    auto o = m_isNew ? std::nullopt : m_ctx.store().getOutput(m_draft.id);
+    return o ? stampOf(*o) : std::string();
+}
+
+std::optional<Draft> OutputEditor::unsavedDraft() const {
+    if (!dirty()) return std::nullopt;
+    Draft d;
+    d.slot = draftSlot();
+    d.kind = kindName(Kind::Output);
+    d.recordId = m_isNew ? "" : m_draft.id;
+    auto& f = d.fields;
+    f["prompt_id"] = m_draft.promptId;
+    f["model_id"] = m_draft.modelId;
+    f["agent_id"] = m_draft.agentId;
+    f["rating"] = m_draft.rating ? std::optional<std::string>(std::to_string(*m_draft.rating)) : std::nullopt;
+    f["captured_at"] = m_draft.capturedAt;
+    f["source"] = m_draft.source;
+    f["conversation_id"] = m_draft.conversationId;
+    f["conversation_title"] = m_draft.conversationTitle;
+    f["message_id"] = m_draft.messageId;
+    f["conversation_url"] = m_draft.conversationUrl;
+    f["notes"] = m_draft.notes;
+    f["output"] = m_draft.output;
+    f["output_edited"] = m_draft.outputEdited;
+    f["base_updated_at"] = m_orig.updatedAt;
+    std::vector<std::string> tags, values;
+    for (auto& t : m_tags) tags.push_back(t.id);
+    for (auto& v : m_values) values.push_back(v.id);
+    f["tags"] = joinIds(tags);
+    f["values"] = joinIds(values);
+    return d;
+}
+
+bool OutputEditor::restoreDraft(const Draft& d) {
+    if (d.kind != kindName(Kind::Output)) return false;
+    Store& s = m_ctx.store();
+    if (!d.recordId.empty()) load(RecordRef{Kind::Output, d.recordId});
+    if (d.recordId.empty() || !m_loaded) startNew("", "");
+    m_draft.promptId = fieldOpt(d, "prompt_id");
+    m_draft.modelId = fieldOpt(d, "model_id");
+    m_draft.agentId = fieldOpt(d, "agent_id");
+    try {
+        auto r = fieldOpt(d, "rating");
+        m_draft.rating = r ? std::optional<int64_t>(std::stoll(*r)) : std::nullopt;
+    } catch (const std::exception&) {
+    }
+    m_draft.capturedAt = fieldOr(d, "captured_at");
+    m_draft.source = fieldOr(d, "source");
+    m_draft.conversationId = fieldOr(d, "conversation_id");
+    m_draft.conversationTitle = fieldOr(d, "conversation_title");
+    m_draft.messageId = fieldOr(d, "message_id");
+    m_draft.conversationUrl = fieldOr(d, "conversation_url");
+    m_draft.notes = fieldOr(d, "notes");
+    m_draft.output = fieldOr(d, "output");
+    m_draft.outputEdited = fieldOpt(d, "output_edited");
+    m_tags.clear();
+    for (auto& id : splitIds(fieldOr(d, "tags")))
+        if (auto t = s.getTag(id)) m_tags.push_back(*t);
+    m_values.clear();
+    for (auto& id : splitIds(fieldOr(d, "values")))
+        if (auto v = s.getLookupValue(id)) m_values.push_back(*v);
+    m_labels.clear();
+    m_recovered = true;
+    // Recovered over a record that changed since: say so, as for a change made while editing.
+    if (!m_isNew && fieldOr(d, "base_updated_at") != m_orig.updatedAt) m_changedElsewhere = true;
+    return true;
+}
+
 const std::string& OutputEditor::labelOf(Kind k, const std::optional<std::string>& id) {
     static const std::string none;
     if (!id) return none;
@@ -163,6 +238,7 @@ void OutputEditor::drawContents() {
                     m_draft.source.empty() ? "manual" : m_draft.source.c_str());
         ImGui::PopStyleColor();
     }
+    drawBanners();
     ImGui::BeginChild("##scroll", ImVec2(0, 0), false);
     drawRelations();
     drawTexts();

@@ -26,11 +26,16 @@ public:
     bool isNew() const override { return m_loaded && m_isNew; }
     const Output& draft() const { return m_draft; }
     Output& draft() { return m_draft; }
+    std::string draftSlot() const override { return "output"; }
+    std::optional<Draft> unsavedDraft() const override;
+    bool restoreDraft(const Draft& d) override;
     int tab() const { return m_tab; }
     void setTab(int t) { m_tabRequest = t; }
 
 protected:
     void drawContents() override;
+    std::string loadedStamp() const override;
+    std::string storedStamp() override;
 
 private:
     const std::string& labelOf(Kind k, const std::optional<std::string>& id);

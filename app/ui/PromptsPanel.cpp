@@ -260,6 +260,54 @@ bool PromptEditor::save() {
     return true;
 }
 
+namespace {
+std::string stampOf(const Stamps& s) { return s.updatedAt + "|" + s.deletedAt.value_or(""); }
+} // namespace
+
+std::string PromptEditor::loadedStamp() const { return stampOf(m_orig); }
+
+std::string PromptEditor::storedStamp() {
+    auto p = m_isNew ? std::nullopt : m_ctx.store().getPrompt(m_draft.id);
+    return p ? stampOf(*p) : std::string();
+}
+
+std::optional<Draft> PromptEditor::unsavedDraft() const {
+    if (!dirty()) return std::nullopt;
+    Draft d;
+    d.slot = draftSlot();
+    d.kind = kindName(Kind::Prompt);
+    d.recordId = m_isNew ? "" : m_draft.id;
+    d.fields["title"] = m_draft.title;
+    d.fields["body"] = m_draft.body;
+    d.fields["notes"] = m_draft.notes;
+    d.fields["base_updated_at"] = m_orig.updatedAt;
+    std::vector<std::string> tags, values;
+    for (auto& t : m_tags) tags.push_back(t.id);
+    for (auto& v : m_values) values.push_back(v.id);
+    d.fields["tags"] = joinIds(tags);
+    d.fields["values"] = joinIds(values);
+    return d;
+}
+
+bool PromptEditor::restoreDraft(const Draft& d) {
+    if (d.kind != kindName(Kind::Prompt)) return false;
+    Store& s = m_ctx.store();
+    if (!d.recordId.empty()) load(RecordRef{Kind::Prompt, d.recordId});
+    if (d.recordId.empty() || !m_loaded) startNew();
+    m_draft.title = fieldOr(d, "title");
+    m_draft.body = fieldOr(d, "body");
+    m_draft.notes = fieldOr(d, "notes");
+    m_tags.clear();
+    for (auto& id : splitIds(fieldOr(d, "tags")))
+        if (auto t = s.getTag(id)) m_tags.push_back(*t);
+    m_values.clear();
+    for (auto& id : splitIds(fieldOr(d, "values")))
+        if (auto v = s.getLookupValue(id)) m_values.push_back(*v);
+    m_recovered = true;
+    if (!m_isNew && fieldOr(d, "base_updated_at") != m_orig.updatedAt) m_changedElsewhere = true;
+    return true;
+}
+
 void PromptEditor::drawContents() {
     const Fonts& fonts = m_ctx.fonts();
     if (!m_loaded) {
@@ -311,6 +359,7 @@ void PromptEditor::drawContents() {
     ImGui::PopStyleColor();
     testhook::mark("prompt:save");
     if (!m_loaded) return;
+    drawBanners();
     if (m_deleteAsk == 1) {
         ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(80, 40, 44, 255));
         ImGui::BeginChild("##delask", {0, ImGui::GetFrameHeightWithSpacing() * 2 + 12}, true);

@@ -45,9 +45,14 @@ public:
     bool handles(Kind kind) const override { return kind == Kind::Prompt; }
     void startNew();
     Prompt& draft() { return m_draft; }
+    std::string draftSlot() const override { return "prompt"; }
+    std::optional<Draft> unsavedDraft() const override;
+    bool restoreDraft(const Draft& d) override;
 
 protected:
     void drawContents() override;
+    std::string loadedStamp() const override;
+    std::string storedStamp() override;
 
 private:
     void drawQa();

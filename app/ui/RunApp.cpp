@@ -27,6 +27,8 @@
 #include <thread>
 #include <vector>
 
+#include <csignal>
+
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -37,6 +39,30 @@ namespace {
 
 // Taken before main() runs: "start to first frame" counts from here.
 const auto g_processStart = std::chrono::steady_clock::now();
+
+// SIGTERM / SIGINT / SIGHUP: the loop closes cleanly (drafts and view options written). The handler
+// only sets this flag; the loop wakes at least every 250 ms and looks at it.
+volatile std::sig_atomic_t g_stopSignal = 0;
+extern "C" void onStopSignal(int sig) { g_stopSignal = sig; }
+
+void installStopHandlers() {
+    struct sigaction sa {};
+    sa.sa_handler = onStopSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaction(sig, &sa, nullptr);
+}
+
+// The window's size and ImGui's table state into the view options (what the user changed by hand).
+void captureView(GLFWwindow* window, ViewOptions& view, bool tableSettingsToo) {
+    view.maximized = glfwGetWindowAttrib(window, GLFW_MAXIMIZED) == GLFW_TRUE;
+    if (!view.maximized) glfwGetWindowSize(window, &view.windowWidth, &view.windowHeight);
+    if (tableSettingsToo) {
+        size_t n = 0;
+        const char* ini = ImGui::SaveIniSettingsToMemory(&n);
+        view.tableSettings.assign(ini, n);
+    }
+}
 
 struct AppOptions {
     std::string show, select, screenshot;
@@ -140,6 +166,7 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
     const bool headlessRun = !opt.screenshot.empty() || !opt.bench.empty();
     const std::string viewPath = ViewOptions::defaultPath();
     ViewOptions view = ViewOptions::load(viewPath);
+    const ViewOptions viewOnDisk = view;  // what is saved: any difference is written while running
     int w = opt.width ? opt.width : view.windowWidth, h = opt.height ? opt.height : view.windowHeight;
     if (headlessRun && !opt.width) w = 1440, h = 900;  // screenshots and benchmarks: a fixed size
 
@@ -196,6 +223,8 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
 
         App app(store, view, sync.get());
         app.setFonts(fonts);
+        // A worker answer wakes the event loop at once (glfwPostEmptyEvent may be called from any thread).
+        app.worker().setWake([] { glfwPostEmptyEvent(); });
         glyphs::AtlasGrower grower(std::round(15.0f * scale));
         // Between frames: characters drawn that the atlas lacked are merged into a new one, built
         // on a helper thread and swapped in here (the old texture is replaced, the old atlas freed).
@@ -333,6 +362,7 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
             }
             // Characters drawn with a font's fallback glyph: no installed font has them.
             std::printf("fallback_glyphs %d\n", glyphs::countFallbackGlyphs(ImGui::GetDrawData(), ImGui::GetIO().Fonts));
+            std::printf("drafts_recovered %d\n", app.recoveredDrafts());
             std::fflush(stdout);
             if (!savePng(window, opt.screenshot)) {
                 std::cerr << "promptvault: could not write " << opt.screenshot << "\n";
@@ -340,7 +370,25 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
             }
         } else if (rc == 0) {
             bool first = true;
-            while (!app.closeConfirmed()) {
+            installStopHandlers();
+            // View options are saved when they change (checked about once a second, written by the
+            // worker) as well as on close, so a crash keeps the layout too.
+            ViewOptions savedView = viewOnDisk;
+            auto nextViewCheck = std::chrono::steady_clock::now();
+            while (!app.closeConfirmed() && !g_stopSignal) {
+                if (auto now = std::chrono::steady_clock::now(); now >= nextViewCheck) {
+                    nextViewCheck = now + std::chrono::seconds(1);
+                    ImGuiIO& io = ImGui::GetIO();
+                    captureView(window, view, io.WantSaveIniSettings);
+                    io.WantSaveIniSettings = false;
+                    if (!(view == savedView)) {
+                        savedView = view;
+                        app.worker().post([v = view, viewPath](Store&) -> Worker::UiCallback {
+                            v.save(viewPath);
+                            return nullptr;
+                        }, "view:save");
+                    }
+                }
                 // Idle: wait for input, but wake regularly for worker results and the sync state.
                 if (app.worker().busy()) glfwPollEvents();
                 else glfwWaitEventsTimeout(grower.building() ? 0.05 : 0.25);
@@ -356,12 +404,21 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
             }
         }
 
+        if (g_stopSignal) {
+            // Asked to stop (logout, kill): input already delivered is taken in (one more frame), and
+            // unsaved edits are not lost: they stay as drafts in the vault, back at the next start.
+            glfwPollEvents();
+            app.pump();
+            render();
+            try {
+                app.flushDrafts();
+            } catch (const std::exception& e) {
+                std::cerr << "promptvault: could not keep the unsaved drafts: " << e.what() << "\n";
+            }
+        }
         if (!headlessRun) {
-            view.maximized = glfwGetWindowAttrib(window, GLFW_MAXIMIZED) == GLFW_TRUE;
-            if (!view.maximized) glfwGetWindowSize(window, &view.windowWidth, &view.windowHeight);
-            size_t n = 0;
-            const char* ini = ImGui::SaveIniSettingsToMemory(&n);
-            view.tableSettings.assign(ini, n);
+            app.worker().waitIdle();  // a view save posted earlier must not race this one
+            captureView(window, view, true);
             if (!view.save(viewPath)) std::cerr << "promptvault: could not save view options to " << viewPath << "\n";
         }
         if (sync) sync->stop();

@@ -16,6 +16,8 @@ struct ViewOptions {
     bool showPreviewColumn = true;
     std::string tableSettings;   // ImGui's own table/column state (widths, order, sort)
 
+    bool operator==(const ViewOptions&) const = default;
+
     static std::string defaultPath();  // $XDG_CONFIG_HOME (or ~/.config)/promptvault/view.conf
     // Missing or unreadable file: defaults. Unknown keys are ignored, bad values keep defaults.
     static ViewOptions load(const std::string& path);

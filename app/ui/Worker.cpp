@@ -71,13 +71,16 @@ void Worker::run() {
         } catch (const std::exception& e) {
             error = e.what();
         }
+        std::function<void()> wake;
         {
             std::lock_guard lock(m_mutex);
+            if (!error.empty() || cb) wake = m_wake;
             if (!error.empty()) m_done.emplace_back([this, error] { m_lastError = error; });
             else if (cb) m_done.push_back(std::move(cb));
             m_running = false;
         }
         m_idleCv.notify_all();
+        if (wake) wake();
     }
 }
 

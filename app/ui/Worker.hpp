@@ -30,6 +30,12 @@ public:
     // Runs finished jobs' callbacks on the calling (UI) thread. Returns how many ran.
     int pump();
     bool busy() const;
+    // Called on the worker thread whenever a result is ready for pump() (the app wakes its event
+    // loop with it, so an answer is drawn at once rather than at the next timeout). Set before use.
+    void setWake(std::function<void()> wake) {
+        std::lock_guard lock(m_mutex);
+        m_wake = std::move(wake);
+    }
     // Tests and the screenshot mode: wait until the queue is empty and nothing is running.
     void waitIdle();
     const std::string& lastError() const { return m_lastError; }
@@ -45,6 +51,7 @@ private:
     bool m_running = false;
     bool m_stop = false;
     std::string m_lastError;
+    std::function<void()> m_wake;
     std::thread m_thread;
 };
 
