@@ -3,6 +3,11 @@
 #include <cstdlib>
 #include <algorithm>
 #include <cstring>
+#include <fstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace pv::sync {
 
@@ -146,6 +151,60 @@ std::string conninfoWithoutPassword(const std::string& conninfo) {
         out += std::string(o->keyword) + "=" + quoteValue(o->val);
     }
     return out;
+}
+
+std::string conninfoPassword(const std::string& conninfo) { return passwordOf(conninfo); }
+
+std::string pgpassPath() {
+    if (const char* f = std::getenv("PGPASSFILE"); f && *f) return f;
+    const char* home = std::getenv("HOME");
+    return std::string(home && *home ? home : ".") + "/.pgpass";
+}
+
+void savePgpassEntry(const std::string& conninfo, const std::string& password, const std::string& path) {
+    char* err = nullptr;
+    ConnOptions opts(PQconninfoParse(conninfo.c_str(), &err));
+    if (err) {
+        PQfreemem(err);
+        throw PgError("invalid connection string (not shown: it may hold a password)", false);
+    }
+    std::string host, port, dbname, user;
+    for (auto* o = opts.get(); o->keyword; ++o) {
+        if (!o->val || !*o->val) continue;
+        if (std::strcmp(o->keyword, "host") == 0) host = o->val;
+        else if (std::strcmp(o->keyword, "port") == 0) port = o->val;
+        else if (std::strcmp(o->keyword, "dbname") == 0) dbname = o->val;
+        else if (std::strcmp(o->keyword, "user") == 0) user = o->val;
+    }
+    // The password file's fields; ':' and '\' are escaped, an unnamed field matches any value.
+    auto field = [](const std::string& v) {
+        if (v.empty()) return std::string("*");
+        std::string out;
+        for (char c : v) {
+            if (c == ':' || c == '\\') out += '\\';
+            out += c;
+        }
+        return out;
+    };
+    const std::string key = field(host) + ":" + field(port) + ":" + field(dbname) + ":" + field(user) + ":";
+    std::string kept;
+    if (std::ifstream in(path); in) {
+        std::string line;
+        while (std::getline(in, line))
+            if (line.compare(0, key.size(), key) != 0) kept += line + "\n";
+    }
+    kept += key + field(password) + "\n";
+    const std::string tmp = path + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) throw PgError("could not write " + tmp + ": " + std::strerror(errno), false);
+    ::fchmod(fd, 0600);
+    bool ok = ::write(fd, kept.data(), kept.size()) == static_cast<ssize_t>(kept.size());
+    ok = ::fsync(fd) == 0 && ok;
+    ::close(fd);
+    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        throw PgError("could not write " + path + ": " + std::strerror(errno), false);
+    }
 }
 
 PgConn::PgConn(const std::string& conninfo) {

@@ -54,6 +54,14 @@ std::string maskConninfo(const std::string& conninfo);
 std::string maskPasswords(const std::string& text);
 // The conninfo without its password, for saving in the vault (a .pgpass or service file serves it).
 std::string conninfoWithoutPassword(const std::string& conninfo);
+// The password a conninfo carries ("" when none or when it does not parse).
+std::string conninfoPassword(const std::string& conninfo);
+// Where libpq looks for passwords: $PGPASSFILE, else ~/.pgpass.
+std::string pgpassPath();
+// Keeps `password` for the server `conninfo` names in the password file (created, or made, mode
+// 0600: libpq ignores a file others can read); a line for the same host, port, database and user
+// is replaced. Throws with a message on failure.
+void savePgpassEntry(const std::string& conninfo, const std::string& password, const std::string& path = pgpassPath());
 
 class PgConn {
 public:

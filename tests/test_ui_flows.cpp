@@ -9,8 +9,11 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <set>
 #include <imgui.h>
+
+#include <sys/stat.h>
 
 using namespace pv;
 using namespace pv::ui;
@@ -528,6 +531,7 @@ TEST_CASE("one picker dropdown at a time: Tab to the next picker closes the firs
     CHECK(!testhook::rect("picker:agent:+new"));
     CHECK(!testhook::rect("pickerlist:agent"));
     CHECK(h.app->outputEditor().isNew());  // Escape closed the dropdown, not the draft
+}
 
 TEST_CASE("the Sync screen's Discard gives a refused change up: it leaves the list and the next pull takes the server's value") {
     Harness h;
@@ -545,4 +549,35 @@ TEST_CASE("the Sync screen's Discard gives a refused change up: it leaves the li
     testhook::clear();
     h.settle();
     CHECK(!testhook::rect("refused:discardall"));
+}
+
+TEST_CASE("Save connection keeps the password out of the vault: it goes to ~/.pgpass (mode 0600)") {
+    Harness h;
+    const std::string pgpass = h.dir.file("pgpass");
+    ::setenv("PGPASSFILE", pgpass.c_str(), 1);
+    h.app->show(Screen::Sync);
+    h.settle();
+    // Typed as one string, password included: the field stays editable all the way through.
+    h.click("field:##conninfo");
+    h.type("host=db.example.org port=5433 dbname=vaults user=pv password=s3cr3t-Pw0rd");
+    h.click("sync:save");
+    h.settle();
+    ::unsetenv("PGPASSFILE");
+    const std::string saved = h.store.setting("sync.conninfo").value_or("");
+    INFO("saved: " << saved);
+    for (const char* part : {"host='db.example.org'", "port='5433'", "dbname='vaults'", "user='pv'"}) CHECK(saved.find(part) != std::string::npos);
+    CHECK(saved.find("password") == std::string::npos);
+    h.store.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    for (const std::string suffix : {"", "-wal", "-shm"}) {
+        std::ifstream in(h.dir.file("v.db") + suffix, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        INFO("vault file" << suffix);
+        CHECK(bytes.find("s3cr3t-Pw0rd") == std::string::npos);
+    }
+    std::ifstream in(pgpass);
+    const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(file == "db.example.org:5433:vaults:pv:s3cr3t-Pw0rd\n");
+    struct stat st {};
+    REQUIRE(::stat(pgpass.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
 }

@@ -2,8 +2,10 @@
 
 #include "Store.hpp"
 #include "Widgets.hpp"
+#include "sync/Pg.hpp"
 #include "sync/SyncService.hpp"
 
+#include <cstdlib>
 #include <regex>
 
 namespace pv::ui {
@@ -16,6 +18,35 @@ std::string maskConninfo(const std::string& c) {
 }
 
 SyncPanel::SyncPanel(AppContext& ctx, sync::SyncService* sync) : Panel("sync"), m_ctx(ctx), m_sync(sync) {}
+
+void SyncPanel::saveConnection() {
+    try {
+        // A password typed into the connection string counts as typed into the password field.
+        std::string password = m_password.empty() ? sync::conninfoPassword(m_conninfo) : m_password;
+        const std::string withoutPassword = m_conninfo.empty() ? std::string() : sync::conninfoWithoutPassword(m_conninfo);
+        std::string where;
+        if (!password.empty()) {
+            if (m_keepPassword == 0) {
+                sync::savePgpassEntry(withoutPassword, password);
+                where = "; the password is in " + sync::pgpassPath() + " (mode 0600)";
+            } else {
+                ::setenv("PGPASSWORD", password.c_str(), 1);  // this process only, read by libpq
+                where = "; the password is kept for this session only";
+            }
+        }
+        m_ctx.store().setSetting("sync.conninfo", withoutPassword);
+        m_conninfo = withoutPassword;
+        m_password.assign(m_password.size(), '\0');
+        m_password.clear();
+        m_ctx.notice("Connection saved without its password" + where);
+        if (m_sync) {
+            m_sync->stop();
+            m_sync->start();
+        }
+    } catch (const std::exception& e) {
+        m_ctx.error(e.what());
+    }
+}
 
 void SyncPanel::drawContents() {
     const Fonts& fonts = m_ctx.fonts();
@@ -30,24 +61,27 @@ void SyncPanel::drawContents() {
                        "whenever the network allows; several laptops then share one knowledge base.");
     sectionHeader(fonts, "Server");
     ImGui::TextDisabled("libpq connection string, e.g. host=db.example.org dbname=promptvault user=me");
-    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - 150);
-    std::string masked = maskConninfo(m_conninfo);
-    if (m_show || masked == m_conninfo) inputText("##conninfo", m_conninfo);
-    else inputText("##conninfo_masked", masked, ImGuiInputTextFlags_ReadOnly);  // tick "show password" to edit
+    ImGui::SetNextItemWidth(-1);
+    inputText("##conninfo", m_conninfo);
+    if (sync::conninfoPassword(m_conninfo).size())
+        caption("The password typed here is not saved in the vault: Save moves it to where you choose below.");
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Password");
+    ImGui::SameLine(110);
+    ImGui::SetNextItemWidth(260);
+    inputText("##password", m_password, ImGuiInputTextFlags_Password);
     ImGui::SameLine();
-    ImGui::Checkbox("show password", &m_show);
-    if (ImGui::Button("Save connection")) {
-        try {
-            m_ctx.store().setSetting("sync.conninfo", m_conninfo);
-            m_ctx.notice("Connection saved; sync uses it from the next attempt");
-            if (m_sync) {
-                m_sync->stop();
-                m_sync->start();
-            }
-        } catch (const std::exception& e) {
-            m_ctx.error(e.what());
-        }
-    }
+    ImGui::TextDisabled("keep it");
+    ImGui::SameLine();
+    ImGui::RadioButton("in ~/.pgpass (yours only)", &m_keepPassword, 0);
+    testhook::mark("sync:keep:pgpass");
+    ImGui::SameLine();
+    ImGui::RadioButton("for this session only", &m_keepPassword, 1);
+    testhook::mark("sync:keep:session");
+    ImGui::TextDisabled("The vault never holds the password. No desktop keyring is used by this build: ~/.pgpass, a service file or "
+                        "PGPASSWORD serve it, or type it here each session.");
+    if (ImGui::Button("Save connection")) saveConnection();
+    testhook::mark("sync:save");
     ImGui::SameLine();
     ImGui::BeginDisabled(!m_sync);
     if (ImGui::Button("Sync now")) m_sync->syncNow();

@@ -23,9 +23,12 @@ private:
 
     AppContext& m_ctx;
     sync::SyncService* m_sync;
-    std::string m_conninfo;
+    void saveConnection();
+
+    std::string m_conninfo;  // never holds a password once saved
+    std::string m_password;  // typed, then moved to ~/.pgpass or this session's environment
+    int m_keepPassword = 0;  // 0: ~/.pgpass, 1: this session only
     bool m_loaded = false;
-    bool m_show = false;
     std::vector<sync::RefusedChange> m_refused;
     struct RefusedRow {
         std::string label;                // "prompt “Explain CRDTs”", "output_tags of output “…”"
