@@ -149,24 +149,24 @@ void ImportPanel::drawContents() {
     }
     if (!m_error.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, toVec(color::bad));
-        ImGui::TextWrapped("%s", m_error.c_str());
+        ImGui::TextWrapped("%s", shown(m_error));
         ImGui::PopStyleColor();
     }
     if (!m_previewText.empty()) {
         sectionHeader(fonts, "Preview");
-        ImGui::TextWrapped("%s", m_previewText.c_str());
+        ImGui::TextWrapped("%s", shown(m_previewText));
         if (!m_titles.empty()) {
             ImGui::TextDisabled("First conversations:");
-            for (auto& t : m_titles) ImGui::BulletText("%s", t.c_str());
+            for (auto& t : m_titles) ImGui::BulletText("%s", shown(t));
         }
         if (!m_problems.empty()) {
             ImGui::TextColored(toVec(color::warn), "%zu item(s) would be skipped:", m_problems.size());
-            for (size_t i = 0; i < m_problems.size() && i < 30; ++i) ImGui::BulletText("%s", m_problems[i].c_str());
+            for (size_t i = 0; i < m_problems.size() && i < 30; ++i) ImGui::BulletText("%s", shown(m_problems[i]));
         }
     }
     if (!m_reportText.empty()) {
         sectionHeader(fonts, "Result");
-        ImGui::TextUnformatted(m_reportText.c_str());
+        ImGui::TextUnformatted(shown(m_reportText));
     }
 }
 

@@ -204,14 +204,14 @@ void SyncPanel::drawRefused() {
             ImGui::PushID(static_cast<int>(c.seq));
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s", m_refusedRows[i].label.c_str());
+            ImGui::TextWrapped("%s", shown(m_refusedRows[i].label));
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s %s", c.table.c_str(), c.rowKey.c_str());
             ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s: %s", c.op.c_str(), c.columns.c_str());
+            ImGui::TextWrapped("%s: %s", c.op.c_str(), shown(c.columns));
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(hlcTime(c.hlc).c_str());
             ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s", c.error.c_str());
+            ImGui::TextWrapped("%s", shown(c.error));
             ImGui::TableNextColumn();
             const auto& open = m_refusedRows[i].open;
             if (open && ImGui::SmallButton("Open")) m_ctx.open(*open);
