@@ -1149,8 +1149,9 @@ void Store::saveDraft(const Draft& d) {
     sql::Stmt st = m_db.prepare("INSERT INTO pv_drafts(slot, kind, record_id, fields, saved_at) VALUES (?, ?, ?, " + obj +
                            ", ?) ON CONFLICT(slot) DO UPDATE SET kind = excluded.kind, record_id = excluded.record_id, "
                            "fields = excluded.fields, saved_at = excluded.saved_at");
-    int i = 1;
-    st.bind(i++, d.slot).bind(i++, d.kind);
+    st.bind(1, d.slot);
+    st.bind(2, d.kind);
+    int i = 3;
     st.bind(i++, d.recordId.empty() ? std::optional<std::string>() : std::optional<std::string>(d.recordId));
     for (const auto& [k, v] : d.fields) {
         st.bind(i++, k);

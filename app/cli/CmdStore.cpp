@@ -111,7 +111,7 @@ std::optional<std::string> parseCapturedAt(const std::string& s) {
     const int64_t mm = mp < 10 ? mp + 3 : mp - 9;
     const int64_t yy = yoe + era * 400 + (mm <= 2);
     if (yy < 0 || yy > 9999) return std::nullopt;
-    char buf[40];
+    char buf[96];  // room for any int64 the format could be given (GCC checks it)
     std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(yy), static_cast<long long>(mm),
                   static_cast<long long>(dd), static_cast<long long>(rest / 3600000), static_cast<long long>(rest / 60000 % 60),
                   static_cast<long long>(rest / 1000 % 60), static_cast<long long>(rest % 1000));

@@ -268,7 +268,7 @@ float emMatchingScale(const char* path) {
 std::vector<ImWchar> rangesOf(const std::vector<char32_t>& chars) {
     std::vector<ImWchar> r;
     for (char32_t c : chars) {
-        if (!r.empty() && r.back() + 1 == c) r.back() = ImWchar(c);
+        if (!r.empty() && char32_t(r.back()) + 1 == c) r.back() = ImWchar(c);
         else r.push_back(ImWchar(c)), r.push_back(ImWchar(c));
     }
     r.push_back(0);
