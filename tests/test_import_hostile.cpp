@@ -265,7 +265,15 @@ TEST_CASE("memory stays bounded on `[` plus 600 MB of zeros (the real 256 MB bou
     CHECK(contains(r.out + r.err, "larger than 256 MB"));
     CHECK(contains(r.out + r.err, "offset 1"));
     MESSAGE("peak RSS of the import: " << ru.ru_maxrss / 1024 << " MB");
-    CHECK(ru.ru_maxrss < 450 * 1024);  // the 256 MB bound plus the program; before: the whole 600 MB element and more
+    // The 256 MB bound plus the program; before: the whole 600 MB element and more (1042 MB). Under
+    // AddressSanitizer every allocation carries shadow memory and freed blocks wait in quarantine,
+    // so the same bounded import peaks higher (689 MB seen).
+#if defined(__SANITIZE_ADDRESS__)
+    constexpr long kPeakKb = 900 * 1024;
+#else
+    constexpr long kPeakKb = 450 * 1024;
+#endif
+    CHECK(ru.ru_maxrss < kPeakKb);
 }
 
 TEST_CASE("a zip bomb is refused before anything is written") {
