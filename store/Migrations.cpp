@@ -6,8 +6,20 @@
 #include <limits>
 #include <string>
 
+// The frozen steps: store/migrations/vault_NN.sql, compiled in by store/CMakeLists.txt.
+namespace pv::frozen {
+extern const char* const kVaultSteps[];
+extern const int kVaultStepsCount;
+} // namespace pv::frozen
+
 namespace pv {
 namespace {
+
+// ---- today's schema -------------------------------------------------------------------------
+// A new vault is made in one go from today's table descriptions (syncedTables()). A vault made by
+// an older build climbs the frozen steps instead (store/migrations/vault_NN.sql: the literal SQL of
+// each version, never derived from today's descriptions). test_store's "a fresh vault and one
+// migrated up from version 1 have the same schema" proves that both end in the same objects.
 
 std::string createTableSql(const TableDef& t) {
     std::string s = "CREATE TABLE " + t.name + " (";
@@ -24,14 +36,13 @@ std::string createTableSql(const TableDef& t) {
     } else {
         s += ", PRIMARY KEY (" + t.key[0] + ", " + t.key[1] + ")";
     }
-    if (t.name == "outputs" || t.name == "pv_outputs_v3") s += ", CHECK (rating IS NULL OR rating BETWEEN 1 AND 5)";
+    if (t.name == "outputs") s += ", CHECK (rating IS NULL OR rating BETWEEN 1 AND 5)";
     if (t.name == "lookups") s += ", CHECK (applies_to IN ('outputs','prompts'))";
     s += ")";
     return s;
 }
 
-// Indexes and search triggers of outputs, made by step 1 and again by step 3's rebuild. Step 6
-// replaces the insert trigger (it pauses for insertStaged): a later rebuild must make step 6's.
+// Indexes of outputs.
 const char* const kOutputsIndexes = R"SQL(
 CREATE INDEX outputs_captured ON outputs(captured_at DESC, id DESC) WHERE deleted_at IS NULL;
 CREATE INDEX outputs_updated ON outputs(updated_at DESC, id DESC) WHERE deleted_at IS NULL;
@@ -41,26 +52,8 @@ CREATE INDEX outputs_agent ON outputs(agent_id, captured_at DESC, id DESC);
 CREATE INDEX outputs_conversation ON outputs(conversation_id, message_id);
 )SQL";
 
-const char* const kOutputsFtsTriggers = R"SQL(
-CREATE TRIGGER outputs_fts_ins AFTER INSERT ON outputs BEGIN
-  INSERT INTO outputs_fts(rowid, output, output_edited) VALUES (NEW.rowid, NEW.output, NEW.output_edited);
-END;
-CREATE TRIGGER outputs_fts_del AFTER DELETE ON outputs BEGIN
-  INSERT INTO outputs_fts(outputs_fts, rowid, output, output_edited) VALUES ('delete', OLD.rowid, OLD.output, OLD.output_edited);
-END;
-CREATE TRIGGER outputs_fts_upd AFTER UPDATE OF output, output_edited ON outputs BEGIN
-  INSERT INTO outputs_fts(outputs_fts, rowid, output, output_edited) VALUES ('delete', OLD.rowid, OLD.output, OLD.output_edited);
-  INSERT INTO outputs_fts(rowid, output, output_edited) VALUES (NEW.rowid, NEW.output, NEW.output_edited);
-END;
-)SQL";
-
-void createTables(sql::Db& db, int version) {
-    for (const auto& t : syncedTables())
-        if (t.sinceVersion == version) db.exec(createTableSql(t));
-}
-
-void step1(sql::Db& db) {
-    db.exec(R"SQL(
+// The device's sync state and change log (the texts of frozen step 1, and the set-aside index of step 7).
+const char* const kSyncStateSql = R"SQL(
 CREATE TABLE pv_sync_state (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
   device_id TEXT NOT NULL,
@@ -82,11 +75,13 @@ CREATE TABLE pv_changes (
 );
 CREATE INDEX pv_changes_pending ON pv_changes(seq) WHERE status = 'pending';
 CREATE INDEX pv_changes_row ON pv_changes(tbl, row_key);
+CREATE INDEX pv_changes_set_aside ON pv_changes(seq) WHERE status = 'set_aside';
 CREATE TABLE pv_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-)SQL");
-    createTables(db, 1);
-    db.exec(kOutputsIndexes);
-    db.exec(R"SQL(
+)SQL";
+
+// Indexes of the other tables, full-text search and its delete/update triggers (the insert
+// triggers are made by createSearchInsertTriggers).
+const char* const kIndexesAndSearchSql = R"SQL(
 CREATE INDEX output_tags_tag ON output_tags(tag_id, output_id);
 CREATE INDEX prompt_tags_tag ON prompt_tags(tag_id, prompt_id);
 CREATE INDEX prompts_updated ON prompts(updated_at DESC, id DESC) WHERE deleted_at IS NULL;
@@ -97,11 +92,11 @@ CREATE INDEX agents_name ON agents(name COLLATE NOCASE);
 CREATE INDEX tags_name ON tags(name COLLATE NOCASE);
 CREATE INDEX qa_activities_name ON qa_activities(name COLLATE NOCASE);
 CREATE INDEX prompt_qa_checks_activity ON prompt_qa_checks(qa_activity_id, prompt_id);
+CREATE INDEX lookup_values_lookup ON lookup_values(lookup_id, sort_order);
+CREATE INDEX output_lookup_values_value ON output_lookup_values(lookup_value_id, output_id);
+CREATE INDEX prompt_lookup_values_value ON prompt_lookup_values(lookup_value_id, prompt_id);
 CREATE VIRTUAL TABLE prompts_fts USING fts5(title, body, content='prompts', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE outputs_fts USING fts5(output, output_edited, content='outputs', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
-CREATE TRIGGER prompts_fts_ins AFTER INSERT ON prompts BEGIN
-  INSERT INTO prompts_fts(rowid, title, body) VALUES (NEW.rowid, NEW.title, NEW.body);
-END;
 CREATE TRIGGER prompts_fts_del AFTER DELETE ON prompts BEGIN
   INSERT INTO prompts_fts(prompts_fts, rowid, title, body) VALUES ('delete', OLD.rowid, OLD.title, OLD.body);
 END;
@@ -109,18 +104,28 @@ CREATE TRIGGER prompts_fts_upd AFTER UPDATE OF title, body ON prompts BEGIN
   INSERT INTO prompts_fts(prompts_fts, rowid, title, body) VALUES ('delete', OLD.rowid, OLD.title, OLD.body);
   INSERT INTO prompts_fts(rowid, title, body) VALUES (NEW.rowid, NEW.title, NEW.body);
 END;
-)SQL");
-    db.exec(kOutputsFtsTriggers);
-}
+CREATE TRIGGER outputs_fts_del AFTER DELETE ON outputs BEGIN
+  INSERT INTO outputs_fts(outputs_fts, rowid, output, output_edited) VALUES ('delete', OLD.rowid, OLD.output, OLD.output_edited);
+END;
+CREATE TRIGGER outputs_fts_upd AFTER UPDATE OF output, output_edited ON outputs BEGIN
+  INSERT INTO outputs_fts(outputs_fts, rowid, output, output_edited) VALUES ('delete', OLD.rowid, OLD.output, OLD.output_edited);
+  INSERT INTO outputs_fts(rowid, output, output_edited) VALUES (NEW.rowid, NEW.output, NEW.output_edited);
+END;
+)SQL";
 
-void step2(sql::Db& db) {
-    createTables(db, 2);
-    db.exec(R"SQL(
-CREATE INDEX lookup_values_lookup ON lookup_values(lookup_id, sort_order);
-CREATE INDEX output_lookup_values_value ON output_lookup_values(lookup_value_id, output_id);
-CREATE INDEX prompt_lookup_values_value ON prompt_lookup_values(lookup_value_id, prompt_id);
-)SQL");
-}
+// Drafts: what the person typed and has not saved, kept as they type (the app writes it at most
+// about once a second from its worker), so a crash or kill -9 loses nothing. One row per editor
+// ("slot"); `fields` is a JSON object of the draft's field values. Local to this vault, never
+// synced (no capture triggers: it is not in syncedTables()).
+const char* const kDraftsSql = R"SQL(
+CREATE TABLE pv_drafts (
+  slot TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  record_id TEXT,
+  fields TEXT NOT NULL CHECK (json_valid(fields)),
+  saved_at TEXT NOT NULL
+);
+)SQL";
 
 // Relation counters (pv_counts, local and derived, never synced): live outputs per prompt, model,
 // agent and tag, live prompt links per tag, and all live outputs, kept exact by triggers so hub
@@ -197,33 +202,14 @@ INSERT INTO pv_counts SELECT 'tag.prompts', tag_id, count(*) FROM prompt_tags WH
     db.exec(s);
 }
 
-// Version 3, speed: outputs is rebuilt with its stamps before the long texts (a deleted_at check or
-// a list row no longer walks a long output's overflow pages; rowids kept, so the FTS index stays
-// valid), and relation counters are added. Foreign keys are off during migrate() (see there).
-void step3(sql::Db& db) {
-    const TableDef& t = *findTable("outputs");
-    std::string cols;
-    for (const auto& c : t.columns) cols += (cols.empty() ? "" : ", ") + c.name;
-    db.exec("DROP TRIGGER IF EXISTS outputs_fts_ins; DROP TRIGGER IF EXISTS outputs_fts_del; DROP TRIGGER IF EXISTS outputs_fts_upd; "
-            "DROP TRIGGER IF EXISTS pv_cap_ins_outputs; DROP TRIGGER IF EXISTS pv_cap_upd_outputs; DROP TRIGGER IF EXISTS pv_softdel_outputs;");
-    TableDef rebuilt = t;
-    rebuilt.name = "pv_outputs_v3";
-    db.exec(createTableSql(rebuilt));
-    db.exec("INSERT INTO pv_outputs_v3(rowid, " + cols + ") SELECT rowid, " + cols + " FROM outputs");
-    db.exec("DROP TABLE outputs; ALTER TABLE pv_outputs_v3 RENAME TO outputs;");
-    db.exec(kOutputsIndexes);
-    db.exec(kOutputsFtsTriggers);
-    createCounters(db);
-}
-
-// Version 4, write speed: FTS5 flushes its pending index to a new segment whenever it holds more
+// Write speed: FTS5 flushes its pending index to a new segment whenever it holds more
 // than `hashsize` bytes (1 MB by default), and every segment is merged again later. A bulk insert
 // of 4 KB outputs flushed every ~250 rows; 16 MB makes segments 16 times larger and fewer, so less
 // merging (measured: about a quarter less CPU for the indexing alone; queries unchanged). The
 // setting is persisted in the index's own %_config table, so every connection and the sqlite3
-// shell use it. Capture triggers are rebuilt by migrate() after the step, as for every step.
+// shell use it.
 constexpr int kFtsHashSize = 16 * 1024 * 1024;
-void step4(sql::Db& db) {
+void setFtsHashSize(sql::Db& db) {
     for (const char* fts : {"outputs_fts", "prompts_fts"})
         db.exec(std::string("INSERT INTO ") + fts + "(" + fts + ", rank) VALUES ('hashsize', " + std::to_string(kFtsHashSize) + ")");
 }
@@ -233,16 +219,6 @@ void step4(sql::Db& db) {
 std::string clockTickSql() {
     return "UPDATE pv_sync_state SET hlc_counter = CASE WHEN " + sqlNowMs() + " > hlc_ms THEN 0 ELSE hlc_counter + 1 END, "
            "hlc_ms = max(hlc_ms, " + sqlNowMs() + ")";
-}
-
-// Version 5, write speed: an insert's change entry names the new row's columns (a JSON array)
-// instead of copying their values; the push reads them from the row itself. A 4 KB output was
-// stored twice before (row and change log), and escaping it into JSON cost as much as the row
-// write. migrate() rebuilds the capture triggers after every step.
-// The outputs insert counter also gets its pause (see insertStaged).
-void step5(sql::Db& db) {
-    db.exec("DROP TRIGGER IF EXISTS pv_cnt_outputs_ins");
-    db.exec(outputsInsertCounterSql());
 }
 
 // The full-text index of a table that has one, as insertStaged() fills it for a moved chunk.
@@ -259,27 +235,20 @@ const FtsIndex* ftsIndexOf(const std::string& table) {
     return nullptr;
 }
 
-// Version 6, write speed: the search insert triggers pause (applying = 3) while insertStaged()
-// moves a chunk, which then indexes the chunk with one INSERT ... SELECT. Through the per-row
-// trigger, FTS5 indexing of 100k outputs cost about 2 s more (bench/store, pv-gen: 19.7 s against
-// 17.7 s for the whole insert). Every other writer (the app's single edits, the sqlite3 shell, a
-// sync) still indexes through the trigger, in the same statement.
-void step6(sql::Db& db) {
+// Write speed: the search insert triggers pause (applying = 3) while insertStaged() moves a
+// chunk, which then indexes the chunk with one INSERT ... SELECT. Through the per-row trigger,
+// FTS5 indexing of 100k outputs cost about 2 s more (bench/store, pv-gen: 19.7 s against 17.7 s
+// for the whole insert). Every other writer (the app's single edits, the sqlite3 shell, a sync)
+// still indexes through the trigger, in the same statement.
+void createSearchInsertTriggers(sql::Db& db) {
     for (const auto& f : kFtsIndexes) {
         std::string cols = f.columns, values;
         for (const auto& c : sql::splitColumnList(cols)) values += ", NEW." + c;
-        db.exec(std::string("DROP TRIGGER IF EXISTS ") + f.table + "_fts_ins");
         db.exec(std::string("CREATE TRIGGER ") + f.table + "_fts_ins AFTER INSERT ON " + f.table +
                 " WHEN (SELECT applying FROM pv_sync_state) < 3 BEGIN\n  INSERT INTO " + f.fts + "(rowid, " + cols + ") VALUES (NEW.rowid" +
                 values + ");\nEND;");
     }
 }
-
-// Version 7: the partial index over set-aside changes (counting and listing them never scans the
-// whole change log). The sync engine used to make it on first contact, so a refused first contact
-// still wrote to the vault; a migration makes it when the vault is opened. IF NOT EXISTS: vaults
-// that synced before already have it.
-void step7(sql::Db& db) { db.exec("CREATE INDEX IF NOT EXISTS pv_changes_set_aside ON pv_changes(seq) WHERE status = 'set_aside'"); }
 
 std::string captureTriggersSql(const TableDef& t) {
     const std::string& n = t.name;
@@ -315,37 +284,24 @@ std::string captureTriggersSql(const TableDef& t) {
     return s;
 }
 
-// Version 8, drafts: what the person typed and has not saved, kept as they type (the app writes it
-// at most about once a second from its worker), so a crash or kill -9 loses nothing. One row per
-// editor ("slot"); `fields` is a JSON object of the draft's field values. Local to this vault,
-// never synced (no capture triggers: it is not in syncedTables()). Frozen: reads no table
-// definitions of today.
-void step8(sql::Db& db) {
-    db.exec(R"SQL(
-CREATE TABLE pv_drafts (
-  slot TEXT PRIMARY KEY,
-  kind TEXT NOT NULL,
-  record_id TEXT,
-  fields TEXT NOT NULL CHECK (json_valid(fields)),
-  saved_at TEXT NOT NULL
-);
-)SQL");
+void createCaptureTriggers(sql::Db& db) {
+    for (const auto& t : syncedTables()) db.exec(captureTriggersSql(t));
+}
+
+// A new vault at today's version, from today's table descriptions.
+void createCurrentSchema(sql::Db& db) {
+    db.exec(kSyncStateSql);
+    for (const auto& t : syncedTables()) db.exec(createTableSql(t));
+    db.exec(kOutputsIndexes);
+    db.exec(kIndexesAndSearchSql);
+    createSearchInsertTriggers(db);
+    createCounters(db);
+    setFtsHashSize(db);
+    createCaptureTriggers(db);
+    db.exec(kDraftsSql);
 }
 
 int userVersion(sql::Db& db) { return static_cast<int>(db.queryInt("PRAGMA user_version")); }
-
-} // namespace
-
-void createCaptureTriggers(sql::Db& db, int version) {
-    for (const auto& t : syncedTables()) {
-        if (t.sinceVersion > version) continue;
-        db.exec("DROP TRIGGER IF EXISTS pv_cap_ins_" + t.name + "; DROP TRIGGER IF EXISTS pv_cap_upd_" + t.name +
-                "; DROP TRIGGER IF EXISTS pv_softdel_" + t.name + ";");
-        db.exec(captureTriggersSql(t));
-    }
-}
-
-namespace {
 
 // The per-row capture triggers (with applying = 2 also the outputs insert counter, with 3 also the
 // search insert triggers) skip rows while one of these is paused; resume() puts the flag back as
@@ -488,21 +444,21 @@ void migrate(sql::Db& db, int target) {
             }
         }
     } restoreForeignKeys{db, foreignKeys && current < target};
-    while (current < target) {
-        int next = current + 1;
+    if (frozen::kVaultStepsCount != kSchemaVersion)
+        throw sql::Error("this build has " + std::to_string(frozen::kVaultStepsCount) + " frozen vault steps for schema version " +
+                         std::to_string(kSchemaVersion));
+    if (current == 0 && target == kSchemaVersion) {
         sql::Transaction tx(db);
-        switch (next) {
-        case 1: step1(db); break;
-        case 2: step2(db); break;
-        case 3: step3(db); break;
-        case 4: step4(db); break;
-        case 5: step5(db); break;
-        case 6: step6(db); break;
-        case 7: step7(db); break;
-        case 8: step8(db); break;
-        default: throw sql::Error("no migration step to schema version " + std::to_string(next));
-        }
-        createCaptureTriggers(db, next);
+        createCurrentSchema(db);
+        db.exec("PRAGMA user_version = " + std::to_string(target));
+        tx.commit();
+        return;
+    }
+    // An older vault climbs the frozen steps, one transaction each.
+    while (current < target) {
+        const int next = current + 1;
+        sql::Transaction tx(db);
+        db.exec(frozen::kVaultSteps[next - 1]);
         db.exec("PRAGMA user_version = " + std::to_string(next));
         tx.commit();
         current = next;

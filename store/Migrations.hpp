@@ -7,13 +7,12 @@
 
 namespace pv {
 
-// Brings the vault from its PRAGMA user_version up to `target` (default: current), one
-// versioned step per transaction, and (re)creates the change-capture and search triggers.
+// Brings the vault from its PRAGMA user_version up to `target` (default: current). An empty file
+// asked for the current version is made in one transaction from today's table descriptions; any
+// other climbs the frozen steps (store/migrations/vault_NN.sql, the literal SQL of each version),
+// one transaction per step, so migrate(db, 4) makes exactly what a version-4 build made.
 // A vault newer than this build is refused with a clear error rather than touched.
 void migrate(sql::Db& db, int target = -1);
-
-// The change-capture triggers of every synced table present in the vault.
-void createCaptureTriggers(sql::Db& db, int version);
 
 // Bulk insert: moves every row of `rows` (columns `cols`, in buffer order) into table t by one
 // statement with the per-row capture triggers (and the outputs insert counter) paused, then logs
