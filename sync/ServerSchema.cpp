@@ -1,5 +1,8 @@
-// The PostgreSQL side: the same tables as the vault (derived from syncedTables()), plus per-column
-// clocks and the bookkeeping of pushes. Created and migrated by the program on first contact.
+// The PostgreSQL side: the same tables as the vault, plus per-column clocks and the bookkeeping of
+// pushes. Created and migrated by the program on first contact. A new schema is made from today's
+// table descriptions (syncedTables()); an older one climbs the frozen steps
+// (sync/migrations/server_NN.sql, the literal SQL of each version). test_sync_server_schema proves
+// that both end equal.
 #include "Schema.hpp"
 #include "SyncEngine.hpp"
 
@@ -7,6 +10,11 @@
 
 #include <algorithm>
 #include <sstream>
+
+namespace pv::sync::frozen {
+extern const char* const kServerSteps[];
+extern const int kServerStepsCount;
+} // namespace pv::sync::frozen
 
 namespace pv::sync {
 namespace {
@@ -36,41 +44,35 @@ std::string createTableSql(const std::string& s, const TableDef& t) {
     return sql;
 }
 
-std::string step1Sql(const std::string& s) {
+// Today's schema: the bookkeeping tables and every synced table.
+std::string currentSchemaSql(const std::string& s) {
     std::string sql = "CREATE TABLE " + s + R"SQL(.schema_version (version int NOT NULL, server_id text NOT NULL);
 CREATE TABLE )SQL" + s + R"SQL(.devices (device_id text COLLATE "C" PRIMARY KEY, pushed_seq bigint NOT NULL DEFAULT 0,
-  last_push_at timestamptz);
+  last_push_at timestamptz, pushed_mark text);
 CREATE TABLE )SQL" + s + R"SQL(.refused_changes (device_id text COLLATE "C" NOT NULL, seq bigint NOT NULL, tbl text NOT NULL,
   row_key text NOT NULL, error text NOT NULL, refused_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (device_id, seq));
 CREATE TABLE )SQL" + s + R"SQL(.change_log (server_seq bigserial PRIMARY KEY, xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
   device_id text NOT NULL, first_seq bigint NOT NULL, last_seq bigint NOT NULL, changes int NOT NULL DEFAULT 0,
   rows_changed int NOT NULL DEFAULT 0, refused int NOT NULL DEFAULT 0, committed_at timestamptz NOT NULL DEFAULT now());
-CREATE FUNCTION )SQL" + s + R"SQL(.pv_merge_clocks(cur jsonb, inc jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-  SELECT cur || COALESCE(jsonb_object_agg(e.key, e.value), '{}'::jsonb)
-  FROM jsonb_each_text(inc) e WHERE e.value COLLATE "C" > COALESCE(cur->>e.key, '') COLLATE "C" $$;
-CREATE FUNCTION )SQL" + s + R"SQL(.pv_any_newer(cur jsonb, inc jsonb) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
-  SELECT EXISTS (SELECT 1 FROM jsonb_each_text(inc) e WHERE e.value COLLATE "C" > COALESCE(cur->>e.key, '') COLLATE "C") $$;
-CREATE FUNCTION )SQL" + s + R"SQL(.pv_only_device(clocks jsonb, dev text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
-  SELECT NOT EXISTS (SELECT 1 FROM jsonb_each_text(clocks) e WHERE split_part(e.value, '@', 2) <> dev) $$;
 )SQL";
     for (const auto& t : syncedTables()) sql += createTableSql(s, t);
     return sql;
 }
 
-// Version 2: the device row remembers which change its high-water mark is (a vault restored from
-// a backup, or a copy of a vault, reuses seqs for other changes: see SyncEngine::checkHistory);
-// the helper functions of version 1 go: the statements inline them, so a sync never runs code
-// that lives in the sync schema (its owner could have replaced it).
-std::string step2Sql(const std::string& s) {
-    return "ALTER TABLE " + s + ".devices ADD COLUMN pushed_mark text;\n"
-           "DROP FUNCTION IF EXISTS " + s + ".pv_merge_clocks(jsonb, jsonb);\n"
-           "DROP FUNCTION IF EXISTS " + s + ".pv_any_newer(jsonb, jsonb);\n"
-           "DROP FUNCTION IF EXISTS " + s + ".pv_only_device(jsonb, text);\n";
+// Frozen step `version`, for schema s (quoted).
+std::string frozenStepSql(int version, const std::string& s) {
+    if (frozen::kServerStepsCount != kServerSchemaVersion)
+        throw PgError("this build has " + std::to_string(frozen::kServerStepsCount) + " frozen server steps for server schema version " +
+                          std::to_string(kServerSchemaVersion), false);
+    std::string sql = frozen::kServerSteps[version - 1];
+    const std::string mark = "@schema@";
+    for (size_t at = sql.find(mark); at != std::string::npos; at = sql.find(mark, at + s.size())) sql.replace(at, mark.size(), s);
+    return sql;
 }
 
 } // namespace
 
-std::string ensureServerSchema(PgConn& conn, const std::string& schema) {
+std::string ensureServerSchema(PgConn& conn, const std::string& schema, int newVersion) {
     const std::string s = quoteIdent(schema);
     conn.exec("BEGIN");
     try {
@@ -94,9 +96,12 @@ std::string ensureServerSchema(PgConn& conn, const std::string& schema) {
         auto reg = conn.exec("SELECT to_regclass($1) IS NOT NULL", {s + ".schema_version"});
         std::string serverId;
         if (reg.text(0, 0) != "t") {
-            conn.exec(step1Sql(s));
-            conn.exec(step2Sql(s));
-            auto r = conn.exec("INSERT INTO " + s + ".schema_version VALUES (" + std::to_string(kServerSchemaVersion) +
+            if (newVersion == kServerSchemaVersion) {
+                conn.exec(currentSchemaSql(s));
+            } else {
+                for (int v = 1; v <= newVersion; ++v) conn.exec(frozenStepSql(v, s));
+            }
+            auto r = conn.exec("INSERT INTO " + s + ".schema_version VALUES (" + std::to_string(newVersion) +
                                ", md5(random()::text || clock_timestamp()::text)) RETURNING server_id");
             serverId = r.text(0, 0);
         } else {
@@ -108,10 +113,10 @@ std::string ensureServerSchema(PgConn& conn, const std::string& schema) {
                 throw PgError("PostgreSQL schema '" + schema + "' on " + conn.where() + " is at version " + std::to_string(v) +
                                   ", newer than this build supports (" + std::to_string(kServerSchemaVersion) +
                                   "); update Promptvault on this device. Nothing was synced.", false);
-            // Older versions are migrated step by step.
-            if (v < 2) {
-                conn.exec(step2Sql(s));
-                conn.exec("UPDATE " + s + ".schema_version SET version = 2");
+            // Older versions climb the frozen steps.
+            for (long long next = v + 1; next <= kServerSchemaVersion; ++next) {
+                conn.exec(frozenStepSql(static_cast<int>(next), s));
+                conn.exec("UPDATE " + s + ".schema_version SET version = " + std::to_string(next));
             }
             serverId = r.text(0, 1);
         }

@@ -114,7 +114,10 @@ private:
 };
 
 // Creates or migrates the schema; returns the server id. Throws PgError on a newer version.
-std::string ensureServerSchema(PgConn& conn, const std::string& schema);
+// A schema at an older version climbs the frozen steps (sync/migrations/server_NN.sql); a new one
+// is made from today's table descriptions, or, when newVersion is older (tests), by the frozen
+// steps up to that version.
+std::string ensureServerSchema(PgConn& conn, const std::string& schema, int newVersion = kServerSchemaVersion);
 // The server's rows in the exact format of Store::exportJson, for comparing replicas.
 std::string exportServerJson(PgConn& conn, const std::string& schema);
 
