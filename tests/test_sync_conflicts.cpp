@@ -124,16 +124,37 @@ TEST_CASE("delete versus concurrent edit: the row stays deleted, the edit is kep
 }
 
 TEST_CASE("a restore on one laptop versus a later delete on the other: the later one wins") {
+    // Both start from the same deleted row; neither has seen the other's write when it syncs.
     Pair t;
     auto id = t.shared();
     t.a.softDelete({Kind::Output, id});
     t.converge();
-    t.a.restore({Kind::Output, id});
-    tick();
-    t.b.softDelete({Kind::Output, id});  // B deletes again (a no-op there? it is already deleted)
-    t.converge();
-    // B's delete found the row already deleted, so it wrote nothing: A's restore is the only write.
-    CHECK(!t.b.getOutput(id)->deleted());
+    REQUIRE(t.b.getOutput(id)->deleted());
+
+    SUBCASE("A restores, B deletes later: deleted on both") {
+        t.a.restore({Kind::Output, id});
+        tick();
+        // B's row is deleted already: B restores it and deletes it again, both after A's restore,
+        // so B's last write of deleted_at is a real delete and the later one.
+        t.b.restore({Kind::Output, id});
+        tick();
+        t.b.softDelete({Kind::Output, id});
+        REQUIRE(t.b.getOutput(id)->deleted());
+        REQUIRE(!t.a.getOutput(id)->deleted());
+        t.converge();
+        CHECK(t.a.getOutput(id)->deleted());
+        CHECK(t.b.getOutput(id)->deleted());
+    }
+    SUBCASE("B deletes, A restores later: restored on both") {
+        t.b.restore({Kind::Output, id});
+        tick();
+        t.b.softDelete({Kind::Output, id});
+        tick();
+        t.a.restore({Kind::Output, id});
+        t.converge();
+        CHECK(!t.a.getOutput(id)->deleted());
+        CHECK(!t.b.getOutput(id)->deleted());
+    }
 }
 
 TEST_CASE("link versus unlink of a tag: the later write of the link row wins") {
