@@ -1,4 +1,4 @@
-// One plain struct per entity of DESIGN.md. Empty optional = SQL NULL.
+// One plain struct per entity (the tables of docs/architecture.md and store/Schema.cpp). Empty optional = SQL NULL.
 #pragma once
 #include <cstdint>
 #include <optional>

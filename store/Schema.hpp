@@ -1,4 +1,4 @@
-// The one relational schema of DESIGN.md, described once so that SQLite DDL, change-capture
+// The one relational schema (docs/architecture.md), described once so that SQLite DDL, change-capture
 // triggers, the PostgreSQL mirror and `export json` all derive from the same column lists.
 #pragma once
 #include <string>

@@ -265,7 +265,7 @@ public:
     void deleteDraft(const std::string& slot);
 
     // ---- export ------------------------------------------------------------------------------
-    // DESIGN.md `export json`: every synced table, rows sorted by key, keys sorted by column name.
+    // `export json` (README, docs/architecture.md): every synced table, rows sorted by key, keys sorted by column name.
     void exportJson(std::ostream& out);
 
     // Runs fn inside one transaction (committed when fn returns, rolled back when it throws).
