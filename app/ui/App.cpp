@@ -78,7 +78,6 @@ App::App(Store& store, ViewOptions& view, sync::SyncService* sync)
     m_capture = std::make_unique<CapturePanel>(*this);
     Screen s;
     if (screenFromName(m_view.lastScreen, s)) m_screen = s;
-    if (m_screen == Screen::Graph && !hasGraph()) m_screen = Screen::Outputs;
     recoverDrafts();
 }
 
@@ -226,7 +225,6 @@ void App::externalChange() {
     for (Editor* e : editors()) e->externalChange();
 }
 
-bool App::hasGraph() const { return GraphPanel::available(); }
 
 void App::pump() { m_worker->pump(); }
 
@@ -257,10 +255,6 @@ ListPanel* App::listFor(Screen s) {
 }
 
 void App::show(Screen s) {
-    if (s == Screen::Graph && !hasGraph()) {
-        notice("The graph view is not part of this build yet");
-        return;
-    }
     m_screen = s;
     m_view.lastScreen = screenName(s);
     // The lookup editor is shared by four screens: show the record of this one, if any.
@@ -318,7 +312,6 @@ void App::open(const RecordRef& ref) {
 }
 
 void App::openGraph(const RecordRef& ref) {
-    if (!hasGraph()) return;
     show(Screen::Graph);
     m_graph->focus(ref);
 }
@@ -407,7 +400,7 @@ bool App::selectById(const std::string& id) {
     else if (m_store.getLookup(id)) ref = {Kind::Lookup, id};
     else if (m_store.getLookupValue(id)) ref = {Kind::LookupValue, id};
     if (!ref) return false;
-    if (m_screen == Screen::Graph && hasGraph()) openGraph(*ref);
+    if (m_screen == Screen::Graph) openGraph(*ref);
     else open(*ref);
     return true;
 }
@@ -510,7 +503,6 @@ void App::drawNav(float width, float height) {
     ImGui::PopFont();
     ImGui::Dummy({0, 6});
     for (const auto& n : kNav) {
-        if (n.screen == Screen::Graph && !hasGraph()) continue;
         if (n.screen == Screen::Import) ImGui::Dummy({0, 8});
         bool on = m_screen == n.screen;
         ImGui::PushID(static_cast<int>(n.screen));

@@ -60,7 +60,6 @@ public:
     void open(const RecordRef& ref) override;
     void openGraph(const RecordRef& ref) override;
     void showOutputsOf(const RecordRef& ref) override;
-    bool hasGraph() const override;
     void newOutput(const std::string& promptId = "", const std::string& text = "") override;
     void dataChanged() override;
     void rememberDelete(std::vector<RecordRef> refs, const std::string& what) override;

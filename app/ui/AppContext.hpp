@@ -36,7 +36,6 @@ public:
     virtual void openGraph(const RecordRef& ref) = 0;
     // The Outputs list filtered to a record's outputs (a model, agent, tag, prompt, lookup value).
     virtual void showOutputsOf(const RecordRef& ref) = 0;
-    virtual bool hasGraph() const = 0;
     // A new, empty output (optionally for a prompt / with text).
     virtual void newOutput(const std::string& promptId = "", const std::string& text = "") = 0;
     // Data changed: lists reload, sync is told.

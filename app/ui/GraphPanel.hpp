@@ -13,7 +13,6 @@ class GraphPanel : public Panel {
 public:
     explicit GraphPanel(AppContext& ctx);
     ~GraphPanel() override;
-    static bool available() { return true; }
     void focus(const RecordRef& ref);
     GraphView* view() { return m_view.get(); }
 

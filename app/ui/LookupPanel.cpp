@@ -338,10 +338,8 @@ void LookupEditor::drawContents() {
         ImGui::SameLine();
         if (ImGui::SmallButton("Show its outputs →")) m_ctx.showOutputsOf({m_kind, m_id});
     }
-    if (m_ctx.hasGraph()) {
-        ImGui::SameLine();
-        if (ImGui::SmallButton("Open in graph")) m_ctx.openGraph({m_kind, m_id});
-    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Open in graph")) m_ctx.openGraph({m_kind, m_id});
     drawBanners();
     sectionHeader(fonts, "Details");
     auto field = [](const char* label) {

@@ -202,11 +202,9 @@ void OutputEditor::drawContents() {
     float right = ImGui::GetContentRegionMax().x;
     ImGui::SameLine(right - (m_isNew ? 150 : 330));
     if (!m_isNew) {
-        if (m_ctx.hasGraph()) {
-            if (ImGui::Button("Graph")) m_ctx.openGraph({Kind::Output, m_draft.id});
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open in graph");
-            ImGui::SameLine();
-        }
+        if (ImGui::Button("Graph")) m_ctx.openGraph({Kind::Output, m_draft.id});
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open in graph");
+        ImGui::SameLine();
         if (ImGui::Button("Delete")) {
             try {
                 m_ctx.store().softDelete({Kind::Output, m_draft.id});

@@ -310,7 +310,7 @@ void OutputsPanel::drawTable() {
             testhook::mark("outputrow:" + std::to_string(i));
             if (ImGui::BeginPopupContextItem("##ctx")) {
                 if (ImGui::MenuItem("Open")) m_ctx.open({Kind::Output, r->id});
-                if (m_ctx.hasGraph() && ImGui::MenuItem("Open in graph")) m_ctx.openGraph({Kind::Output, r->id});
+                if (ImGui::MenuItem("Open in graph")) m_ctx.openGraph({Kind::Output, r->id});
                 if (ImGui::MenuItem(m_selection.count(r->id) ? "Unselect" : "Select")) {
                     if (!m_selection.erase(r->id)) m_selection.insert(r->id);
                 }

@@ -328,11 +328,9 @@ void PromptEditor::drawContents() {
     }
     ImGui::SameLine(ImGui::GetContentRegionMax().x - (m_isNew ? 150 : 330));
     if (!m_isNew) {
-        if (m_ctx.hasGraph()) {
-            if (ImGui::Button("Graph")) m_ctx.openGraph({Kind::Prompt, m_draft.id});
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open in graph");
-            ImGui::SameLine();
-        }
+        if (ImGui::Button("Graph")) m_ctx.openGraph({Kind::Prompt, m_draft.id});
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open in graph");
+        ImGui::SameLine();
         if (ImGui::Button("Delete")) {
             try {
                 m_ctx.store().softDelete({Kind::Prompt, m_draft.id}, DeleteMode::Refuse);
