@@ -30,7 +30,8 @@ struct TableDef {
     std::string insertColumnsJson() const;
 };
 
-// Current schema version (PRAGMA user_version). Bump and add a step in Migrations.cpp.
+// Current schema version (PRAGMA user_version). Bump it with a new frozen step
+// store/migrations/vault_NN.sql (literal SQL, never edited afterwards) and the same change in syncedTables().
 constexpr int kSchemaVersion = 8;
 // PRAGMA application_id of a vault ("PVLT"): set on every vault opened writable, so another
 // program's SQLite file is told apart before anything is written to it.

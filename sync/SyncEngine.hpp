@@ -14,8 +14,9 @@
 
 namespace pv::sync {
 
-// Version of the PostgreSQL side (table promptvault.schema_version). Bump with a step in
-// ServerSchema.cpp; a server at a newer version is refused.
+// Version of the PostgreSQL side (table promptvault.schema_version). Bump it with a new frozen
+// step sync/migrations/server_NN.sql (literal SQL, never edited afterwards); a server at a newer
+// version is refused.
 constexpr int kServerSchemaVersion = 2;
 
 struct SyncOptions {
