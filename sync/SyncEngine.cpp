@@ -1,5 +1,7 @@
 #include "SyncEngine.hpp"
 
+#include "Trace.hpp"
+
 #include "Schema.hpp"
 #include "SetAside.hpp"
 
@@ -370,6 +372,7 @@ PushResult SyncEngine::push() {
 
 void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
     auto& db = m_store.db();
+    const auto traceRead = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
     struct LocalChange {
         int64_t seq;
         std::string tbl, rowKey, cols, clock;
@@ -626,6 +629,7 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
         if (!committed) throw;
     }
     step("push-after-commit");
+    const auto traceCommitted = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
 
     sql::Transaction tx(db);
     auto& mark = db.cached("UPDATE pv_changes SET status = ?, error = ? WHERE seq = ? AND status = 'pending'");
@@ -644,6 +648,8 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
     }
     tx.commit();
     ++result.batches;
+    if (trace::on() && traceRead != trace::Clock::time_point())
+        trace::record({"push", trace::threadLabel(), std::to_string(changes.size()), traceRead, traceCommitted, trace::Clock::now()});
     step("push-after-mark");
 }
 
@@ -657,6 +663,8 @@ PullResult SyncEngine::pull() {
     const std::string from = m_store.setting(cursorKey).value_or("0");
     const bool anySetAside = db.queryInt("SELECT EXISTS (SELECT 1 FROM pv_changes INDEXED BY pv_changes_set_aside WHERE status = 'set_aside')") != 0;
     const auto& tables = syncedTables();
+    const auto traceStart = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
+    trace::Clock::time_point traceCut;
 
     step("pull-begin");
     m_conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -674,6 +682,7 @@ PullResult SyncEngine::pull() {
             changedTables += std::string(i ? " UNION ALL " : "") + "SELECT " + std::to_string(i) + " WHERE EXISTS (SELECT 1 FROM " + m_s + "." +
                              tables[i].name + " WHERE _xid >= $2::xid8)";
         const int64_t localBefore = db.queryInt("SELECT " + sqlNowMs());
+        if (trace::on()) traceCut = trace::Clock::now();
         auto snap = m_conn.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text, (extract(epoch from clock_timestamp()) * 1000)::bigint, "
                                 "d.pushed_seq, d.pushed_mark, ARRAY(" + changedTables + ")::text FROM (SELECT 1) one LEFT JOIN " + m_s +
                                     ".devices d ON d.device_id = $1",
@@ -940,6 +949,8 @@ PullResult SyncEngine::pull() {
         step("pull-before-commit");
         tx.commit();
         step("pull-after-commit");
+        if (trace::on() && traceStart != trace::Clock::time_point())
+            trace::record({"pull", trace::threadLabel(), std::to_string(result.rows), traceStart, traceCut, trace::Clock::now()});
         m_conn.exec("COMMIT");
     } catch (...) {
         if (m_conn.ok()) {
