@@ -190,8 +190,15 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
+    const auto t0 = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
     m_db.exec("COMMIT");
     m_done = true;
+    if (trace::on() && t0 != trace::Clock::time_point()) {
+        try {
+            trace::record({"commit", trace::threadLabel(), m_db.path(), t0, trace::Clock::now(), {}});
+        } catch (...) {
+        }
+    }
     traced();
 }
 

@@ -1,6 +1,7 @@
 #include "Trace.hpp"
 
 #include <cstdlib>
+#include <ctime>
 #include <mutex>
 
 namespace pv::trace {
@@ -35,5 +36,11 @@ void record(Event e) {
 
 void setThreadLabel(std::string label) { t_label = std::move(label); }
 const std::string& threadLabel() { return t_label; }
+
+double threadCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
 
 } // namespace pv::trace

@@ -29,5 +29,7 @@ void record(Event e);
 // Names the calling thread in its events (a sync service labels itself with its vault's path).
 void setThreadLabel(std::string label);
 const std::string& threadLabel();
+// CPU time of the calling thread, in ms.
+double threadCpuMs();
 
 } // namespace pv::trace

@@ -259,7 +259,7 @@ int main(int argc, char** argv) {
     for (int d = 0; d < devices; ++d) {
         editors.emplace_back([&, d] {
             Store ui(paths[static_cast<size_t>(d)]);
-            if (traceOn) trace::setThreadLabel("editor " + paths[static_cast<size_t>(d)]);
+            trace::setThreadLabel("editor " + paths[static_cast<size_t>(d)]);
             std::mt19937_64 rng(static_cast<uint64_t>(d) + 7);
             auto next = start + std::chrono::microseconds(1000000LL * d / devices);
             for (int k = 0; secondsSince(start) < seconds; ++k) {
@@ -421,7 +421,7 @@ int main(int argc, char** argv) {
         std::map<std::string, std::vector<Span>> held, serviceHeld;
         std::map<std::string, std::vector<const trace::Event*>> pushes, pulls;
         std::map<std::string, std::vector<double>> pgByWhat;
-        std::vector<double> svcWait, svcHeld, pullHeld, pullHeldPg, pullTotal, pullBeforeCut, notifyToDue;
+        std::vector<double> pullCpu, pullRows, svcCommit, otherCommit, svcWait, svcHeld, pullHeld, pullHeldPg, pullTotal, pullBeforeCut, notifyToDue;
         std::map<std::string, std::vector<Span>> pgSpans;  // per thread label
         for (const auto& e : events) {
             if (e.kind == "pg") {
@@ -430,6 +430,18 @@ int main(int argc, char** argv) {
             }
         }
         for (auto& [who, v] : pgSpans) std::sort(v.begin(), v.end());
+        {
+            std::map<std::string, int64_t> kinds;
+            for (const auto& e : events) ++kinds[e.kind];
+            std::printf("\ntrace events:");
+            for (const auto& [k, c] : kinds) std::printf(" %s %lld", k.c_str(), static_cast<long long>(c));
+            for (const auto& e : events)
+                if (e.kind == "tx") {
+                    std::printf(" (a tx: who '%s' what '%s')", e.who.c_str(), e.what.c_str());
+                    break;
+                }
+            std::printf("\n");
+        }
         for (const auto& e : events) {
             if (e.kind == "tx") {
                 held[e.what].push_back({e.t1, e.t2});
@@ -443,7 +455,12 @@ int main(int argc, char** argv) {
             } else if (e.kind == "pull") {
                 pulls[e.who].push_back(&e);
                 pullTotal.push_back(ms(e.t2 - e.t0));
+                char* rest = nullptr;
+                pullRows.push_back(std::strtod(e.what.c_str(), &rest));
+                pullCpu.push_back(std::strtod(rest, nullptr));
                 pullBeforeCut.push_back(ms(e.t1 - e.t0));
+            } else if (e.kind == "commit") {
+                (e.who == e.what ? svcCommit : otherCommit).push_back(ms(e.t1 - e.t0));
             } else if (e.kind == "notify") {
                 notifyToDue.push_back(ms(e.t1 - e.t0));
             }
@@ -526,8 +543,11 @@ int main(int argc, char** argv) {
         printDist("holding the write lock", svcHeld);
         printDist("pull: holding the write lock", pullHeld);
         printDist("pull: of that, in server round trips", pullHeldPg);
+        printDist("COMMIT of a sync service transaction (wal hook included)", svcCommit);
         printDist("pull: start -> snapshot query sent", pullBeforeCut);
         printDist("pull: start -> vault commit", pullTotal);
+        printDist("pull: rows received (count, not ms)", pullRows);
+        printDist("pull: CPU time of the sync thread", pullCpu);
         printDist("NOTIFY received -> pull due (gap)", notifyToDue);
         std::printf("\nserver round trips (by statement):\n");
         std::vector<std::pair<double, std::string>> order;
