@@ -1,6 +1,7 @@
 #include "Sqlite.hpp"
 
 #include "RowBuffer.hpp"
+#include "Trace.hpp"
 
 #include <utility>
 
@@ -171,7 +172,11 @@ std::string Db::queryText(std::string_view sql) {
     return s.step() ? s.getText(0) : std::string();
 }
 
-Transaction::Transaction(Db& db, bool immediate) : m_db(db) { m_db.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN"); }
+Transaction::Transaction(Db& db, bool immediate) : m_db(db) {
+    if (trace::on()) m_begin = trace::Clock::now();
+    m_db.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+    if (trace::on()) m_locked = trace::Clock::now();
+}
 
 Transaction::~Transaction() {
     if (!m_done) {
@@ -180,12 +185,30 @@ Transaction::~Transaction() {
         } catch (...) {
             // A failed rollback leaves SQLite to roll back on close; nothing more to do here.
         }
+        traced();
     }
 }
 
 void Transaction::commit() {
+    const auto t0 = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
     m_db.exec("COMMIT");
     m_done = true;
+    if (trace::on() && t0 != trace::Clock::time_point()) {
+        try {
+            trace::record({"commit", trace::threadLabel(), m_db.path(), t0, trace::Clock::now(), {}});
+        } catch (...) {
+        }
+    }
+    traced();
+}
+
+void Transaction::traced() {
+    if (!trace::on() || m_locked == trace::Clock::time_point()) return;
+    try {
+        trace::record({"tx", trace::threadLabel(), m_db.path(), m_begin, m_locked, trace::Clock::now()});
+    } catch (...) {
+        // Tracing never fails a transaction.
+    }
 }
 
 } // namespace pv::sql

@@ -2,6 +2,7 @@
 #pragma once
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -119,8 +120,10 @@ public:
     void commit();
 
 private:
+    void traced();  // records the transaction when pv::trace is on
     Db& m_db;
     bool m_done = false;
+    std::chrono::steady_clock::time_point m_begin, m_locked;  // set only when tracing
 };
 
 } // namespace pv::sql

@@ -1,5 +1,7 @@
 #include "Pg.hpp"
 
+#include "Trace.hpp"
+
 #include <cstdlib>
 #include <algorithm>
 #include <cstring>
@@ -270,9 +272,24 @@ void PgConn::fail(PGresult* r, const std::string& sql) {
     throw PgError(scrub(msg, m_secret) + (lost ? "" : " (in: " + head + (sql.size() > 80 ? "..." : "") + ")"), lost, state);
 }
 
+namespace {
+// Records one server round trip when pv::trace is on (benchmarks).
+void tracedTrip(const std::string& sql, trace::Clock::time_point t0) noexcept {
+    if (!trace::on() || t0 == trace::Clock::time_point()) return;
+    try {
+        std::string head = sql.substr(0, sql.find_first_of(" (\n", 14));
+        trace::record({"pg", trace::threadLabel(), head.substr(0, 40), t0, trace::Clock::now(), {}});
+    } catch (...) {
+    }
+}
+trace::Clock::time_point traceStart() { return trace::on() ? trace::Clock::now() : trace::Clock::time_point(); }
+} // namespace
+
 PgResult PgConn::exec(const std::string& sql) {
     if (!m_conn) throw PgError("not connected to PostgreSQL", true);
+    const auto t0 = traceStart();
     PGresult* r = PQexec(m_conn.get(), sql.c_str());
+    tracedTrip(sql, t0);
     auto st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r, sql);
     return PgResult(r);
@@ -283,7 +300,9 @@ PgResult PgConn::exec(const std::string& sql, const std::vector<std::optional<st
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    const auto t0 = traceStart();
     PGresult* r = PQexecParams(m_conn.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
+    tracedTrip(sql, t0);
     auto st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r, sql);
     return PgResult(r);
@@ -291,6 +310,11 @@ PgResult PgConn::exec(const std::string& sql, const std::vector<std::optional<st
 
 void PgConn::copyIn(const std::string& copySql, const std::string& data) {
     if (!m_conn) throw PgError("not connected to PostgreSQL", true);
+    struct Traced {
+        const std::string& sql;
+        trace::Clock::time_point t0 = traceStart();
+        ~Traced() { tracedTrip(sql, t0); }
+    } traced{copySql};
     PGresult* r = PQexec(m_conn.get(), copySql.c_str());
     if (PQresultStatus(r) != PGRES_COPY_IN) fail(r, copySql);
     PQclear(r);
@@ -322,6 +346,11 @@ void PgConn::send(const std::string& sql) {
 
 PgResult PgConn::receive(const std::string& sql) {
     if (!m_conn) throw PgError("not connected to PostgreSQL", true);
+    struct Traced {
+        const std::string& sql;
+        trace::Clock::time_point t0 = traceStart();
+        ~Traced() { tracedTrip("(wait) " + sql, t0); }
+    } traced{sql};
     PGresult* last = nullptr;
     while (PGresult* res = PQgetResult(m_conn.get())) {
         auto st = PQresultStatus(res);

@@ -1,5 +1,7 @@
 #include "SyncEngine.hpp"
 
+#include "Trace.hpp"
+
 #include "Schema.hpp"
 #include "SetAside.hpp"
 
@@ -78,7 +80,21 @@ std::string anyNewer(const std::string& cur, const std::string& inc) {
     return "EXISTS (SELECT 1 FROM jsonb_each_text(" + inc + ") e WHERE e.value COLLATE \"C\" > COALESCE(" + cur + "->>e.key, '') COLLATE \"C\")";
 }
 
-UpsertSql upsertSql(const std::string& s, const TableDef& t) {
+// Where the upsert reads the batch's rows from, aliased `st`: the table's temp staging table
+// (filled by COPY), or, for a few rows, a jsonb parameter ($2) expanded with the staging table's
+// column types. A push that touches no temp table makes PostgreSQL truncate none at its COMMIT
+// (with ON COMMIT DELETE ROWS, every staging table is truncated at the commit of any transaction
+// that used one: file truncations on the commit path of every small push).
+// At most this many rows of one table per batch go as a jsonb parameter instead of through staging.
+constexpr size_t kParamRows = 64;
+std::string stagedSource(const TableDef& t) { return "pg_temp.pv_stage_" + t.name + " st"; }
+std::string paramSource(const TableDef& t) {
+    std::string cols;
+    for (const auto& c : t.columns) cols += c.name + " " + (c.type == ColType::Integer ? "bigint" : "text") + ", ";
+    return "jsonb_to_recordset($2::jsonb) AS st(" + cols + "_clocks jsonb)";
+}
+
+UpsertSql upsertSql(const std::string& s, const TableDef& t, const std::string& source) {
     std::string cols, sets, updSets, keys, join, stageCols;
     for (const auto& c : t.columns) {
         cols += c.name + ", ";
@@ -98,13 +114,12 @@ UpsertSql upsertSql(const std::string& s, const TableDef& t) {
         keys += (keys.empty() ? "" : ", ") + k;
         join += std::string(join.empty() ? "" : " AND ") + "cur." + k + " = st." + k;
     }
-    const std::string stage = "pg_temp.pv_stage_" + t.name;
     UpsertSql u;
     u.update = "UPDATE " + s + "." + t.name + " AS cur SET " + updSets + "_clocks = " + mergeClocks("cur._clocks", "st._clocks") + ", "
-               "_seq = $1::bigint, _xid = pg_current_xact_id() FROM " + stage + " st WHERE " + join + " AND " +
+               "_seq = $1::bigint, _xid = pg_current_xact_id() FROM " + source + " WHERE " + join + " AND " +
                anyNewer("cur._clocks", "st._clocks");
     u.insert = "INSERT INTO " + s + "." + t.name + " AS cur (" + cols + "_clocks, _seq, _xid) SELECT " + stageCols +
-               "st._clocks, $1::bigint, pg_current_xact_id() FROM " + stage + " st WHERE NOT EXISTS (SELECT 1 FROM " + s + "." + t.name +
+               "st._clocks, $1::bigint, pg_current_xact_id() FROM " + source + " WHERE NOT EXISTS (SELECT 1 FROM " + s + "." + t.name +
                " cur WHERE " + join + ") ON CONFLICT (" + keys + ") DO UPDATE SET " + sets + "_clocks = " +
                mergeClocks("cur._clocks", "EXCLUDED._clocks") + ", _seq = EXCLUDED._seq, _xid = EXCLUDED._xid WHERE " +
                anyNewer("cur._clocks", "EXCLUDED._clocks");
@@ -370,6 +385,7 @@ PushResult SyncEngine::push() {
 
 void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
     auto& db = m_store.db();
+    const auto traceRead = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
     struct LocalChange {
         int64_t seq;
         std::string tbl, rowKey, cols, clock;
@@ -397,6 +413,7 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
     step("push-begin");
     m_conn.exec("BEGIN");
     int64_t serverSeq = 0;
+    int64_t rowsChanged = 0;
     try {
         // The device row serialises pushes of one vault and holds its high-water mark: a device
         // pushes in seq order, so "mutation device:seq applied" is exactly "seq <= pushed_seq".
@@ -524,12 +541,42 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
                     staged = std::move(mine);
                 }
                 if (staged.empty()) continue;
+                // A few rows (a person's edits): sent with the statements as one jsonb parameter,
+                // no temp table touched. Text that is not valid UTF-8 cannot be JSON: it goes
+                // through staging like a large batch (and is refused there as before).
+                std::optional<std::string> asJson;
+                if (staged.size() <= kParamRows) {
+                    Json rowsJson = Json::array();
+                    for (const auto* r : staged) {
+                        Json o = Json::object();
+                        for (const auto& c : t.columns) {
+                            auto it = r->values.find(c.name);
+                            o[c.name] = it == r->values.end() || !it->second ? Json(nullptr) : Json(*it->second);
+                        }
+                        Json clocks = Json::object();
+                        for (const auto& [k, v] : r->clocks) clocks[k] = v;
+                        o["_clocks"] = std::move(clocks);
+                        rowsJson.push_back(std::move(o));
+                    }
+                    try {
+                        asJson = rowsJson.dump();
+                    } catch (const Json::exception&) {
+                    }
+                }
+                if (asJson) {
+                    step("push-after-copy");
+                    auto up = upsertSql(m_s, t, paramSource(t));
+                    auto r1 = m_conn.exec(up.update, {seqText, *asJson});
+                    auto r2 = m_conn.exec(up.insert, {seqText, *asJson});
+                    changed += std::strtoll(PQcmdTuples(r1.get()), nullptr, 10) + std::strtoll(PQcmdTuples(r2.get()), nullptr, 10);
+                    continue;
+                }
                 // Staging: COPY the rows into the table's staging table, then one set-based upsert.
                 std::string data;
                 for (const auto* r : staged) appendCopyRow(data, t, *r, {});
                 m_conn.copyIn("COPY pg_temp.pv_stage_" + t.name + " FROM STDIN", data);
                 step("push-after-copy");
-                auto up = upsertSql(m_s, t);
+                auto up = upsertSql(m_s, t, stagedSource(t));
                 auto r1 = m_conn.exec(up.update, {seqText});
                 auto r2 = m_conn.exec(up.insert, {seqText});
                 changed += std::strtoll(PQcmdTuples(r1.get()), nullptr, 10) + std::strtoll(PQcmdTuples(r2.get()), nullptr, 10);
@@ -540,7 +587,6 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
 
         std::vector<const PushRow*> all;
         for (const auto& [k, r] : rows) all.push_back(&r);
-        int64_t rowsChanged = 0;
         if (!all.empty()) {
             m_conn.exec("SAVEPOINT pv_batch");
             try {
@@ -593,7 +639,6 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
         m_conn.exec("UPDATE " + m_s + ".devices SET pushed_mark = CASE WHEN $2::bigint >= pushed_seq THEN $3 ELSE pushed_mark END, "
                     "pushed_seq = GREATEST(pushed_seq, $2::bigint), last_push_at = now() WHERE device_id = $1",
                     {m_deviceId, std::to_string(lastSeq), changeMark(lastSeq)});
-        if (rowsChanged > 0) m_conn.exec("SELECT pg_notify($1, $2)", {channel(), m_deviceId});
         step("push-before-commit");
     } catch (...) {
         if (m_conn.ok()) {
@@ -626,6 +671,27 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
         if (!committed) throw;
     }
     step("push-after-commit");
+    // Wake the other devices once the rows are committed. Not inside the push's transaction: a
+    // transaction that notifies holds PostgreSQL's one notification-queue lock from its commit's
+    // start to its end, its WAL flush included, so every pushing device's commit waited for the
+    // others' flushes. Here the NOTIFY commits on its own without waiting for its flush (it is a
+    // wake-up: a lost one delays a pull until the next periodic sync, and the push is durable
+    // already); the lock is held for microseconds.
+    if (rowsChanged > 0 && committed) {
+        try {
+            m_conn.exec("BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify(" + literal(m_conn, channel()) + ", " +
+                        literal(m_conn, m_deviceId) + "); COMMIT");
+        } catch (const PgError& e) {
+            if (m_conn.ok()) {
+                try {
+                    m_conn.exec("ROLLBACK");
+                } catch (...) {
+                }
+            }
+            if (e.connectionLost()) m_conn = PgConn();
+        }
+    }
+    const auto traceCommitted = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
 
     sql::Transaction tx(db);
     auto& mark = db.cached("UPDATE pv_changes SET status = ?, error = ? WHERE seq = ? AND status = 'pending'");
@@ -644,6 +710,8 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
     }
     tx.commit();
     ++result.batches;
+    if (trace::on() && traceRead != trace::Clock::time_point())
+        trace::record({"push", trace::threadLabel(), std::to_string(changes.size()), traceRead, traceCommitted, trace::Clock::now()});
     step("push-after-mark");
 }
 
@@ -657,6 +725,9 @@ PullResult SyncEngine::pull() {
     const std::string from = m_store.setting(cursorKey).value_or("0");
     const bool anySetAside = db.queryInt("SELECT EXISTS (SELECT 1 FROM pv_changes INDEXED BY pv_changes_set_aside WHERE status = 'set_aside')") != 0;
     const auto& tables = syncedTables();
+    const auto traceStart = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
+    const double traceCpu = trace::on() ? trace::threadCpuMs() : 0;
+    trace::Clock::time_point traceCut;
 
     step("pull-begin");
     m_conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -674,6 +745,7 @@ PullResult SyncEngine::pull() {
             changedTables += std::string(i ? " UNION ALL " : "") + "SELECT " + std::to_string(i) + " WHERE EXISTS (SELECT 1 FROM " + m_s + "." +
                              tables[i].name + " WHERE _xid >= $2::xid8)";
         const int64_t localBefore = db.queryInt("SELECT " + sqlNowMs());
+        if (trace::on()) traceCut = trace::Clock::now();
         auto snap = m_conn.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text, (extract(epoch from clock_timestamp()) * 1000)::bigint, "
                                 "d.pushed_seq, d.pushed_mark, ARRAY(" + changedTables + ")::text FROM (SELECT 1) one LEFT JOIN " + m_s +
                                     ".devices d ON d.device_id = $1",
@@ -940,6 +1012,9 @@ PullResult SyncEngine::pull() {
         step("pull-before-commit");
         tx.commit();
         step("pull-after-commit");
+        if (trace::on() && traceStart != trace::Clock::time_point())
+            trace::record({"pull", trace::threadLabel(), std::to_string(result.rows) + " " + std::to_string(trace::threadCpuMs() - traceCpu),
+                           traceStart, traceCut, trace::Clock::now()});
         m_conn.exec("COMMIT");
     } catch (...) {
         if (m_conn.ok()) {

@@ -5,6 +5,7 @@
 
 #include "Store.hpp"
 #include "SyncEngine.hpp"
+#include "Trace.hpp"
 
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -59,6 +60,7 @@ bool anyServerConfigured(const std::string& conninfo) {
 } // namespace
 
 void SyncService::Impl::run() {
+    trace::setThreadLabel(vaultPath);  // names its events when a benchmark traces
     std::unique_ptr<Store> store;
     std::unique_ptr<SyncEngine> engine;
     bool listening = false;
@@ -108,8 +110,11 @@ void SyncService::Impl::run() {
                 due = Clock::now() + milliseconds(intervalMs);
                 // Our own NOTIFY, and any from another device that came during the sync: its push
                 // may have committed after this pull's snapshot, so pull once more (after the gap).
-                for (const auto& payload : engine->conn().notifications())
-                    if (payload != store->deviceId()) due = std::min(due, lastSyncEnd + milliseconds(kNotifyGapMs));
+                for (const auto& payload : engine->conn().notifications()) {
+                    if (payload == store->deviceId()) continue;
+                    due = std::min(due, lastSyncEnd + milliseconds(kNotifyGapMs));
+                    if (trace::on()) trace::record({"notify", vaultPath, payload, lastSyncEnd, due, {}});
+                }
                 counts();
                 std::string msg = "pushed " + std::to_string(report.push.pushed) + ", pulled " + std::to_string(report.pull.rows);
                 if (!report.push.setAside.empty()) msg += ", set aside " + std::to_string(report.push.setAside.size());
@@ -169,8 +174,11 @@ void SyncService::Impl::run() {
                 // Another device pushed: pull now, but not sooner than kNotifyGapMs after the last
                 // sync ended: with many devices pushing, a burst of notifications makes one pull,
                 // and the app's own writes get the vault's write lock in between.
-                for (const auto& payload : engine->conn().notifications())
-                    if (payload != store->deviceId()) due = std::min(due, std::max(Clock::now(), lastSyncEnd + milliseconds(kNotifyGapMs)));
+                for (const auto& payload : engine->conn().notifications()) {
+                    if (payload == store->deviceId()) continue;
+                    due = std::min(due, std::max(Clock::now(), lastSyncEnd + milliseconds(kNotifyGapMs)));
+                    if (trace::on()) trace::record({"notify", vaultPath, payload, Clock::now(), due, {}});
+                }
             } catch (const std::exception&) {
                 engine->disconnect();
                 due = Clock::now();

@@ -12,12 +12,17 @@
 // cursor at the server's current position (a device pulling 1M rows first would measure the
 // initial download, which bench/sync/run.sh already does).
 // Usage: pv-bench-sync-load --conninfo CI --dir DIR [--outputs N] [--devices D] [--seconds S]
-//        [--pool P] [--changed K] [--pg-pid-file DATA/postmaster.pid]
+//        [--pool P] [--changed K] [--pg-pid-file DATA/postmaster.pid] [--trace 1]
+// --trace 1 (or PV_SYNC_TRACE=1) also times, during the load phase, every vault write transaction
+// (waiting for the write lock, holding it), every server round trip, push / pull / NOTIFY moments
+// and PostgreSQL's wait events (pg_stat_activity sampled every 10 ms), and prints where each
+// edit's latency went (bench-only: nothing is traced otherwise).
 #include "Generator.hpp"
 #include "Schema.hpp"
 #include "Store.hpp"
 #include "SyncEngine.hpp"
 #include "SyncService.hpp"
+#include "Trace.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -29,6 +34,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -86,12 +92,38 @@ double pct(std::vector<double> v, double p) {
     return v[std::min(i, v.size() - 1)];
 }
 
+double ms(trace::Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+void printDist(const char* name, const std::vector<double>& v) {
+    double sum = 0;
+    for (double x : v) sum += x;
+    std::printf("  %-58s n=%6zu  p50 %7.1f  p95 %7.1f  p99 %7.1f  max %7.1f  total %8.0f ms\n", name, v.size(), pct(v, 0.5), pct(v, 0.95),
+                pct(v, 0.99), pct(v, 1.0), sum);
+}
+
+// Milliseconds of [a, b) covered by the (sorted, possibly overlapping) intervals.
+double covered(const std::vector<std::pair<trace::Clock::time_point, trace::Clock::time_point>>& iv, trace::Clock::time_point a,
+               trace::Clock::time_point b) {
+    double total = 0;
+    trace::Clock::time_point upTo = a;
+    for (const auto& [s, e] : iv) {
+        if (e <= upTo) continue;
+        if (s >= b) break;
+        const auto from = std::max(s, upTo), to = std::min(e, b);
+        if (to > from) total += ms(to - from);
+        upTo = std::max(upTo, to);
+    }
+    return total;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     std::string conninfo, dir = "/tmp/pv-bench-sync-load", pidFile;
     int64_t outputs = 100000, pool = 5000, changed = 1000;
     int devices = 20, seconds = 60;
+    bool traceOn = trace::on();
+    if (traceOn) trace::g_on = false;  // not during the setup: only the load phase is traced
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i], v = argv[i + 1];
         if (a == "--conninfo") conninfo = v;
@@ -102,6 +134,7 @@ int main(int argc, char** argv) {
         else if (a == "--pool") pool = std::stoll(v);
         else if (a == "--changed") changed = std::stoll(v);
         else if (a == "--pg-pid-file") pidFile = v;
+        else if (a == "--trace") traceOn = v != "0";
         else {
             std::cerr << "unknown option " << a << "\n";
             return 2;
@@ -186,11 +219,36 @@ int main(int argc, char** argv) {
         int64_t edit;
         Clock::time_point t0;
     };
+    struct EditTimes {  // for the trace: one edit from its write to its other device's read
+        int device = 0, target = 0;
+        Clock::time_point t0, written, seen;
+    };
+    std::map<int64_t, EditTimes> editTimes;
     std::mutex mu;
     std::deque<Watch> watching;
     std::vector<double> latency, writeMs;  // edit to other device; the edit's own write
     std::atomic<int64_t> edits{0}, lockedWrites{0};
     int64_t superseded = 0, timedOut = 0;
+    // PostgreSQL's wait events, sampled every 10 ms on a connection of their own (trace only).
+    std::atomic<bool> sampling{traceOn};
+    std::map<std::string, int64_t> waitSamples;
+    int64_t sampleCount = 0;
+    std::thread sampler;
+    if (traceOn) {
+        trace::enable();
+        sampler = std::thread([&] {
+            sync::PgConn c(conninfo);
+            while (sampling) {
+                auto r = c.exec("SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, '-') || ' ' || "
+                                "CASE WHEN state = 'active' THEN left(regexp_replace(query, '\\s+', ' ', 'g'), 40) ELSE state END "
+                                "FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() "
+                                "AND state <> 'idle'");
+                ++sampleCount;
+                for (int i = 0; i < r.rows(); ++i) ++waitSamples[r.text(i, 0)];
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+        });
+    }
     const double serverCpu0 = serverCpu(postmaster), clientCpu0 = selfCpu();
     const auto start = Clock::now();
     auto editNumber = [](const std::string& note) -> int64_t {
@@ -201,6 +259,7 @@ int main(int argc, char** argv) {
     for (int d = 0; d < devices; ++d) {
         editors.emplace_back([&, d] {
             Store ui(paths[static_cast<size_t>(d)]);
+            trace::setThreadLabel("editor " + paths[static_cast<size_t>(d)]);
             std::mt19937_64 rng(static_cast<uint64_t>(d) + 7);
             auto next = start + std::chrono::microseconds(1000000LL * d / devices);
             for (int k = 0; secondsSince(start) < seconds; ++k) {
@@ -217,9 +276,16 @@ int main(int argc, char** argv) {
                         auto o = *ui.getOutput(id);
                         o.notes = "device " + std::to_string(d) + " e" + std::to_string(n);
                         ui.updateOutput(o);
+                        const auto written = Clock::now();
                         const double ms = secondsSince(t0) * 1000;
                         std::lock_guard<std::mutex> lock(mu);
                         writeMs.push_back(ms);
+                        if (traceOn) {
+                            auto& et = editTimes[n];
+                            et.device = d;
+                            et.t0 = t0;
+                            et.written = written;
+                        }
                         break;
                     } catch (const std::exception& e) {
                         // The device's own sync held the vault's write lock past the 5 s busy timeout.
@@ -231,6 +297,7 @@ int main(int argc, char** argv) {
                 const int target = (d + 1 + k % (devices - 1)) % devices;
                 std::lock_guard<std::mutex> lock(mu);
                 watching.push_back({target, id, n, t0});
+                if (traceOn) editTimes[n].target = target;
             }
         });
     }
@@ -262,6 +329,7 @@ int main(int argc, char** argv) {
                 std::lock_guard<std::mutex> lock(mu);
                 for (const auto& [edit, ms] : done) {
                     latency.push_back(ms);
+                    if (traceOn) editTimes[edit].seen = Clock::now();
                     watching.erase(std::remove_if(watching.begin(), watching.end(), [&](const Watch& w) { return w.edit == edit; }),
                                    watching.end());
                 }
@@ -271,6 +339,13 @@ int main(int argc, char** argv) {
     }
     for (auto& t : editors) t.join();
     const double loadWall = secondsSince(start);
+    std::vector<trace::Event> events;
+    if (traceOn) {
+        sampling = false;
+        sampler.join();
+        trace::g_on = false;
+        events = trace::take();
+    }
     const double loadServerCpu = serverCpu(postmaster) - serverCpu0, loadClientCpu = selfCpu() - clientCpu0;
     int64_t errors = 0;
     for (auto& s : services) {
@@ -339,6 +414,158 @@ int main(int argc, char** argv) {
                 static_cast<long long>(lockedWrites.load()));
     std::printf("edits seen: %zu (%lld reached first by a later edit of the same row, %lld not seen within 30 s); devices with an error or a set-aside change: %lld\n",
                 latency.size(), static_cast<long long>(superseded), static_cast<long long>(timedOut), static_cast<long long>(errors));
+    if (traceOn) {
+        // Per vault: the intervals its write lock was held (sync service transactions and the
+        // editor's writes), pushes and pulls in time order.
+        using Span = std::pair<trace::Clock::time_point, trace::Clock::time_point>;
+        std::map<std::string, std::vector<Span>> held, serviceHeld;
+        std::map<std::string, std::vector<const trace::Event*>> pushes, pulls;
+        std::map<std::string, std::vector<double>> pgByWhat;
+        std::vector<double> pullCpu, pullRows, svcCommit, otherCommit, svcWait, svcHeld, pullHeld, pullHeldPg, pullTotal, pullBeforeCut, notifyToDue;
+        std::map<std::string, std::vector<Span>> pgSpans;  // per thread label
+        for (const auto& e : events) {
+            if (e.kind == "pg") {
+                pgByWhat[e.what].push_back(ms(e.t1 - e.t0));
+                pgSpans[e.who].push_back({e.t0, e.t1});
+            }
+        }
+        for (auto& [who, v] : pgSpans) std::sort(v.begin(), v.end());
+        {
+            std::map<std::string, int64_t> kinds;
+            for (const auto& e : events) ++kinds[e.kind];
+            std::printf("\ntrace events:");
+            for (const auto& [k, c] : kinds) std::printf(" %s %lld", k.c_str(), static_cast<long long>(c));
+            for (const auto& e : events)
+                if (e.kind == "tx") {
+                    std::printf(" (a tx: who '%s' what '%s')", e.who.c_str(), e.what.c_str());
+                    break;
+                }
+            std::printf("\n");
+        }
+        for (const auto& e : events) {
+            if (e.kind == "tx") {
+                held[e.what].push_back({e.t1, e.t2});
+                if (e.who == e.what) {  // the sync service of that vault
+                    serviceHeld[e.what].push_back({e.t1, e.t2});
+                    svcWait.push_back(ms(e.t1 - e.t0));
+                    svcHeld.push_back(ms(e.t2 - e.t1));
+                }
+            } else if (e.kind == "push") {
+                pushes[e.who].push_back(&e);
+            } else if (e.kind == "pull") {
+                pulls[e.who].push_back(&e);
+                pullTotal.push_back(ms(e.t2 - e.t0));
+                char* rest = nullptr;
+                pullRows.push_back(std::strtod(e.what.c_str(), &rest));
+                pullCpu.push_back(std::strtod(rest, nullptr));
+                pullBeforeCut.push_back(ms(e.t1 - e.t0));
+            } else if (e.kind == "commit") {
+                (e.who == e.what ? svcCommit : otherCommit).push_back(ms(e.t1 - e.t0));
+            } else if (e.kind == "notify") {
+                notifyToDue.push_back(ms(e.t1 - e.t0));
+            }
+        }
+        // Pull transactions: how much of the time they hold the write lock is server round trips.
+        for (const auto& e : events)
+            if (e.kind == "tx" && e.who == e.what)
+                for (const auto* p : pulls[e.who])
+                    if (e.t1 >= p->t0 && e.t2 <= p->t2 + std::chrono::milliseconds(1)) {
+                        pullHeld.push_back(ms(e.t2 - e.t1));
+                        pullHeldPg.push_back(covered(pgSpans[e.who], e.t1, e.t2));
+                        break;
+                    }
+        for (auto& [f, v] : held) std::sort(v.begin(), v.end());
+        for (auto& [f, v] : serviceHeld) std::sort(v.begin(), v.end());
+        auto byT1 = [](const trace::Event* a, const trace::Event* b) { return a->t1 < b->t1; };
+        for (auto& [w, v] : pushes) std::sort(v.begin(), v.end(), byT1);
+        for (auto& [w, v] : pulls) std::sort(v.begin(), v.end(), byT1);
+
+        // Each edit's latency in phases: its write (and, of that, the time the vault's write lock
+        // was held by the sync service vs free), written -> pushed (server COMMIT), pushed -> the
+        // other device's pull taking its snapshot, that pull's snapshot -> its vault commit, and
+        // the watcher noticing.
+        struct Phases {
+            double total, write, writeHeld, toPush, toCut, cutToApplied, toSeen;
+        };
+        std::vector<Phases> ph;
+        int64_t unattributed = 0;
+        for (const auto& [n, et] : editTimes) {
+            if (et.seen == Clock::time_point() || et.written == Clock::time_point()) continue;
+            const std::string& dev = paths[static_cast<size_t>(et.device)];
+            const std::string& tgt = paths[static_cast<size_t>(et.target)];
+            const trace::Event* push = nullptr;
+            for (const auto* p : pushes[dev])
+                if (p->t0 >= et.written) {
+                    push = p;
+                    break;
+                }
+            const trace::Event* pull = nullptr;
+            if (push)
+                for (const auto* p : pulls[tgt])
+                    if (p->t1 >= push->t1) {
+                        pull = p;
+                        break;
+                    }
+            if (!push || !pull || pull->t2 > et.seen + std::chrono::milliseconds(50)) {
+                ++unattributed;
+                continue;
+            }
+            Phases x;
+            x.total = ms(et.seen - et.t0);
+            x.write = ms(et.written - et.t0);
+            x.writeHeld = covered(serviceHeld[dev], et.t0, et.written);
+            x.toPush = ms(push->t1 - et.written);
+            x.toCut = ms(pull->t1 - push->t1);
+            x.cutToApplied = ms(pull->t2 - pull->t1);
+            x.toSeen = ms(et.seen - pull->t2);
+            ph.push_back(x);
+        }
+        std::printf("\n## trace: where the time went (%zu edits attributed, %lld not)\n\n", ph.size(), static_cast<long long>(unattributed));
+        auto col = [&](double Phases::*m, bool tailOnly) {
+            std::vector<double> v;
+            const double cut = pct(latency, 0.99);
+            for (const auto& x : ph)
+                if (!tailOnly || x.total >= cut) v.push_back(x.*m);
+            return v;
+        };
+        for (bool tail : {false, true}) {
+            std::printf("%s\n", tail ? "edits at or above the p99 latency:" : "all edits:");
+            printDist("edit -> seen on the other device", col(&Phases::total, tail));
+            printDist("  the edit's write (waiting for the vault's write lock)", col(&Phases::write, tail));
+            printDist("    of which the write lock was held by the sync service", col(&Phases::writeHeld, tail));
+            printDist("  written -> pushed (debounce, sync under way, push)", col(&Phases::toPush, tail));
+            printDist("  pushed -> other device's pull takes its snapshot", col(&Phases::toCut, tail));
+            printDist("  snapshot -> pulled rows committed to its vault", col(&Phases::cutToApplied, tail));
+            printDist("  committed -> watcher reads it", col(&Phases::toSeen, tail));
+        }
+        std::printf("\nsync service vault transactions:\n");
+        printDist("BEGIN IMMEDIATE: waiting for the write lock", svcWait);
+        printDist("holding the write lock", svcHeld);
+        printDist("pull: holding the write lock", pullHeld);
+        printDist("pull: of that, in server round trips", pullHeldPg);
+        printDist("COMMIT of a sync service transaction (wal hook included)", svcCommit);
+        printDist("pull: start -> snapshot query sent", pullBeforeCut);
+        printDist("pull: start -> vault commit", pullTotal);
+        printDist("pull: rows received (count, not ms)", pullRows);
+        printDist("pull: CPU time of the sync thread", pullCpu);
+        printDist("NOTIFY received -> pull due (gap)", notifyToDue);
+        std::printf("\nserver round trips (by statement):\n");
+        std::vector<std::pair<double, std::string>> order;
+        for (const auto& [w, v] : pgByWhat) {
+            double sum = 0;
+            for (double x : v) sum += x;
+            order.push_back({sum, w});
+        }
+        std::sort(order.rbegin(), order.rend());
+        for (size_t i = 0; i < order.size() && i < 14; ++i) printDist(order[i].second.c_str(), pgByWhat[order[i].second]);
+        std::printf("\nPostgreSQL client backends not idle, sampled every 10 ms (%lld samples): wait event / query\n",
+                    static_cast<long long>(sampleCount));
+        std::vector<std::pair<int64_t, std::string>> waits;
+        for (const auto& [w, c] : waitSamples) waits.push_back({c, w});
+        std::sort(waits.rbegin(), waits.rend());
+        for (size_t i = 0; i < waits.size() && i < 15; ++i)
+            std::printf("  %6lld  %s\n", static_cast<long long>(waits[i].first), waits[i].second.c_str());
+    }
     ui.clear();
     for (const auto& p : paths) removeVault(p);
     removeVault(seed);
