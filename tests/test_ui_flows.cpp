@@ -5,6 +5,7 @@
 #include "Store.hpp"
 #include "ui/Style.hpp"
 #include "TestUtil.hpp"
+#include "UiHarness.hpp"
 #include "ui/Widgets.hpp"
 
 #include <doctest/doctest.h>
@@ -21,87 +22,14 @@ using pv::test::TempDir;
 
 namespace {
 
-constexpr int kKeyBase = 300;  // where ImGuiKey_* land in io.KeysDown (letters keep their ASCII codes)
-
-class Harness {
-public:
-    Harness() : store(dir.file("v.db")) {
-        ImGui::CreateContext();
-        ImGuiIO& io = ImGui::GetIO();
-        io.IniFilename = nullptr;
-        io.DisplaySize = ImVec2(1440, 900);
-        io.DeltaTime = 1.0f / 60.0f;
-        for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = kKeyBase + k;
-        applyTheme(1.0f);
-        Fonts fonts = loadFonts(15.0f);
-        unsigned char* px = nullptr;
-        int w = 0, h = 0;
-        io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-        testhook::enable(true);
-        app = std::make_unique<App>(store, view, nullptr);
-        app->setFonts(fonts);
-        settle();
-    }
-    ~Harness() {
-        app.reset();
-        testhook::clear();
-        ImGui::DestroyContext();
-    }
-
-    void frame() {
-        app->pump();
-        ImGui::NewFrame();
-        app->frame();
-        ImGui::Render();
-    }
-    // Frames with the worker's answers delivered in between.
-    void settle(int n = 4) {
-        for (int i = 0; i < n; ++i) {
-            app->worker().waitIdle();
-            frame();
-        }
-    }
-    ImVec2 centre(const std::string& key) {
-        auto r = testhook::rect(key);
-        INFO("widget not drawn: " << key);
-        REQUIRE(r.has_value());
-        return ImVec2((r->Min.x + r->Max.x) / 2, (r->Min.y + r->Max.y) / 2);
-    }
-    void click(const std::string& key) {
-        settle(2);
-        ImGuiIO& io = ImGui::GetIO();
-        io.MousePos = centre(key);
-        frame();
-        io.MouseDown[0] = true;
-        frame();
-        io.MouseDown[0] = false;
-        frame();
-    }
-    void type(const std::string& text) {
-        ImGui::GetIO().AddInputCharactersUTF8(text.c_str());
-        frame();
-    }
-    void press(int imguiKey) {
-        ImGuiIO& io = ImGui::GetIO();
-        io.KeysDown[kKeyBase + imguiKey] = true;
-        frame();
-        io.KeysDown[kKeyBase + imguiKey] = false;
-        frame();
-    }
-    void ctrl(int asciiKey) {
-        ImGuiIO& io = ImGui::GetIO();
-        io.KeyCtrl = true;
-        io.KeysDown[asciiKey] = true;
-        frame();
-        io.KeysDown[asciiKey] = false;
-        io.KeyCtrl = false;
-        frame();
-    }
-
+// Each test on a vault of its own.
+struct VaultDir {
     TempDir dir;
-    Store store;
-    ViewOptions view;
-    std::unique_ptr<App> app;
+};
+class Harness : private VaultDir, public pv::test::UiHarness {
+public:
+    explicit Harness(ImVec2 display = ImVec2(1440, 900)) : UiHarness(dir.file("v.db"), nullptr, display) {}
+    using VaultDir::dir;
 };
 
 } // namespace
@@ -581,3 +509,4 @@ TEST_CASE("Save connection keeps the password out of the vault: it goes to ~/.pg
     REQUIRE(::stat(pgpass.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
 }
+
