@@ -4,6 +4,7 @@
 // view options are saved when they change.
 #include "Store.hpp"
 #include "TestUtil.hpp"
+#include "UiHarness.hpp"
 #include "ui/App.hpp"
 #include "ui/LookupPanel.hpp"
 #include "ui/OutputEditor.hpp"
@@ -25,90 +26,8 @@ using namespace pv::test;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-constexpr int kKeyBase = 300;
 
-// The headless ImGui context; Apps come and go on it (a restart is a new App on the same vault).
-class Harness {
-public:
-    explicit Harness(const std::string& vault) : store(vault) {
-        ImGui::CreateContext();
-        ImGuiIO& io = ImGui::GetIO();
-        io.IniFilename = nullptr;
-        io.DisplaySize = ImVec2(1440, 900);
-        io.DeltaTime = 1.0f / 60.0f;
-        for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = kKeyBase + k;
-        applyTheme(1.0f);
-        fonts = loadFonts(15.0f);
-        unsigned char* px = nullptr;
-        int w = 0, h = 0;
-        io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-        testhook::enable(true);
-        open();
-    }
-    ~Harness() {
-        app.reset();
-        testhook::clear();
-        ImGui::DestroyContext();
-    }
-    void open() {
-        app = std::make_unique<App>(store, view, nullptr);
-        app->setFonts(fonts);
-        settle();
-    }
-    void frame() {
-        app->pump();
-        ImGui::NewFrame();
-        app->frame();
-        ImGui::Render();
-    }
-    void settle(int n = 4) {
-        for (int i = 0; i < n; ++i) {
-            app->worker().waitIdle();
-            frame();
-        }
-    }
-    void click(const std::string& key) {
-        settle(2);
-        auto r = testhook::rect(key);
-        INFO("widget not drawn: " << key);
-        REQUIRE(r.has_value());
-        ImGuiIO& io = ImGui::GetIO();
-        io.MousePos = ImVec2((r->Min.x + r->Max.x) / 2, (r->Min.y + r->Max.y) / 2);
-        frame();
-        io.MouseDown[0] = true;
-        frame();
-        io.MouseDown[0] = false;
-        frame();
-    }
-    void type(const std::string& text) {
-        ImGui::GetIO().AddInputCharactersUTF8(text.c_str());
-        frame();
-    }
-    void ctrl(int asciiKey) {
-        ImGuiIO& io = ImGui::GetIO();
-        io.KeyCtrl = true;
-        io.KeysDown[asciiKey] = true;
-        frame();
-        io.KeysDown[asciiKey] = false;
-        io.KeyCtrl = false;
-        frame();
-    }
-    double framesUntil(const std::function<bool()>& cond, double seconds = 20) {
-        auto t0 = Clock::now();
-        while (std::chrono::duration<double>(Clock::now() - t0).count() < seconds) {
-            frame();
-            if (cond()) return std::chrono::duration<double>(Clock::now() - t0).count();
-            std::this_thread::sleep_for(std::chrono::milliseconds(16));
-        }
-        return -1;
-    }
-
-    Store store;
-    ViewOptions view;
-    Fonts fonts;
-    std::unique_ptr<App> app;
-};
+using Harness = pv::test::UiHarness;
 
 // The kept drafts, read through a connection of their own (as another process would).
 std::vector<Draft> keptDrafts(const std::string& vault) {

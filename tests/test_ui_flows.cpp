@@ -2,14 +2,18 @@
 // no window): simulated mouse and keyboard, assertions on the Store afterwards.
 #include "ui/App.hpp"
 #include "ui/OutputEditor.hpp"
+#include "ui/OutputsPanel.hpp"
+#include "ui/PromptsPanel.hpp"
 #include "Store.hpp"
 #include "ui/Style.hpp"
 #include "TestUtil.hpp"
+#include "UiHarness.hpp"
 #include "ui/Widgets.hpp"
 
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <algorithm>
 #include <set>
 #include <imgui.h>
 
@@ -21,87 +25,14 @@ using pv::test::TempDir;
 
 namespace {
 
-constexpr int kKeyBase = 300;  // where ImGuiKey_* land in io.KeysDown (letters keep their ASCII codes)
-
-class Harness {
-public:
-    Harness() : store(dir.file("v.db")) {
-        ImGui::CreateContext();
-        ImGuiIO& io = ImGui::GetIO();
-        io.IniFilename = nullptr;
-        io.DisplaySize = ImVec2(1440, 900);
-        io.DeltaTime = 1.0f / 60.0f;
-        for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = kKeyBase + k;
-        applyTheme(1.0f);
-        Fonts fonts = loadFonts(15.0f);
-        unsigned char* px = nullptr;
-        int w = 0, h = 0;
-        io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-        testhook::enable(true);
-        app = std::make_unique<App>(store, view, nullptr);
-        app->setFonts(fonts);
-        settle();
-    }
-    ~Harness() {
-        app.reset();
-        testhook::clear();
-        ImGui::DestroyContext();
-    }
-
-    void frame() {
-        app->pump();
-        ImGui::NewFrame();
-        app->frame();
-        ImGui::Render();
-    }
-    // Frames with the worker's answers delivered in between.
-    void settle(int n = 4) {
-        for (int i = 0; i < n; ++i) {
-            app->worker().waitIdle();
-            frame();
-        }
-    }
-    ImVec2 centre(const std::string& key) {
-        auto r = testhook::rect(key);
-        INFO("widget not drawn: " << key);
-        REQUIRE(r.has_value());
-        return ImVec2((r->Min.x + r->Max.x) / 2, (r->Min.y + r->Max.y) / 2);
-    }
-    void click(const std::string& key) {
-        settle(2);
-        ImGuiIO& io = ImGui::GetIO();
-        io.MousePos = centre(key);
-        frame();
-        io.MouseDown[0] = true;
-        frame();
-        io.MouseDown[0] = false;
-        frame();
-    }
-    void type(const std::string& text) {
-        ImGui::GetIO().AddInputCharactersUTF8(text.c_str());
-        frame();
-    }
-    void press(int imguiKey) {
-        ImGuiIO& io = ImGui::GetIO();
-        io.KeysDown[kKeyBase + imguiKey] = true;
-        frame();
-        io.KeysDown[kKeyBase + imguiKey] = false;
-        frame();
-    }
-    void ctrl(int asciiKey) {
-        ImGuiIO& io = ImGui::GetIO();
-        io.KeyCtrl = true;
-        io.KeysDown[asciiKey] = true;
-        frame();
-        io.KeysDown[asciiKey] = false;
-        io.KeyCtrl = false;
-        frame();
-    }
-
+// Each test on a vault of its own.
+struct VaultDir {
     TempDir dir;
-    Store store;
-    ViewOptions view;
-    std::unique_ptr<App> app;
+};
+class Harness : private VaultDir, public pv::test::UiHarness {
+public:
+    explicit Harness(ImVec2 display = ImVec2(1440, 900)) : UiHarness(dir.file("v.db"), nullptr, display) {}
+    using VaultDir::dir;
 };
 
 } // namespace
@@ -580,4 +511,213 @@ TEST_CASE("Save connection keeps the password out of the vault: it goes to ~/.pg
     struct stat st {};
     REQUIRE(::stat(pgpass.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
+}
+
+namespace {
+
+// Rows of the Outputs list drawn this frame entirely inside the table's visible rect.
+std::vector<int> outputRowsInView(Harness& h, int upTo) {
+    testhook::clear();
+    h.frame();
+    auto table = testhook::rect("outputs:table");
+    REQUIRE(table);
+    std::vector<int> in;
+    for (int i = 0; i < upTo; ++i)
+        if (auto r = testhook::rect("outputrow:" + std::to_string(i)); r && r->Min.y >= table->Min.y && r->Max.y <= table->Max.y + 0.5f) in.push_back(i);
+    return in;
+}
+
+void seedOutputs(Harness& h, int n) {
+    std::vector<Output> outs(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        outs[static_cast<size_t>(i)].output = "output number " + std::to_string(i);
+        char at[32];
+        snprintf(at, sizeof at, "2026-01-01T%02d:%02d:00Z", i / 60 % 24, i % 60);
+        outs[static_cast<size_t>(i)].capturedAt = at;
+    }
+    h.store.createOutputs(outs);
+    h.app->dataChanged();
+    h.settle(8);
+}
+
+} // namespace
+
+TEST_CASE("the Filters strip and the bulk-action bar leave the list in view; a Ctrl+clicked row stays in view") {
+    Harness h;
+    seedOutputs(h, 60);
+    REQUIRE(outputRowsInView(h, 60).size() >= 10);
+
+    h.click("outputs:filters");
+    h.settle();
+    auto filtersButton = testhook::rect("outputs:filters");
+    auto rows = outputRowsInView(h, 60);
+    INFO("rows in view with the filters open: " << rows.size());
+    CHECK(rows.size() >= 8);
+    CHECK(testhook::rect("outputs:table")->Min.y > filtersButton->Max.y);
+    REQUIRE(!rows.empty());
+
+    // Ctrl+click the last row in view: the bulk bar appears above the list, and that row is
+    // still in view (the list scrolls by what the bar takes).
+    const int last = rows.back();
+    h.clickAt(h.centre("outputrow:" + std::to_string(last)), true);
+    h.settle();
+    REQUIRE(h.app->outputsPanel().selection().size() == 1);
+    REQUIRE(testhook::rect("bulk:Delete"));
+    auto withBar = outputRowsInView(h, 60);
+    INFO("rows in view with the bulk bar and the filters: " << withBar.size());
+    CHECK(withBar.size() >= 5);
+    CHECK(std::find(withBar.begin(), withBar.end(), last) != withBar.end());
+}
+
+TEST_CASE("list keyboard navigation: arrows, Page Down, End, Home and Enter, with the focused row outlined and in view") {
+    Harness h;
+    const int n = 450;  // more than two pages: the last row's page is not loaded when End is pressed
+    seedOutputs(h, n);
+    auto& panel = h.app->outputsPanel();
+    REQUIRE(panel.rows().knownCount() == std::optional<int64_t>(n));
+
+    h.click("outputrow:0");
+    CHECK(panel.focusedRow() == 0);
+    for (int i = 0; i < 3; ++i) h.press(ImGuiKey_DownArrow);
+    CHECK(panel.focusedRow() == 3);
+    auto third = panel.rows().row(3);
+    REQUIRE(third);
+    const std::string thirdId = third->id;
+    h.press(ImGuiKey_Enter);
+    h.settle();
+    CHECK(h.app->outputEditor().draft().id == thirdId);
+    CHECK(testhook::rect("focusrow")->Min.y == doctest::Approx(testhook::rect("outputrow:3")->Min.y));
+
+    h.press(ImGuiKey_PageDown);
+    CHECK(panel.focusedRow() > 3 + 5);
+
+    h.press(ImGuiKey_End);
+    CHECK(panel.focusedRow() == n - 1);
+    CHECK(!panel.rows().loaded(n - 1));  // not loaded yet: scrolling there asks for it
+    h.settle(8);
+    auto inView = outputRowsInView(h, n);
+    CHECK(std::find(inView.begin(), inView.end(), n - 1) != inView.end());
+    auto lastRow = panel.rows().row(n - 1);
+    REQUIRE(lastRow);
+    const std::string lastId = lastRow->id;
+    h.press(ImGuiKey_Enter);
+    h.settle();
+    CHECK(h.app->outputEditor().draft().id == lastId);
+
+    h.press(ImGuiKey_Home);
+    h.settle(4);
+    CHECK(panel.focusedRow() == 0);
+    inView = outputRowsInView(h, n);
+    CHECK(std::find(inView.begin(), inView.end(), 0) != inView.end());
+}
+
+TEST_CASE("the Prompts list takes the same keys: Down then Enter opens the next prompt") {
+    Harness h;
+    for (int i = 0; i < 5; ++i) h.store.createPrompt({.title = "Prompt " + std::to_string(i), .body = "body"});
+    h.app->show(Screen::Prompts);
+    h.app->dataChanged();
+    h.settle(6);
+    h.click("promptrow:0");
+    h.press(ImGuiKey_DownArrow);
+    CHECK(h.app->promptsPanel().focusedRow() == 1);
+    auto second = h.app->promptsPanel().rows().row(1);
+    REQUIRE(second);
+    const std::string secondId = second->id;
+    h.press(ImGuiKey_Enter);
+    h.settle();
+    auto r1 = testhook::rect("promptrow:1");
+    REQUIRE(r1);
+    CHECK(h.app->promptEditor().draft().id == secondId);
+    CHECK(testhook::rect("focusrow")->Min.y == doctest::Approx(r1->Min.y));
+}
+
+namespace {
+
+bool overlap(const ImRect& a, const ImRect& b) { return a.Overlaps(b); }
+
+// A column's header text fits in it (no "P…").
+void checkHeaderFits(const std::string& table, const char* column) {
+    auto r = testhook::rect(table + ":col:" + column);
+    INFO(table << " column " << std::string(column));
+    REQUIRE(r);
+    CHECK(r->GetWidth() - ImGui::GetStyle().CellPadding.x * 2 >= ImGui::CalcTextSize(column).x);
+}
+
+} // namespace
+
+TEST_CASE("at 900x600 the editor's buttons keep clear of its title and inside the pane, and the lists' headers stay readable") {
+    Harness h(ImVec2(900, 600));
+    seedOutputs(h, 3);
+    auto id = h.app->outputsPanel().rows().row(0)->id;
+    h.app->open({Kind::Output, id});
+    h.settle();
+    auto title = testhook::rect("output:title"), del = testhook::rect("output:delete"), save = testhook::rect("output:save");
+    REQUIRE(title);
+    REQUIRE(del);
+    REQUIRE(save);
+    CHECK(!overlap(*title, *del));
+    CHECK(!overlap(*title, *save));
+    CHECK(save->Max.x <= 900 - 4);
+    checkHeaderFits("outputs", "Captured");
+    checkHeaderFits("outputs", "Prompt");
+
+    h.store.createPrompt({.title = "A prompt", .body = "body"});
+    h.app->show(Screen::Prompts);
+    h.app->dataChanged();
+    h.settle(6);
+    h.click("promptrow:0");
+    h.settle();
+    checkHeaderFits("prompts", "Title");
+    checkHeaderFits("prompts", "QA");
+    auto ptitle = testhook::rect("prompt:title"), psave = testhook::rect("prompt:save");
+    REQUIRE(ptitle);
+    REQUIRE(psave);
+    CHECK(!overlap(*ptitle, *psave));
+    CHECK(psave->Max.x <= 900 - 4);
+}
+
+TEST_CASE("at 1440x900 a new output's \"Create (Ctrl+S)\" button is whole, inside the pane") {
+    Harness h;
+    h.ctrl('N');
+    h.settle();
+    auto save = testhook::rect("output:save");
+    REQUIRE(save);
+    CHECK(save->Max.x <= 1440 - 4);
+    CHECK(save->GetWidth() >= ImGui::CalcTextSize("Create (Ctrl+S)").x + ImGui::GetStyle().FramePadding.x * 2 - 0.5f);
+    // Every column of the wide list keeps its header.
+    for (const char* c : {"Captured", "Prompt", "Model", "Rating", "Output"}) checkHeaderFits("outputs", c);
+}
+
+namespace {
+
+// The scroll of a text editor's own window (InputTextMultiline draws into a child named after it).
+float editorScrollY(const char* label) {
+    for (ImGuiWindow* w : GImGui->Windows)
+        if (std::string(w->Name).find(std::string("/") + label + "_") != std::string::npos && w->WasActive) return w->Scroll.y;
+    FAIL("no editor window " << label);
+    return -1;
+}
+
+} // namespace
+
+TEST_CASE("an output's raw text opens at its top, even after the last one was left scrolled to its end") {
+    Harness h;
+    std::string longText;
+    for (int i = 0; i < 300; ++i) longText += "line " + std::to_string(i) + " of a long answer\n";
+    auto a = h.store.createOutput({.output = longText});
+    auto b = h.store.createOutput({.output = "another " + longText});
+    h.app->open({Kind::Output, a.id});
+    h.settle();
+    h.click("text:raw");
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeyCtrl = true;
+    h.press(ImGuiKey_End);  // Ctrl+End: the cursor, and the view, to the end
+    io.KeyCtrl = false;
+    h.settle();
+    REQUIRE(editorScrollY("##raw") > 100);  // the previous text was left at its end
+
+    h.app->open({Kind::Output, b.id});
+    h.settle();
+    CHECK(editorScrollY("##raw") == 0);
+    CHECK(h.app->outputEditor().draft().output == "another " + longText);
 }

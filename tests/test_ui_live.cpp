@@ -7,6 +7,7 @@
 #include "SyncService.hpp"
 #include "SyncTestUtil.hpp"
 #include "TestUtil.hpp"
+#include "UiHarness.hpp"
 #include "ui/App.hpp"
 #include "ui/OutputEditor.hpp"
 #include "ui/OutputsPanel.hpp"
@@ -28,84 +29,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-class Harness {
-public:
-    explicit Harness(const std::string& vault, sync::SyncService* sync = nullptr) : store(vault) {
-        ImGui::CreateContext();
-        ImGuiIO& io = ImGui::GetIO();
-        io.IniFilename = nullptr;
-        io.DisplaySize = ImVec2(1440, 900);
-        io.DeltaTime = 1.0f / 60.0f;
-        applyTheme(1.0f);
-        Fonts fonts = loadFonts(15.0f);
-        unsigned char* px = nullptr;
-        int w = 0, h = 0;
-        io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-        testhook::enable(true);
-        app = std::make_unique<App>(store, view, sync);
-        app->setFonts(fonts);
-        settle();
-    }
-    ~Harness() {
-        app.reset();
-        testhook::clear();
-        ImGui::DestroyContext();
-    }
-    void frame() {
-        app->pump();
-        ImGui::NewFrame();
-        app->frame();
-        ImGui::Render();
-    }
-    void settle(int n = 4) {
-        for (int i = 0; i < n; ++i) {
-            app->worker().waitIdle();
-            frame();
-        }
-    }
-    void click(const std::string& key) {
-        settle(2);
-        auto r = testhook::rect(key);
-        INFO("widget not drawn: " << key);
-        REQUIRE(r.has_value());
-        ImGuiIO& io = ImGui::GetIO();
-        io.MousePos = ImVec2((r->Min.x + r->Max.x) / 2, (r->Min.y + r->Max.y) / 2);
-        frame();
-        io.MouseDown[0] = true;
-        frame();
-        io.MouseDown[0] = false;
-        frame();
-    }
-    void type(const std::string& text) {
-        ImGui::GetIO().AddInputCharactersUTF8(text.c_str());
-        frame();
-    }
-    // Frames at about 60 Hz of real time until cond holds or `seconds` pass (a functional wait,
-    // never a speed assertion); the time it took is returned for the log, < 0 when it never held.
-    double framesUntil(const std::function<bool()>& cond, double seconds = 20) {
-        auto t0 = Clock::now();
-        while (std::chrono::duration<double>(Clock::now() - t0).count() < seconds) {
-            frame();
-            if (cond()) return std::chrono::duration<double>(Clock::now() - t0).count();
-            std::this_thread::sleep_for(std::chrono::milliseconds(16));
-        }
-        return -1;
-    }
-    void framesFor(double seconds) {
-        framesUntil([] { return false; }, seconds);
-    }
-    // The Outputs panel's own rows (what it draws), not the store.
-    bool listShows(const std::string& id) {
-        auto& rows = app->outputsPanel().rows();
-        for (int64_t i = 0; i < std::min<int64_t>(rows.displayCount(), 400); ++i)
-            if (const OutputRow* r = rows.row(i); r && r->id == id) return true;
-        return false;
-    }
-
-    Store store;
-    ViewOptions view;
-    std::unique_ptr<App> app;
-};
+using Harness = pv::test::UiHarness;
 
 std::string sqlite(const std::string& vault, const std::string& sql) {
     auto r = runCommand(shellQuote(sqliteShell()) + " " + shellQuote(vault), ".timeout 5000\n" + sql + "\n");

@@ -5,7 +5,20 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 namespace pv::ui {
+
+void Editor::placeActions(const std::vector<const char*>& labels) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    float w = 0;
+    for (const char* l : labels) w += ImGui::CalcTextSize(l, nullptr, true).x + st.FramePadding.x * 2;
+    if (!labels.empty()) w += st.ItemSpacing.x * static_cast<float>(labels.size() - 1);
+    const float x = ImGui::GetContentRegionMax().x - w;
+    const float titleEnd = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetScrollX();
+    if (x >= titleEnd + st.ItemSpacing.x) ImGui::SameLine(x);
+    else ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), x));
+}
 
 void Editor::externalChange() {
     if (!record()) return;  // nothing stored is open (none, or a new record not saved yet)

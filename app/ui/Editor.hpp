@@ -8,6 +8,7 @@
 #include "Store.hpp"
 
 #include <optional>
+#include <vector>
 
 namespace pv::ui {
 
@@ -48,6 +49,10 @@ public:
     void clearRecovered() { m_recovered = false; }
 
 protected:
+    // Puts the cursor where the header's action buttons (these labels, in order) go: right-aligned
+    // after the title when they fit there, else right-aligned on a line of their own (a narrow
+    // pane), so they never overlap the title nor run past the pane's edge.
+    static void placeActions(const std::vector<const char*>& labels);
     // "updated_at|deleted_at" of the record as loaded and as stored now ("" = gone).
     virtual std::string loadedStamp() const { return ""; }
     virtual std::string storedStamp() { return ""; }

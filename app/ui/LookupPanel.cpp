@@ -119,6 +119,7 @@ void LookupPanel::drawContents() {
             });
             specs->SpecsDirty = false;
         }
+        navigate(static_cast<int64_t>(m_rows.size()));
         ImGuiListClipper clipper;
         clipper.Begin(static_cast<int>(m_rows.size()));
         while (clipper.Step())
@@ -128,8 +129,12 @@ void LookupPanel::drawContents() {
                 ImGui::TableNextColumn();
                 ImGui::PushID(r.id.c_str());
                 if (r.deleted) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-                if (ImGui::Selectable(shown(r.name), r.id == m_current, ImGuiSelectableFlags_SpanAllColumns)) m_ctx.open({m_kind, r.id});
+                if (ImGui::Selectable(shown(r.name), r.id == m_current, ImGuiSelectableFlags_SpanAllColumns)) {
+                    m_focus = i;
+                    m_ctx.open({m_kind, r.id});
+                }
                 testhook::mark(std::string("lookuprow:") + r.name);
+                rowDrawn(i, r.id, m_kind);
                 ImGui::TableNextColumn();
                 if (m_kind == Kind::Tag && r.detail.size() == 7 && r.detail[0] == '#') {
                     unsigned v = std::stoul(r.detail.substr(1), nullptr, 16);

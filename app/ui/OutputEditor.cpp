@@ -194,13 +194,20 @@ void OutputEditor::drawContents() {
     ImGui::PushFont(fonts.heading);
     ImGui::TextUnformatted(m_isNew ? "New output" : "Output");
     ImGui::PopFont();
+    testhook::mark("output:title");
     if (dirty()) {
         ImGui::SameLine();
         ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 4);
         ImGui::TextColored(toVec(color::warn), "● unsaved");
     }
-    float right = ImGui::GetContentRegionMax().x;
-    ImGui::SameLine(right - (m_isNew ? 150 : 330));
+    {
+        std::vector<const char*> actions;
+        if (!m_isNew && m_ctx.hasGraph()) actions.push_back("Graph");
+        if (!m_isNew) actions.push_back("Delete");
+        actions.push_back(m_isNew ? "Cancel" : "Revert");
+        actions.push_back(m_isNew ? "Create (Ctrl+S)" : "Save (Ctrl+S)");
+        placeActions(actions);
+    }
     if (!m_isNew) {
         if (ImGui::Button("Graph")) m_ctx.openGraph({Kind::Output, m_draft.id});
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open in graph");

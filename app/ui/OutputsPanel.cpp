@@ -106,6 +106,7 @@ void OutputsPanel::drawContents() {
     std::string fl = active ? "Filters (" + std::to_string(active) + ")###filters" : "Filters###filters";
     if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_HeaderActive));
     if (ImGui::Button(shown(fl), ImVec2(84, 0))) m_showFilters = !m_showFilters;
+    testhook::mark("outputs:filters");
     if (active) ImGui::PopStyleColor();
     if (m_showFilters) drawFilters();
     if (!m_selection.empty()) drawBulkBar();
@@ -125,25 +126,31 @@ void OutputsPanel::drawFilters() {
         return m_filterLabels[slot];
     };
     auto row = [&](const char* name, Picker& p, Kind k, std::optional<std::string>& v, int slot) {
+        ImGui::TableNextColumn();
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(name);
-        ImGui::SameLine(90);
+        ImGui::SameLine(62);
         auto before = v;
         if (p.drawSingle(m_ctx, name, v, labelFor(k, v, slot)) || before != v) {
             m_filterLabels[slot].clear();
             changed = true;
         }
     };
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(34, 38, 48, 255));
-    ImGui::BeginChild("##filters", ImVec2(0, 0), true, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_AlwaysUseWindowPadding);
-    row("Prompt", m_promptFilter, Kind::Prompt, m_filter.promptId, 0);
-    row("Model", m_modelFilter, Kind::Model, m_filter.modelId, 1);
-    row("Agent", m_agentFilter, Kind::Agent, m_filter.agentId, 2);
-    row("Tag", m_tagFilter, Kind::Tag, m_filter.tagId, 3);
-    if (!s.lookups("outputs").empty()) row("Lookup", m_lookupFilter, Kind::LookupValue, m_filter.lookupValueId, 4);
+    // A strip as tall as its contents (two pickers a line when the pane is wide enough), so the
+    // list stays in view below it.
+    beginStrip("##filters", IM_COL32(34, 38, 48, 255), m_filtersH);
+    const int cols = ImGui::GetContentRegionAvail().x >= 520 ? 2 : 1;
+    if (ImGui::BeginTable("##filtergrid", cols, ImGuiTableFlags_SizingStretchSame)) {
+        row("Prompt", m_promptFilter, Kind::Prompt, m_filter.promptId, 0);
+        row("Model", m_modelFilter, Kind::Model, m_filter.modelId, 1);
+        row("Agent", m_agentFilter, Kind::Agent, m_filter.agentId, 2);
+        row("Tag", m_tagFilter, Kind::Tag, m_filter.tagId, 3);
+        if (!s.lookups("outputs").empty()) row("Lookup", m_lookupFilter, Kind::LookupValue, m_filter.lookupValueId, 4);
+        ImGui::EndTable();
+    }
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Rating");
-    ImGui::SameLine(90);
+    ImGui::SameLine(62);
     ImGui::SetNextItemWidth(120);
     const char* ratings[] = {"any", "★ 1+", "★ 2+", "★ 3+", "★ 4+", "★ 5"};
     if (ImGui::Combo("##rating", &m_ratingChoice, ratings, 6)) {
@@ -157,9 +164,9 @@ void OutputsPanel::drawFilters() {
         m_filter.edited = m_editedChoice == 0 ? std::nullopt : std::optional<bool>(m_editedChoice == 1);
         changed = true;
     }
-    ImGui::AlignTextToFramePadding();
+    ImGui::SameLine();
     ImGui::TextUnformatted("Captured");
-    ImGui::SameLine(90);
+    ImGui::SameLine();
     ImGui::SetNextItemWidth(120);
     bool d1 = inputWithHint("##from", "from YYYY-MM-DD", m_dateFrom);
     ImGui::SameLine();
@@ -178,10 +185,11 @@ void OutputsPanel::drawFilters() {
         ImGui::SameLine();
         ImGui::TextColored(toVec(color::warn), "dates as YYYY-MM-DD");
     }
-    ImGui::SameLine(ImGui::GetContentRegionMax().x - 80);
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < 80) ImGui::NewLine();
+    else ImGui::SetCursorPosX(ImGui::GetContentRegionMax().x - 80);
     if (ImGui::Button("Clear all", ImVec2(80, 0))) clearFilters();
-    ImGui::EndChild();
-    ImGui::PopStyleColor();
+    endStrip(m_filtersH);
     if (changed) reload();
 }
 
@@ -198,8 +206,7 @@ void OutputsPanel::bulkApply(const std::function<void(Store&, const std::string&
 }
 
 void OutputsPanel::drawBulkBar() {
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(40, 52, 78, 255));
-    ImGui::BeginChild("##bulk", ImVec2(0, 0), true, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_AlwaysUseWindowPadding);
+    beginStrip("##bulk", IM_COL32(40, 52, 78, 255), m_bulkH);
     ImGui::AlignTextToFramePadding();
     ImGui::Text("%zu selected", m_selection.size());
     ImGui::SameLine();
@@ -249,23 +256,27 @@ void OutputsPanel::drawBulkBar() {
                 "Set the model of " + std::to_string(m_selection.size()) + " outputs");
         }
     }
-    ImGui::EndChild();
-    ImGui::PopStyleColor();
+    endStrip(m_bulkH);
 }
 
 void OutputsPanel::drawTable() {
     const ImGuiTableFlags flags = ImGuiTableFlags_Resizable | ImGuiTableFlags_Reorderable | ImGuiTableFlags_Hideable | ImGuiTableFlags_Sortable |
                                   ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
+    const float tableW = ImGui::GetContentRegionAvail().x;
     if (!ImGui::BeginTable("outputs_table", 7, flags, ImGui::GetContentRegionAvail())) return;
+    // Narrow pane: give up the agent, edited mark, rating, output preview, model (in that order)
+    // before the prompt's header shrinks to "P…".
+    auto fit = fitColumns(tableW, {118, 110, 80, 80, 72, 18, 90}, {3, 5, 4, 6, 2});
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("Captured", ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending | ImGuiTableColumnFlags_WidthFixed, 118);
-    ImGui::TableSetupColumn("Prompt", ImGuiTableColumnFlags_NoSort, 2.2f);
-    ImGui::TableSetupColumn("Model", ImGuiTableColumnFlags_NoSort, 1.0f);
-    ImGui::TableSetupColumn("Agent", ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_DefaultHide, 1.0f);
-    ImGui::TableSetupColumn("Rating", ImGuiTableColumnFlags_PreferSortDescending | ImGuiTableColumnFlags_WidthFixed, 72);
-    ImGui::TableSetupColumn("✎", ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_WidthFixed, 18);
-    ImGui::TableSetupColumn("Output", ImGuiTableColumnFlags_NoSort, 3.0f);
+    ImGui::TableSetupColumn("Captured", fit[0] | ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending | ImGuiTableColumnFlags_WidthFixed, 118);
+    ImGui::TableSetupColumn("Prompt", fit[1] | ImGuiTableColumnFlags_NoSort, 2.2f);
+    ImGui::TableSetupColumn("Model", fit[2] | ImGuiTableColumnFlags_NoSort, 1.0f);
+    ImGui::TableSetupColumn("Agent", fit[3] | ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_DefaultHide, 1.0f);
+    ImGui::TableSetupColumn("Rating", fit[4] | ImGuiTableColumnFlags_PreferSortDescending | ImGuiTableColumnFlags_WidthFixed, 72);
+    ImGui::TableSetupColumn("✎", fit[5] | ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_WidthFixed, 18);
+    ImGui::TableSetupColumn("Output", fit[6] | ImGuiTableColumnFlags_NoSort, 3.0f);
     ImGui::TableHeadersRow();
+    markColumns("outputs");
     if (auto* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
         OutputSort sort = OutputSort::CapturedDesc;
         if (specs->SpecsCount > 0) {
@@ -284,6 +295,7 @@ void OutputsPanel::drawTable() {
         m_scrollTo = -1;
     }
     const int64_t count = m_rows.displayCount();
+    navigate(count);
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(std::min<int64_t>(count, INT32_MAX)));
     bool first = true;
@@ -308,6 +320,7 @@ void OutputsPanel::drawTable() {
                     return x ? x->id : std::string();
                 });
             testhook::mark("outputrow:" + std::to_string(i));
+            rowDrawn(i, r->id, Kind::Output);
             if (ImGui::BeginPopupContextItem("##ctx")) {
                 if (ImGui::MenuItem("Open")) m_ctx.open({Kind::Output, r->id});
                 if (ImGui::MenuItem("Open in graph")) m_ctx.openGraph({Kind::Output, r->id});
@@ -340,6 +353,7 @@ void OutputsPanel::drawTable() {
         { ImGui::TableNextRow(); ImGui::TableNextColumn(); ImGui::TextDisabled(m_filter.text.empty() ? "No outputs yet. Ctrl+N captures one." : "Nothing matches this search."); }
     m_scrollY = ImGui::GetScrollY();
     ImGui::EndTable();
+    testhook::mark("outputs:table");
 }
 
 } // namespace pv::ui

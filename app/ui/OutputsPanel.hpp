@@ -49,6 +49,7 @@ private:
     Picker m_bulkUntag{Kind::Tag, "tag", "", false};
     Picker m_bulkModel{Kind::Model, "model"};
     int m_bulkMode = 0;  // 0 none, 1 tag, 2 untag, 3 set model
+    float m_filtersH = 0, m_bulkH = 0;  // measured heights of the strips above the list
     int64_t m_scrollTo = -1;
     float m_scrollY = 0;
 };

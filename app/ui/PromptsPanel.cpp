@@ -103,13 +103,17 @@ void PromptsPanel::drawContents() {
 
     const ImGuiTableFlags flags = ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Hideable;
+    const float tableW = ImGui::GetContentRegionAvail().x;
     if (ImGui::BeginTable("prompts_table", 4, flags, ImGui::GetContentRegionAvail())) {
+        // Narrow pane: the output count, then the date, go before the title gets unreadable.
+        auto fit = fitColumns(tableW, {120, 92, 60, 118}, {2, 3});
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("Title", 0, 3.0f);
-        ImGui::TableSetupColumn("QA", ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_WidthFixed, 92);
-        ImGui::TableSetupColumn("Outputs", ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_WidthFixed, 60);
-        ImGui::TableSetupColumn("Updated", ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending | ImGuiTableColumnFlags_WidthFixed, 118);
+        ImGui::TableSetupColumn("Title", fit[0], 3.0f);
+        ImGui::TableSetupColumn("QA", fit[1] | ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_WidthFixed, 92);
+        ImGui::TableSetupColumn("Outputs", fit[2] | ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_WidthFixed, 60);
+        ImGui::TableSetupColumn("Updated", fit[3] | ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending | ImGuiTableColumnFlags_WidthFixed, 118);
         ImGui::TableHeadersRow();
+        markColumns("prompts");
         if (auto* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
             PromptSort s = specs->SpecsCount > 0 && specs->Specs[0].ColumnIndex == 0 ? PromptSort::TitleAsc : PromptSort::UpdatedDesc;
             specs->SpecsDirty = false;
@@ -118,6 +122,7 @@ void PromptsPanel::drawContents() {
                 reload();
             }
         }
+        navigate(m_rows.displayCount());
         ImGuiListClipper clipper;
         clipper.Begin(static_cast<int>(std::min<int64_t>(m_rows.displayCount(), INT32_MAX)));
         bool first = true;
@@ -143,6 +148,7 @@ void PromptsPanel::drawContents() {
                         return x ? x->id : std::string();
                     });
                 testhook::mark("promptrow:" + std::to_string(i));
+                rowDrawn(i, r->id, Kind::Prompt);
                 ImGui::TableNextColumn();
                 float frac = qaProgressFraction(r->qaDone, r->qaTotal);
                 ImGui::PushStyleColor(ImGuiCol_PlotHistogram, frac >= 1.0f ? toVec(color::good) : toVec(color::accent));
@@ -321,12 +327,20 @@ void PromptEditor::drawContents() {
     ImGui::PushFont(fonts.heading);
     ImGui::TextUnformatted(m_isNew ? "New prompt" : "Prompt");
     ImGui::PopFont();
+    testhook::mark("prompt:title");
     if (dirty()) {
         ImGui::SameLine();
         ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 4);
         ImGui::TextColored(toVec(color::warn), "● unsaved");
     }
-    ImGui::SameLine(ImGui::GetContentRegionMax().x - (m_isNew ? 150 : 330));
+    {
+        std::vector<const char*> actions;
+        if (!m_isNew && m_ctx.hasGraph()) actions.push_back("Graph");
+        if (!m_isNew) actions.push_back("Delete");
+        actions.push_back(m_isNew ? "Cancel" : "Revert");
+        actions.push_back(m_isNew ? "Create (Ctrl+S)" : "Save (Ctrl+S)");
+        placeActions(actions);
+    }
     if (!m_isNew) {
         if (ImGui::Button("Graph")) m_ctx.openGraph({Kind::Prompt, m_draft.id});
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open in graph");

@@ -198,6 +198,8 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
     }
     glfwMakeContextCurrent(window);
     glfwSwapInterval(headlessRun ? 0 : 1);
+    // Below this the list and the editor no longer both fit (the layout is made for 900x600 up).
+    glfwSetWindowSizeLimits(window, 900, 600, GLFW_DONT_CARE, GLFW_DONT_CARE);
 
     int rc = 0;
     {

@@ -30,6 +30,9 @@ bool enabled() { return g_enabled; }
 void mark(const std::string& key) {
     if (g_enabled) rects()[key] = ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
 }
+void markRect(const std::string& key, const ImRect& r) {
+    if (g_enabled) rects()[key] = r;
+}
 std::optional<ImRect> rect(const std::string& key) {
     auto it = rects().find(key);
     if (it == rects().end()) return std::nullopt;
@@ -116,10 +119,12 @@ bool carried(const char* label, std::string& s, ImGuiInputTextFlags flags, bool 
     const ImGuiID id = ImGui::GetID(label);
     CarriedField& f = fields[id];
     f.lastFrame = frame;
+    bool fresh = false;
     if (f.stored != s) {
         // The text changed under the field (another record opened, a reload): a field still being
         // edited would write its old buffer over the new text, so it lets go.
         if (ImGui::GetActiveID() == id) ImGui::ClearActiveID();
+        fresh = true;
         auto w = carry::toWidget(s);
         f.stored = s;
         f.widget = std::move(w.text);
@@ -139,6 +144,9 @@ bool carried(const char* label, std::string& s, ImGuiInputTextFlags flags, bool 
     const bool editable = !(flags & ImGuiInputTextFlags_ReadOnly);
     if (editable && ImGui::GetActiveID() == id) takeOverPaste(multiline);
     const std::string before = editable ? f.widget : std::string();
+    // A text editor keeps its scroll per field id, that is across records: a newly opened text
+    // starts at its top, not where the last one was left (often its end).
+    if (multiline && fresh) ImGui::SetNextWindowScroll(ImVec2(0, 0));
     bool result = draw(f.widget, editable ? flags | ImGuiInputTextFlags_CallbackAlways : flags);
     testhook::mark(std::string("field:") + label);
     if (editable && f.widget != before) {

@@ -24,6 +24,7 @@ void enable(bool on);
 bool enabled();
 // Records the rect of the last item under `key` (no-op unless enabled).
 void mark(const std::string& key);
+void markRect(const std::string& key, const ImRect& r);
 std::optional<ImRect> rect(const std::string& key);
 void clear();
 } // namespace testhook
