@@ -2,6 +2,7 @@
 // no window): simulated mouse and keyboard, assertions on the Store afterwards.
 #include "ui/App.hpp"
 #include "ui/OutputEditor.hpp"
+#include "ui/PromptsPanel.hpp"
 #include "Store.hpp"
 #include "ui/Style.hpp"
 #include "TestUtil.hpp"
@@ -161,8 +162,9 @@ TEST_CASE("create an output: pick an existing prompt, create a model in place, a
 TEST_CASE("tick a QA check in the prompt editor") {
     Harness h;
     auto p = h.store.createPrompt({.title = "Summarise", .body = "Summarise this"});
-    h.store.findOrCreateQaActivity("Fact check");
-    h.store.findOrCreateQaActivity("Tone");
+    auto fact = h.store.findOrCreateQaActivity("Fact check");
+    auto tone = h.store.findOrCreateQaActivity("Tone");
+    h.store.addQaChecks({p.id}, {fact.id, tone.id});
     h.app->open({Kind::Prompt, p.id});
     h.settle();
     h.click("qa:Tone");
@@ -580,4 +582,95 @@ TEST_CASE("Save connection keeps the password out of the vault: it goes to ~/.pg
     struct stat st {};
     REQUIRE(::stat(pgpass.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
+}
+
+TEST_CASE("QA per prompt: an activity added in the prompt editor lands on that prompt only, and × takes it off") {
+    Harness h;
+    auto p = h.store.createPrompt({.title = "Summarise", .body = "Summarise this"});
+    auto other = h.store.createPrompt({.title = "Translate", .body = "Translate this"});
+    h.store.findOrCreateQaActivity("Tone");  // exists, on no prompt
+    CHECK(h.store.qaChecklist(p.id).empty());
+    h.app->open({Kind::Prompt, p.id});
+    h.settle();
+    h.click("pickerinput:qaadd");
+    h.type("Fact check");  // a new activity, created in place
+    h.press(ImGuiKey_Enter);
+    h.settle();
+    h.type("Tone");  // the focus stays: the next one is typed straight away
+    h.press(ImGuiKey_Enter);
+    h.settle();
+    auto checks = h.store.qaChecklist(p.id);
+    REQUIRE(checks.size() == 2);
+    std::set<std::string> names{checks[0].activityName, checks[1].activityName};
+    CHECK(names == std::set<std::string>{"Fact check", "Tone"});
+    CHECK(h.store.qaChecklist(other.id).empty());
+    h.click("qa:Fact check");
+    h.click("qaremove:Tone");
+    checks = h.store.qaChecklist(p.id);
+    REQUIRE(checks.size() == 1);
+    CHECK(checks[0].activityName == "Fact check");
+    CHECK(checks[0].done);
+}
+
+TEST_CASE("an activity's page adds it to every prompt, or to the prompts with a tag, keeping existing checks") {
+    Harness h;
+    auto tag = h.store.findOrCreateTag("poetry");
+    auto a = h.store.createPrompt({.title = "Haiku", .body = "Write a haiku"});
+    auto b = h.store.createPrompt({.title = "Limerick", .body = "Write a limerick"});
+    auto c = h.store.createPrompt({.title = "Report", .body = "Write a report"});
+    h.store.linkTag(Kind::Prompt, a.id, tag.id);
+    h.store.linkTag(Kind::Prompt, b.id, tag.id);
+    auto meter = h.store.findOrCreateQaActivity("Meter checked");
+    h.store.setQaCheck(a.id, meter.id, true, "5-7-5");
+    h.app->open({Kind::QaActivity, meter.id});
+    h.settle();
+    h.click("pickerinput:qatag");
+    h.type("poetry");
+    h.settle();  // the matches come from the worker
+    h.press(ImGuiKey_Enter);
+    h.settle();
+    h.click("qa:addtagged");
+    h.settle(6);
+    CHECK(h.store.qaChecklist(b.id).size() == 1);
+    CHECK(h.store.qaChecklist(c.id).empty());
+    REQUIRE(h.store.qaChecklist(a.id).size() == 1);
+    CHECK(h.store.qaChecklist(a.id)[0].done);
+    h.click("qa:addall");
+    h.settle(6);
+    CHECK(h.store.qaChecklist(c.id).size() == 1);
+    CHECK(h.store.qaActivityPromptCount(meter.id) == 3);
+    CHECK(h.store.qaChecklist(a.id)[0].note == "5-7-5");
+}
+
+TEST_CASE("a new iteration is numbered and compares with its parent inline and side by side") {
+    Harness h;
+    auto v1 = h.store.createPrompt({.title = "Explain CRDTs", .body = "Explain CRDTs in one paragraph."});
+    auto fact = h.store.findOrCreateQaActivity("Fact check");
+    h.store.setQaCheck(v1.id, fact.id, true, "");
+    h.app->open({Kind::Prompt, v1.id});
+    h.settle();
+    h.click("prompt:newiteration");
+    h.settle();
+    auto its = h.store.iterationsOf(v1.id);
+    REQUIRE(its.size() == 1);
+    const auto v2 = its[0];
+    CHECK(h.store.iterationOf(v2.id).number == 2);
+    REQUIRE(h.app->promptEditor().record().has_value());
+    CHECK(h.app->promptEditor().record()->id == v2.id);  // the editor moved to the new iteration
+    REQUIRE(h.store.qaChecklist(v2.id).size() == 1);  // the checklist came along, open
+    CHECK(!h.store.qaChecklist(v2.id)[0].done);
+    // The person rewords the new iteration; the comparison follows the words being edited.
+    h.app->promptEditor().draft().body = "Explain CRDTs in two short paragraphs, with one example.";
+    auto drawnNow = [&](const char* key) {  // marks from this frame only
+        testhook::clear();
+        h.settle(1);
+        return testhook::rect(key).has_value();
+    };
+    CHECK(!drawnNow("iterdiff:inline"));  // hidden until asked
+    CHECK(h.app->promptEditor().dirty());
+    h.click("iterdiff:Changes inline");
+    CHECK(drawnNow("iterdiff:inline"));
+    h.click("iterdiff:Side by side");
+    CHECK(drawnNow("iterdiff:sidebyside"));
+    CHECK(!testhook::rect("iterdiff:inline").has_value());
 }
