@@ -5,11 +5,14 @@
 #include "ui/PromptsPanel.hpp"
 #include "Store.hpp"
 #include "ui/Style.hpp"
+#include "KeyringSession.hpp"
 #include "TestUtil.hpp"
+#include "sync/Keyring.hpp"
 #include "ui/Widgets.hpp"
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <imgui.h>
@@ -18,6 +21,7 @@
 
 using namespace pv;
 using namespace pv::ui;
+using pv::test::KeyringSession;
 using pv::test::TempDir;
 
 namespace {
@@ -559,6 +563,7 @@ TEST_CASE("Save connection keeps the password out of the vault: it goes to ~/.pg
     ::setenv("PGPASSFILE", pgpass.c_str(), 1);
     h.app->show(Screen::Sync);
     h.settle();
+    h.click("sync:keep:pgpass");
     // Typed as one string, password included: the field stays editable all the way through.
     h.click("field:##conninfo");
     h.type("host=db.example.org port=5433 dbname=vaults user=pv password=s3cr3t-Pw0rd");
@@ -673,4 +678,31 @@ TEST_CASE("a new iteration is numbered and compares with its parent inline and s
     h.click("iterdiff:Side by side");
     CHECK(drawnNow("iterdiff:sidebyside"));
     CHECK(!testhook::rect("iterdiff:inline").has_value());
+}
+
+TEST_CASE("Save connection with a desktop keyring: the keyring is offered first and keeps the password, the vault never holds it") {
+    KeyringSession::shared();  // a Secret Service of the test's own, on a private session bus
+    Harness h;
+    const std::string pgpass = h.dir.file("pgpass");
+    ::setenv("PGPASSFILE", pgpass.c_str(), 1);
+    h.app->show(Screen::Sync);
+    h.settle();
+    h.click("field:##conninfo");
+    h.type("host=db.example.org port=5433 dbname=vaults user=pv");
+    h.click("field:##password");
+    h.type("k3yr1ng-Pw0rd");
+    h.click("sync:save");  // the keyring is the choice already made
+    h.settle();
+    ::unsetenv("PGPASSFILE");
+    const std::string saved = h.store.setting("sync.conninfo").value_or("");
+    CHECK(saved.find("password") == std::string::npos);
+    CHECK(sync::keyring::lookup(saved) == std::optional<std::string>("k3yr1ng-Pw0rd"));
+    CHECK(!std::filesystem::exists(pgpass));
+    h.store.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    for (const std::string suffix : {"", "-wal", "-shm"}) {
+        std::ifstream in(h.dir.file("v.db") + suffix, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        CHECK(bytes.find("k3yr1ng-Pw0rd") == std::string::npos);
+    }
+    sync::keyring::forget(saved);
 }
