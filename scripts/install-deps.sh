@@ -10,6 +10,7 @@ packages=(
   libimgui-dev libglfw3-dev libstb-dev libgl-dev libdtl-dev libmd4c-dev libzip-dev
   fonts-dejavu-core fonts-dejavu-extra fonts-noto-cjk fonts-noto-color-emoji fonts-symbola fonts-lohit-deva
   libfreetype-dev libfribidi-dev
+  libsecret-1-dev gnome-keyring dbus
   xvfb xauth libgl1-mesa-dri xdotool
   clang libclang-rt-14-dev
 )

@@ -1,5 +1,7 @@
 #include "Graph.hpp"
 
+#include "ListFilters.hpp"
+
 #include <algorithm>
 #include <deque>
 #include <unordered_map>
@@ -54,9 +56,8 @@ std::string selectOf(Kind k, const std::string& extraOverride) {
         break;
     case Kind::Prompt:
         label = "CASE WHEN p.title <> '' THEN p.title ELSE substr(p.body, 1, 240) END";
-        n1 = "(SELECT count(*) FROM prompt_qa_checks c2 JOIN qa_activities a2 ON a2.id = c2.qa_activity_id WHERE c2.prompt_id = p.id "
-             "AND c2.done = 1 AND c2.deleted_at IS NULL AND a2.deleted_at IS NULL)";
-        n2 = "(SELECT count(*) FROM qa_activities WHERE deleted_at IS NULL)";
+        n1 = kPromptQaDone;
+        n2 = kPromptQaTotal;
         break;
     case Kind::Model: label = "m.name"; extra = "m.provider"; break;
     case Kind::Agent: label = "a.name"; extra = "a.platform"; break;
@@ -93,11 +94,10 @@ std::vector<RelationSql> makeRelations() {
          "FROM prompts p WHERE p.derived_from_id = ?1", "", "p.created_at"},
         {{"tags", K::Prompt, K::Tag, "tagged"}, "tags", "prompts",
          "FROM prompt_tags l JOIN tags t ON t.id = l.tag_id WHERE l.prompt_id = ?1", "l.deleted_at IS NOT NULL", "t.name", false},
-        // The checklist: every live activity with this prompt's state; paths only follow real checks.
+        // The checklist: the activities added to this prompt, with its state.
         {{"qa", K::Prompt, K::QaActivity, "QA"}, "qa", "prompts",
-         "FROM qa_activities q LEFT JOIN prompt_qa_checks c ON c.qa_activity_id = q.id AND c.prompt_id = ?1 AND c.deleted_at IS NULL "
-         "WHERE ?1 IS NOT NULL", "", "printf('%012d', q.sort_order) || q.name", false,
-         "FROM prompt_qa_checks c JOIN qa_activities q ON q.id = c.qa_activity_id WHERE c.prompt_id = ?1 AND c.deleted_at IS NULL", qaDone},
+         "FROM prompt_qa_checks c JOIN qa_activities q ON q.id = c.qa_activity_id WHERE c.prompt_id = ?1", "c.deleted_at IS NOT NULL",
+         "printf('%012d', q.sort_order) || q.name", false, "", qaDone},
         {{"values", K::Prompt, K::LookupValue, "value"}, "lookups", "prompts",
          "FROM prompt_lookup_values l JOIN lookup_values v ON v.id = l.lookup_value_id WHERE l.prompt_id = ?1",
          "l.deleted_at IS NOT NULL", "v.value", false},

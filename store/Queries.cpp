@@ -1,4 +1,5 @@
 // List, search, neighbourhood and export queries of Store: read-only, keyset-paged, indexed.
+#include "ListFilters.hpp"
 #include "Schema.hpp"
 #include "Store.hpp"
 
@@ -29,45 +30,6 @@ SortSpec outputSort(OutputSort s) {
     case OutputSort::RatingDesc: return {"coalesce(o.rating, 0)", true, true, nullptr};
     }
     return {"o.captured_at", true, false, "outputs_captured"};
-}
-
-// Bind values collected while building a dynamic query, applied in order.
-struct Binder {
-    std::vector<std::variant<std::string, int64_t>> values;
-    void add(std::string v) { values.emplace_back(std::move(v)); }
-    void add(int64_t v) { values.emplace_back(v); }
-    void apply(sql::Stmt& s) const {
-        int i = 1;
-        for (const auto& v : values) {
-            if (std::holds_alternative<std::string>(v)) s.bind(i++, std::get<std::string>(v));
-            else s.bind(i++, std::get<int64_t>(v));
-        }
-    }
-};
-
-// denseTag: a tag on many outputs is probed per row (EXISTS) while an index gives the order; a
-// rare one drives the query from its links (IN) and the few rows are sorted.
-std::string outputWhere(const OutputFilter& f, Binder& b, bool denseTag = false) {
-    std::string w;
-    auto add = [&](const std::string& clause) { w += (w.empty() ? " WHERE " : " AND ") + clause; };
-    if (f.onlyDeleted) add("o.deleted_at IS NOT NULL");
-    else if (!f.includeDeleted) add("o.deleted_at IS NULL");
-    if (f.promptId) add("o.prompt_id = ?"), b.add(*f.promptId);
-    if (f.modelId) add("o.model_id = ?"), b.add(*f.modelId);
-    if (f.agentId) add("o.agent_id = ?"), b.add(*f.agentId);
-    if (f.tagId && denseTag)
-        add("EXISTS (SELECT 1 FROM output_tags l WHERE l.output_id = o.id AND l.tag_id = ? AND l.deleted_at IS NULL)"), b.add(*f.tagId);
-    else if (f.tagId)
-        add("o.id IN (SELECT output_id FROM output_tags WHERE tag_id = ? AND deleted_at IS NULL)"), b.add(*f.tagId);
-    if (f.lookupValueId)
-        add("o.id IN (SELECT output_id FROM output_lookup_values WHERE lookup_value_id = ? AND deleted_at IS NULL)"), b.add(*f.lookupValueId);
-    if (f.minRating) add("o.rating >= ?"), b.add(*f.minRating);
-    if (f.edited) add(*f.edited ? "o.output_edited IS NOT NULL" : "o.output_edited IS NULL");
-    if (!f.capturedFrom.empty()) add("o.captured_at >= ?"), b.add(f.capturedFrom);
-    if (!f.capturedTo.empty()) add("o.captured_at < ?"), b.add(f.capturedTo);
-    auto q = toFtsQuery(f.text);
-    if (!q.empty()) add(kOutputTextMatch), b.add(q), b.add(q);
-    return w;
 }
 
 // Reads up to limit rows (the query asks for limit + 1); the extra row only says another page
@@ -118,8 +80,7 @@ bool Store::textIsDense(const std::string& ftsQuery, int limit) {
 
 Page<OutputRow> Store::listOutputs(const OutputFilter& f, OutputSort sort, const PageCursor& after, int limit) {
     if (limit <= 0) limit = 100;
-    Binder b;
-    std::string where = outputWhere(f, b, f.tagId && tagIsDense(*f.tagId, "tag.outputs", limit));
+    SqlWhere w = outputWhere(f, f.tagId && tagIsDense(*f.tagId, "tag.outputs", limit));
     SortSpec spec = outputSort(sort);
     // A common word with no other filter: walk the live rows in the sort's index and keep the
     // matches (SQLite would otherwise read every match's row to sort them).
@@ -127,11 +88,10 @@ Page<OutputRow> Store::listOutputs(const OutputFilter& f, OutputSort sort, const
     const std::string fts = toFtsQuery(f.text);
     const char* walk = onlyText && spec.index && !fts.empty() && textIsDense(fts, limit) ? spec.index : nullptr;
     if (after.valid) {
-        where += (where.empty() ? " WHERE " : " AND ");
-        where += std::string("(") + spec.expr + ", o.id) " + (spec.desc ? "<" : ">") + " (?, ?)";
-        if (spec.numeric) b.add(static_cast<int64_t>(std::stoll(after.sortValue.empty() ? "0" : after.sortValue)));
-        else b.add(after.sortValue);
-        b.add(after.id);
+        w.add(std::string("(") + spec.expr + ", o.id) " + (spec.desc ? "<" : ">") + " (?, ?)");
+        if (spec.numeric) w.args.emplace_back(static_cast<int64_t>(std::stoll(after.sortValue.empty() ? "0" : after.sortValue)));
+        else w.args.emplace_back(after.sortValue);
+        w.args.emplace_back(after.id);
     }
     const char* dir = spec.desc ? " DESC" : " ASC";
     std::string sqlText =
@@ -141,10 +101,10 @@ Page<OutputRow> Store::listOutputs(const OutputFilter& f, OutputSort sort, const
         spec.expr + " FROM outputs o" + (walk ? std::string(" INDEXED BY ") + walk : std::string()) +
         " LEFT JOIN prompts p ON p.id = o.prompt_id LEFT JOIN models m ON m.id = o.model_id "
                     "LEFT JOIN agents a ON a.id = o.agent_id" +
-        where + " ORDER BY " + spec.expr + dir + ", o.id" + dir + " LIMIT " + std::to_string(limit + 1);
+        w.sql + " ORDER BY " + spec.expr + dir + ", o.id" + dir + " LIMIT " + std::to_string(limit + 1);
     auto& s = m_db.cached(sqlText);
     sql::StmtUse use(s);
-    b.apply(s);
+    w.bindTo(s);
     return readPage<OutputRow>(s, limit, 13, [](const sql::Stmt& s) {
         OutputRow r;
         r.id = s.getText(0);
@@ -165,51 +125,35 @@ Page<OutputRow> Store::listOutputs(const OutputFilter& f, OutputSort sort, const
 }
 
 int64_t Store::countOutputs(const OutputFilter& f) {
-    Binder b;
-    auto& s = m_db.cached("SELECT count(*) FROM outputs o" + outputWhere(f, b));
+    SqlWhere w = outputWhere(f);
+    auto& s = m_db.cached("SELECT count(*) FROM outputs o" + w.sql);
     sql::StmtUse use(s);
-    b.apply(s);
+    w.bindTo(s);
     return s.step() ? s.getInt(0) : 0;
 }
 
 Page<PromptRow> Store::listPrompts(const PromptFilter& f, PromptSort sort, const PageCursor& after, int limit) {
     if (limit <= 0) limit = 100;
-    Binder b;
-    std::string w;
-    auto add = [&](const std::string& clause) { w += (w.empty() ? " WHERE " : " AND ") + clause; };
-    if (!f.includeDeleted) add("p.deleted_at IS NULL");
-    if (f.tagId) add("p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag_id = ? AND deleted_at IS NULL)"), b.add(*f.tagId);
-    if (f.lookupValueId)
-        add("p.id IN (SELECT prompt_id FROM prompt_lookup_values WHERE lookup_value_id = ? AND deleted_at IS NULL)"), b.add(*f.lookupValueId);
-    auto q = toFtsQuery(f.text);
-    if (!q.empty()) add("p.rowid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?)"), b.add(q);
-    const std::string qaDone =
-        "(SELECT count(*) FROM prompt_qa_checks c JOIN qa_activities a ON a.id = c.qa_activity_id WHERE c.prompt_id = p.id "
-        "AND c.done = 1 AND c.deleted_at IS NULL AND a.deleted_at IS NULL)";
-    const std::string qaTotal = "(SELECT count(*) FROM qa_activities WHERE deleted_at IS NULL)";
-    switch (f.qa) {
-    case PromptFilter::Qa::Any: break;
-    case PromptFilter::Qa::Complete: add(qaTotal + " > 0 AND " + qaDone + " = " + qaTotal); break;
-    case PromptFilter::Qa::Incomplete: add(qaDone + " < " + qaTotal); break;
-    case PromptFilter::Qa::NotStarted: add(qaDone + " = 0"); break;
-    }
+    SqlWhere w = promptWhere(f);
     const char* key = sort == PromptSort::TitleAsc ? "p.title COLLATE NOCASE" : "p.updated_at";
     const bool desc = sort != PromptSort::TitleAsc;
     if (after.valid) {
-        add(std::string("(") + key + ", p.id) " + (desc ? "<" : ">") + " (?, ?)");
-        b.add(after.sortValue);
-        b.add(after.id);
+        w.add(std::string("(") + key + ", p.id) " + (desc ? "<" : ">") + " (?, ?)");
+        w.args.emplace_back(after.sortValue);
+        w.args.emplace_back(after.id);
     }
     const char* dir = desc ? " DESC" : " ASC";
     std::string sqlText = "SELECT p.id, p.title, substr(p.body, 1, 160), p.derived_from_id, "
                           "coalesce((SELECT n FROM pv_counts WHERE rel = 'prompt.outputs' AND id = p.id), 0), " +
-                          qaDone + ", " + qaTotal + ", p.updated_at, p.deleted_at IS NOT NULL, " +
-                          (sort == PromptSort::TitleAsc ? "p.title" : "p.updated_at") + " FROM prompts p" + w + " ORDER BY " + key + dir +
+                          std::string(kPromptQaDone) + ", " + kPromptQaTotal + ", p.updated_at, p.deleted_at IS NOT NULL, " +
+                          (sort == PromptSort::TitleAsc ? "p.title" : "p.updated_at") +
+                          ", p.derived_from_id IS NOT NULL OR EXISTS (SELECT 1 FROM prompts it WHERE it.derived_from_id = p.id)"
+                          " FROM prompts p" + w.sql + " ORDER BY " + key + dir +
                           ", p.id" + dir + " LIMIT " + std::to_string(limit + 1);
     auto& s = m_db.cached(sqlText);
     sql::StmtUse use(s);
-    b.apply(s);
-    return readPage<PromptRow>(s, limit, 9, [](const sql::Stmt& s) {
+    w.bindTo(s);
+    auto page = readPage<PromptRow>(s, limit, 9, [](const sql::Stmt& s) {
         PromptRow r;
         r.id = s.getText(0);
         r.title = s.getText(1);
@@ -220,8 +164,12 @@ Page<PromptRow> Store::listPrompts(const PromptFilter& f, PromptSort sort, const
         r.qaTotal = s.getInt(6);
         r.updatedAt = s.getText(7);
         r.deleted = s.getInt(8) != 0;
+        r.iteration = s.getInt(10) != 0 ? -1 : 0;
         return r;
     });
+    for (auto& r : page.rows)
+        if (r.iteration < 0) r.iteration = iterationOf(r.id).number;
+    return page;
 }
 
 std::vector<LookupRow> Store::listLookupRows(Kind kind, const std::string& nameFilter, bool includeDeleted) {
@@ -240,8 +188,8 @@ std::vector<LookupRow> Store::listLookupRows(Kind kind, const std::string& nameF
                   "AND id = x.id), x.deleted_at IS NOT NULL FROM tags x";
         break;
     case Kind::QaActivity:
-        sqlText = "SELECT x.id, x.name, x.description, (SELECT count(*) FROM prompt_qa_checks c WHERE c.qa_activity_id = x.id AND c.done = 1 "
-                  "AND c.deleted_at IS NULL), x.deleted_at IS NOT NULL FROM qa_activities x";
+        sqlText = "SELECT x.id, x.name, x.description, (SELECT count(*) FROM prompt_qa_checks c JOIN prompts p ON p.id = c.prompt_id "
+                  "WHERE c.qa_activity_id = x.id AND c.deleted_at IS NULL AND p.deleted_at IS NULL), x.deleted_at IS NOT NULL FROM qa_activities x";
         break;
     case Kind::Lookup:
         sqlText = "SELECT x.id, x.name, x.applies_to || CASE WHEN x.multi THEN ', many values' ELSE ', one value' END, "

@@ -4,6 +4,7 @@
 #include "Schema.hpp"
 
 #include <algorithm>
+#include <set>
 #include <fcntl.h>
 #include <unistd.h>
 #include <chrono>
@@ -630,6 +631,10 @@ Prompt Store::newIteration(const std::string& promptId) {
     p.body = base->body;
     p = createPrompt(p);
     for (const auto& t : tagsOf(Kind::Prompt, promptId)) linkTag(Kind::Prompt, p.id, t.id);
+    // The same checklist, every check open again: the new wording has not been checked yet.
+    std::vector<std::string> activities;
+    for (const auto& c : qaChecklist(promptId)) activities.push_back(c.qaActivityId);
+    addQaChecks({p.id}, activities);
     tx.commit();
     return p;
 }
@@ -639,6 +644,54 @@ std::vector<Prompt> Store::iterationsOf(const std::string& promptId) {
     sql::StmtUse use(s);
     s.bind(1, promptId);
     return readAll<Prompt>(s);
+}
+
+IterationInfo Store::iterationOf(const std::string& promptId) {
+    IterationInfo info;
+    // Up to the root; a cycle (two laptops each deriving the other's prompt) stops where it closes.
+    std::set<std::string> seen{promptId};
+    std::string root = promptId;
+    {
+        auto& up = m_db.cached("SELECT derived_from_id FROM prompts WHERE id = ?");
+        for (;;) {
+            sql::StmtUse use(up);
+            up.bind(1, root);
+            if (!up.step() || up.isNull(0)) break;
+            std::string parent = up.getText(0);
+            if (!seen.insert(parent).second) break;
+            root = std::move(parent);
+        }
+    }
+    info.rootId = root;
+    // Down from the root: every member with its creation stamp.
+    std::vector<std::pair<std::string, std::string>> members;  // (created_at, id)
+    std::set<std::string> inFamily{root};
+    std::vector<std::string> frontier{root};
+    auto& self = m_db.cached("SELECT created_at FROM prompts WHERE id = ?");
+    {
+        sql::StmtUse use(self);
+        self.bind(1, root);
+        members.emplace_back(self.step() ? self.getText(0) : std::string(), root);
+    }
+    auto& down = m_db.cached("SELECT id, created_at FROM prompts WHERE derived_from_id = ?");
+    while (!frontier.empty()) {
+        std::string at = std::move(frontier.back());
+        frontier.pop_back();
+        sql::StmtUse use(down);
+        down.bind(1, at);
+        while (down.step()) {
+            std::string id = down.getText(0);
+            if (!inFamily.insert(id).second) continue;
+            members.emplace_back(down.getText(1), id);
+            frontier.push_back(std::move(id));
+        }
+    }
+    // The root is v1 whatever its stamp (an import may have stamped it after its iterations).
+    std::sort(members.begin() + 1, members.end());
+    info.familySize = static_cast<int64_t>(members.size());
+    for (size_t i = 0; i < members.size(); ++i)
+        if (members[i].second == promptId) info.number = static_cast<int64_t>(i) + 1;
+    return info;
 }
 
 // ---- outputs ---------------------------------------------------------------------------------
@@ -1092,9 +1145,8 @@ std::vector<LookupValue> Store::lookupValuesOf(Kind kind, const std::string& rec
 
 std::vector<QaCheck> Store::qaChecklist(const std::string& promptId) {
     auto& s = m_db.cached(
-        "SELECT a.id, a.name, coalesce(c.done, 0), c.done_at, coalesce(c.note, '') FROM qa_activities a "
-        "LEFT JOIN prompt_qa_checks c ON c.qa_activity_id = a.id AND c.prompt_id = ?1 AND c.deleted_at IS NULL "
-        "WHERE a.deleted_at IS NULL ORDER BY a.sort_order, a.name COLLATE NOCASE, a.id");
+        "SELECT a.id, a.name, c.done, c.done_at, c.note FROM prompt_qa_checks c JOIN qa_activities a ON a.id = c.qa_activity_id "
+        "WHERE c.prompt_id = ?1 AND c.deleted_at IS NULL AND a.deleted_at IS NULL ORDER BY a.sort_order, a.name COLLATE NOCASE, a.id");
     sql::StmtUse use(s);
     s.bind(1, promptId);
     std::vector<QaCheck> out;
@@ -1121,6 +1173,55 @@ void Store::setQaCheck(const std::string& promptId, const std::string& activityI
         "done_at = CASE WHEN excluded.done = 0 THEN NULL WHEN done = 1 THEN done_at ELSE excluded.done_at END");
     sql::StmtUse use(s);
     s.bind(1, promptId).bind(2, activityId).bind(3, int64_t(done)).bind(4, nowIso()).bind(5, note).exec();
+}
+
+int64_t Store::addQaChecks(const std::vector<std::string>& promptIds, const std::vector<std::string>& activityIds) {
+    for (const auto& a : activityIds) requireRow("qa_activities", a, "qa_activity_id");
+    Atomic tx(m_db);
+    // A removed check comes back open and without its old note: adding it again starts it afresh.
+    auto& s = m_db.cached(
+        "INSERT INTO prompt_qa_checks(prompt_id, qa_activity_id) VALUES (?1, ?2) "
+        "ON CONFLICT DO UPDATE SET done = 0, done_at = NULL, note = '', deleted_at = NULL WHERE deleted_at IS NOT NULL");
+    int64_t added = 0;
+    for (const auto& p : promptIds) {
+        requireRow("prompts", p, "prompt_id");
+        for (const auto& a : activityIds) {
+            sql::StmtUse use(s);
+            s.bind(1, p).bind(2, a).exec();
+            added += sqlite3_changes(m_db.handle());
+        }
+    }
+    tx.commit();
+    return added;
+}
+
+int64_t Store::addQaActivityToPrompts(const std::string& activityId, const std::optional<std::string>& tagId) {
+    requireRow("qa_activities", activityId, "qa_activity_id");
+    requireRow("tags", tagId, "tag_id");
+    std::vector<std::string> ids;
+    {
+        auto& s = m_db.cached(
+            "SELECT p.id FROM prompts p WHERE p.deleted_at IS NULL AND (?1 IS NULL OR p.id IN "
+            "(SELECT prompt_id FROM prompt_tags WHERE tag_id = ?1 AND deleted_at IS NULL)) AND NOT EXISTS "
+            "(SELECT 1 FROM prompt_qa_checks c WHERE c.prompt_id = p.id AND c.qa_activity_id = ?2 AND c.deleted_at IS NULL)");
+        sql::StmtUse use(s);
+        if (tagId) s.bind(1, *tagId);
+        s.bind(2, activityId);
+        while (s.step()) ids.push_back(s.getText(0));
+    }
+    return addQaChecks(ids, {activityId});
+}
+
+void Store::removeQaCheck(const std::string& promptId, const std::string& activityId) {
+    auto& s = m_db.cached("UPDATE prompt_qa_checks SET deleted_at = ? WHERE prompt_id = ? AND qa_activity_id = ? AND deleted_at IS NULL");
+    sql::StmtUse use(s);
+    s.bind(1, tombstoneStamp()).bind(2, promptId).bind(3, activityId).exec();
+}
+
+int64_t Store::qaActivityPromptCount(const std::string& activityId) {
+    return scalar("SELECT count(*) FROM prompt_qa_checks c JOIN prompts p ON p.id = c.prompt_id WHERE c.qa_activity_id = ? "
+                  "AND c.deleted_at IS NULL AND p.deleted_at IS NULL",
+                  activityId);
 }
 
 // ---- settings --------------------------------------------------------------------------------

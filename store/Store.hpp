@@ -97,6 +97,15 @@ struct PromptRow {
     int64_t qaTotal = 0;
     std::string updatedAt;
     bool deleted = false;
+    int64_t iteration = 0;  // v1, v2, ... within its family of iterations; 0 when it has none
+};
+
+// Where a prompt stands among the iterations of its family (the root and everything derived from
+// it, deleted ones included so numbers do not shift): numbered by creation, the root is v1.
+struct IterationInfo {
+    int64_t number = 1;
+    int64_t familySize = 1;
+    std::string rootId;
 };
 
 // Models, agents, tags, QA activities, lookups: small tables listed whole, with usage counts.
@@ -230,8 +239,17 @@ public:
     std::vector<LookupValue> lookupValuesOf(Kind kind, const std::string& recordId);
 
     // The QA checklist of a prompt: one entry per live QA activity.
+    // A prompt's checklist: the activities added to it, in the activities' order.
     std::vector<QaCheck> qaChecklist(const std::string& promptId);
+    // Ticks, unticks or notes a check, adding the activity to the prompt's checklist if it was not.
     void setQaCheck(const std::string& promptId, const std::string& activityId, bool done, const std::string& note);
+    // Adds each activity to each prompt's checklist, not done; a check already there keeps its state.
+    // One transaction; returns how many checks were added.
+    int64_t addQaChecks(const std::vector<std::string>& promptIds, const std::vector<std::string>& activityIds);
+    // Adds the activity to every live prompt, or to those carrying tagId. Returns how many were added.
+    int64_t addQaActivityToPrompts(const std::string& activityId, const std::optional<std::string>& tagId);
+    void removeQaCheck(const std::string& promptId, const std::string& activityId);
+    int64_t qaActivityPromptCount(const std::string& activityId);
 
     // ---- queries -----------------------------------------------------------------------------
     Page<OutputRow> listOutputs(const OutputFilter& f, OutputSort sort = OutputSort::CapturedDesc,
@@ -241,6 +259,7 @@ public:
                                 const PageCursor& after = {}, int limit = 100);
     std::vector<LookupRow> listLookupRows(Kind kind, const std::string& nameFilter = "", bool includeDeleted = false);
     std::vector<Prompt> iterationsOf(const std::string& promptId);
+    IterationInfo iterationOf(const std::string& promptId);
 
     // Live prompts and outputs matching `text` (words ANDed, the last one as a prefix; FTS syntax in
     // the input is taken literally). Relevance hits carry their bm25 rank (lower is better); Newest

@@ -1,68 +1,13 @@
 #include "UiQueries.hpp"
 
-#include <variant>
+#include "ListFilters.hpp"
+
 
 namespace pv::uiq {
 
 namespace {
 
-// Same WHERE clauses as Store::listOutputs/listPrompts, so an OFFSET row lines up with their pages.
-struct Where {
-    std::string sql;
-    std::vector<std::variant<std::string, int64_t>> args;
-    void add(const std::string& clause) { sql += (sql.empty() ? " WHERE " : " AND ") + clause; }
-    void bindTo(sql::Stmt& s, int first = 1) const {
-        int i = first;
-        for (const auto& v : args) {
-            if (std::holds_alternative<std::string>(v)) s.bind(i++, std::get<std::string>(v));
-            else s.bind(i++, std::get<int64_t>(v));
-        }
-    }
-};
-
-Where outputWhere(const OutputFilter& f) {
-    Where w;
-    if (f.onlyDeleted) w.add("o.deleted_at IS NOT NULL");
-    else if (!f.includeDeleted) w.add("o.deleted_at IS NULL");
-    if (f.promptId) w.add("o.prompt_id = ?"), w.args.emplace_back(*f.promptId);
-    if (f.modelId) w.add("o.model_id = ?"), w.args.emplace_back(*f.modelId);
-    if (f.agentId) w.add("o.agent_id = ?"), w.args.emplace_back(*f.agentId);
-    if (f.tagId) w.add("o.id IN (SELECT output_id FROM output_tags WHERE tag_id = ? AND deleted_at IS NULL)"), w.args.emplace_back(*f.tagId);
-    if (f.lookupValueId)
-        w.add("o.id IN (SELECT output_id FROM output_lookup_values WHERE lookup_value_id = ? AND deleted_at IS NULL)"),
-            w.args.emplace_back(*f.lookupValueId);
-    if (f.minRating) w.add("o.rating >= ?"), w.args.emplace_back(*f.minRating);
-    if (f.edited) w.add(*f.edited ? "o.output_edited IS NOT NULL" : "o.output_edited IS NULL");
-    if (!f.capturedFrom.empty()) w.add("o.captured_at >= ?"), w.args.emplace_back(f.capturedFrom);
-    if (!f.capturedTo.empty()) w.add("o.captured_at < ?"), w.args.emplace_back(f.capturedTo);
-    auto q = toFtsQuery(f.text);
-    if (!q.empty()) w.add(kOutputTextMatch), w.args.emplace_back(q), w.args.emplace_back(q);
-    return w;
-}
-
-Where promptWhere(const PromptFilter& f) {
-    Where w;
-    if (!f.includeDeleted) w.add("p.deleted_at IS NULL");
-    if (f.tagId) w.add("p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag_id = ? AND deleted_at IS NULL)"), w.args.emplace_back(*f.tagId);
-    if (f.lookupValueId)
-        w.add("p.id IN (SELECT prompt_id FROM prompt_lookup_values WHERE lookup_value_id = ? AND deleted_at IS NULL)"),
-            w.args.emplace_back(*f.lookupValueId);
-    auto q = toFtsQuery(f.text);
-    if (!q.empty()) w.add("p.rowid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?)"), w.args.emplace_back(q);
-    const std::string qaDone =
-        "(SELECT count(*) FROM prompt_qa_checks c JOIN qa_activities a ON a.id = c.qa_activity_id WHERE c.prompt_id = p.id "
-        "AND c.done = 1 AND c.deleted_at IS NULL AND a.deleted_at IS NULL)";
-    const std::string qaTotal = "(SELECT count(*) FROM qa_activities WHERE deleted_at IS NULL)";
-    switch (f.qa) {
-    case PromptFilter::Qa::Any: break;
-    case PromptFilter::Qa::Complete: w.add(qaTotal + " > 0 AND " + qaDone + " = " + qaTotal); break;
-    case PromptFilter::Qa::Incomplete: w.add(qaDone + " < " + qaTotal); break;
-    case PromptFilter::Qa::NotStarted: w.add(qaDone + " = 0"); break;
-    }
-    return w;
-}
-
-PageCursor cursorAt(Store& s, const std::string& sqlText, const Where& w, int64_t index) {
+PageCursor cursorAt(Store& s, const std::string& sqlText, const SqlWhere& w, int64_t index) {
     if (index <= 0) return {};
     auto& st = s.db().cached(sqlText);
     sql::StmtUse use(st);

@@ -1,6 +1,7 @@
 #include "Pg.hpp"
 
 #include "Trace.hpp"
+#include "Keyring.hpp"
 
 #include <cstdlib>
 #include <algorithm>
@@ -163,21 +164,26 @@ std::string pgpassPath() {
     return std::string(home && *home ? home : ".") + "/.pgpass";
 }
 
-void savePgpassEntry(const std::string& conninfo, const std::string& password, const std::string& path) {
+ServerKey serverKeyOf(const std::string& conninfo) {
     char* err = nullptr;
     ConnOptions opts(PQconninfoParse(conninfo.c_str(), &err));
-    if (err) {
-        PQfreemem(err);
+    if (err || !opts) {
+        if (err) PQfreemem(err);
         throw PgError("invalid connection string (not shown: it may hold a password)", false);
     }
-    std::string host, port, dbname, user;
+    ServerKey k;
     for (auto* o = opts.get(); o->keyword; ++o) {
         if (!o->val || !*o->val) continue;
-        if (std::strcmp(o->keyword, "host") == 0) host = o->val;
-        else if (std::strcmp(o->keyword, "port") == 0) port = o->val;
-        else if (std::strcmp(o->keyword, "dbname") == 0) dbname = o->val;
-        else if (std::strcmp(o->keyword, "user") == 0) user = o->val;
+        if (std::strcmp(o->keyword, "host") == 0) k.host = o->val;
+        else if (std::strcmp(o->keyword, "port") == 0) k.port = o->val;
+        else if (std::strcmp(o->keyword, "dbname") == 0) k.dbname = o->val;
+        else if (std::strcmp(o->keyword, "user") == 0) k.user = o->val;
     }
+    return k;
+}
+
+void savePgpassEntry(const std::string& conninfo, const std::string& password, const std::string& path) {
+    const auto [host, port, dbname, user] = serverKeyOf(conninfo);
     // The password file's fields; ':' and '\' are escaped, an unnamed field matches any value.
     auto field = [](const std::string& v) {
         if (v.empty()) return std::string("*");
@@ -212,6 +218,10 @@ void savePgpassEntry(const std::string& conninfo, const std::string& password, c
 PgConn::PgConn(const std::string& conninfo) {
     m_secret = passwordOf(conninfo);
     if (const char* envPw = std::getenv("PGPASSWORD"); m_secret.empty() && envPw) m_secret = envPw;
+    // Then the desktop keyring (before libpq's own ~/.pgpass, which it reads when none is given).
+    std::optional<std::string> kept;
+    if (m_secret.empty()) kept = keyring::lookup(conninfo);
+    if (kept) m_secret = *kept;
     if (isUri(conninfo)) {
         // libpq ends the user info at the first '@' or '/': a password holding either unescaped
         // would be cut, and the rest taken for the host (and printed in its errors).
@@ -236,7 +246,14 @@ PgConn::PgConn(const std::string& conninfo) {
     std::string full = conninfo;
     if (!hasTimeout) full = isUri(conninfo) ? conninfo + (conninfo.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=5"
                                             : conninfo + " connect_timeout=5";
-    m_conn.reset(PQconnectdb(full.c_str()));
+    if (kept) {
+        // The string expanded as given, the kept password added as its own parameter.
+        const char* keys[] = {"dbname", "password", nullptr};
+        const char* values[] = {full.c_str(), kept->c_str(), nullptr};
+        m_conn.reset(PQconnectdbParams(keys, values, 1));
+    } else {
+        m_conn.reset(PQconnectdb(full.c_str()));
+    }
     if (!m_conn) throw PgError("cannot connect to PostgreSQL: out of memory", true);
     if (PQstatus(m_conn.get()) != CONNECTION_OK) {
         std::string e = scrub(PQerrorMessage(m_conn.get()), m_secret);

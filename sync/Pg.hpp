@@ -56,6 +56,12 @@ std::string maskPasswords(const std::string& text);
 std::string conninfoWithoutPassword(const std::string& conninfo);
 // The password a conninfo carries ("" when none or when it does not parse).
 std::string conninfoPassword(const std::string& conninfo);
+// Which server, database and user a conninfo names (each "" when not written), the key a kept
+// password is found by. Throws PgError (without the string) when it does not parse.
+struct ServerKey {
+    std::string host, port, dbname, user;
+};
+ServerKey serverKeyOf(const std::string& conninfo);
 // Where libpq looks for passwords: $PGPASSFILE, else ~/.pgpass.
 std::string pgpassPath();
 // Keeps `password` for the server `conninfo` names in the password file (created, or made, mode

@@ -91,7 +91,9 @@ TEST_CASE("a prompt's neighbourhood: outputs newest first, iterations both ways,
     auto it = s.newIteration(p.id);
     auto q1 = s.createQaActivity({.name = "Checked facts", .sortOrder = 1});
     auto q2 = s.createQaActivity({.name = "Tried twice", .sortOrder = 2});
+    auto q3 = s.createQaActivity({.name = "Not on this prompt", .sortOrder = 0});
     s.setQaCheck(p.id, q1.id, true, "ok");
+    s.addQaChecks({p.id}, {q2.id});
 
     auto n = graph::neighbourhood(s, {Kind::Prompt, p.id}, {});
     REQUIRE(n.found);
@@ -113,6 +115,7 @@ TEST_CASE("a prompt's neighbourhood: outputs newest first, iterations both ways,
     CHECK(qa->items[0].detail == "done");
     CHECK(qa->items[1].ref.id == q2.id);
     CHECK(qa->items[1].detail == "open");
+    for (const auto& item : qa->items) CHECK(item.ref.id != q3.id);  // only the activities added to the prompt
 
     auto back = graph::neighbourhood(s, {Kind::Prompt, it.id}, {});
     REQUIRE(groupOf(back, "derived_from"));

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -171,17 +172,27 @@ TEST_CASE("QA checklist and prompt iterations") {
     TempDir dir;
     Store s(dir.file("v.db"));
     auto p = s.createPrompt({.title = "Write a haiku", .body = "Write a haiku about sync"});
+    auto other = s.createPrompt({.title = "Other", .body = "Something else"});
     auto q1 = s.findOrCreateQaActivity("Tone checked");
     auto q2 = s.findOrCreateQaActivity("Facts checked");
+    // A prompt's checklist is what was added to it: a new activity does not land on every prompt.
+    CHECK(s.qaChecklist(p.id).empty());
+    CHECK(s.listPrompts({}).rows.at(0).qaTotal == 0);
+    CHECK(s.addQaChecks({p.id}, {q1.id, q2.id}) == 2);
+    CHECK(s.addQaChecks({p.id}, {q1.id}) == 0);  // already there
     auto list = s.qaChecklist(p.id);
     REQUIRE(list.size() == 2);
     CHECK(!list[0].done);
+    CHECK(s.qaChecklist(other.id).empty());
     s.setQaCheck(p.id, q1.id, true, "fine");
+    CHECK(s.addQaChecks({p.id}, {q1.id}) == 0);
     list = s.qaChecklist(p.id);
-    CHECK(list[0].done);
+    CHECK(list[0].done);  // adding again keeps a check's state
     CHECK(list[0].doneAt.has_value());
     CHECK(list[0].note == "fine");
-    auto rows = s.listPrompts({}).rows;
+    PromptFilter f;
+    f.text = "haiku";
+    auto rows = s.listPrompts(f).rows;
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].qaDone == 1);
     CHECK(rows[0].qaTotal == 2);
@@ -192,14 +203,74 @@ TEST_CASE("QA checklist and prompt iterations") {
     PromptFilter done;
     done.qa = PromptFilter::Qa::Complete;
     CHECK(s.listPrompts(done).rows.size() == 1);
+    CHECK(s.listPrompts(done).rows.at(0).id == p.id);  // "other" has no checklist: not complete
     s.setQaCheck(p.id, q2.id, false, "");
     CHECK(!s.qaChecklist(p.id)[1].doneAt.has_value());
+    CHECK(s.qaActivityPromptCount(q1.id) == 1);
+
+    // Removing takes it off this prompt only; adding it back starts it afresh.
+    s.removeQaCheck(p.id, q1.id);
+    REQUIRE(s.qaChecklist(p.id).size() == 1);
+    CHECK(s.qaChecklist(p.id)[0].qaActivityId == q2.id);
+    CHECK(s.qaActivityPromptCount(q1.id) == 0);
+    CHECK(s.addQaChecks({p.id}, {q1.id}) == 1);
+    list = s.qaChecklist(p.id);
+    REQUIRE(list.size() == 2);
+    CHECK(!list[0].done);
+    CHECK(list[0].note.empty());
+    CHECK_THROWS_AS(s.addQaChecks({"no-such-prompt"}, {q1.id}), StoreError);
+    CHECK(s.qaChecklist(p.id).size() == 2);  // the failed call added nothing
+
+    // Many prompts at once: all, or those with a tag; prompts that have it keep their state.
+    auto tag = s.findOrCreateTag("poetry");
+    auto third = s.createPrompt({.title = "Third", .body = "Third one"});
+    s.linkTag(Kind::Prompt, third.id, tag.id);
+    auto q3 = s.findOrCreateQaActivity("Read aloud");
+    CHECK(s.addQaActivityToPrompts(q3.id, tag.id) == 1);
+    CHECK(s.qaChecklist(third.id).size() == 1);
+    CHECK(s.qaChecklist(other.id).empty());
+    s.setQaCheck(third.id, q3.id, true, "");
+    CHECK(s.addQaActivityToPrompts(q3.id, std::nullopt) == 2);  // p and other
+    CHECK(s.qaChecklist(third.id).at(0).done);
+    CHECK(s.qaActivityPromptCount(q3.id) == 3);
 
     auto it = s.newIteration(p.id);
     CHECK(it.derivedFromId == p.id);
     CHECK(it.body == p.body);
     REQUIRE(s.iterationsOf(p.id).size() == 1);
     CHECK(s.iterationsOf(p.id)[0].id == it.id);
+    // The new iteration carries the checklist, every check open again.
+    auto carried = s.qaChecklist(it.id);
+    REQUIRE(carried.size() == s.qaChecklist(p.id).size());
+    for (const auto& c : carried) CHECK(!c.done);
+}
+
+TEST_CASE("iterations are numbered by creation within their family, deleted ones keeping their number") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    auto v1 = s.createPrompt({.title = "Summarise", .body = "Summarise this"});
+    auto alone = s.createPrompt({.title = "Alone", .body = "No iterations"});
+    CHECK(s.iterationOf(v1.id).number == 1);
+    CHECK(s.iterationOf(v1.id).familySize == 1);
+    auto v2 = s.newIteration(v1.id);
+    auto v3 = s.newIteration(v2.id);
+    auto v4 = s.newIteration(v1.id);  // a second branch from v1
+    CHECK(s.iterationOf(v1.id).number == 1);
+    CHECK(s.iterationOf(v2.id).number == 2);
+    CHECK(s.iterationOf(v3.id).number == 3);
+    CHECK(s.iterationOf(v4.id).number == 4);
+    CHECK(s.iterationOf(v3.id).familySize == 4);
+    CHECK(s.iterationOf(v3.id).rootId == v1.id);
+    s.softDelete({Kind::Prompt, v2.id}, DeleteMode::Refuse);
+    CHECK(s.iterationOf(v3.id).number == 3);
+    CHECK(s.iterationOf(v4.id).number == 4);
+    // The list shows the number of prompts in a family and none for a prompt on its own.
+    std::map<std::string, int64_t> shown;
+    for (const auto& r : s.listPrompts({}).rows) shown[r.id] = r.iteration;
+    CHECK(shown.at(v1.id) == 1);
+    CHECK(shown.at(v3.id) == 3);
+    CHECK(shown.at(v4.id) == 4);
+    CHECK(shown.at(alone.id) == 0);
 }
 
 TEST_CASE("custom lookups: single-valued replaces, multi-valued accumulates, wrong target refused") {

@@ -6,12 +6,15 @@
 #include "ui/PromptsPanel.hpp"
 #include "Store.hpp"
 #include "ui/Style.hpp"
+#include "KeyringSession.hpp"
 #include "TestUtil.hpp"
 #include "UiHarness.hpp"
+#include "sync/Keyring.hpp"
 #include "ui/Widgets.hpp"
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <algorithm>
 #include <set>
@@ -21,6 +24,7 @@
 
 using namespace pv;
 using namespace pv::ui;
+using pv::test::KeyringSession;
 using pv::test::TempDir;
 
 namespace {
@@ -92,8 +96,9 @@ TEST_CASE("create an output: pick an existing prompt, create a model in place, a
 TEST_CASE("tick a QA check in the prompt editor") {
     Harness h;
     auto p = h.store.createPrompt({.title = "Summarise", .body = "Summarise this"});
-    h.store.findOrCreateQaActivity("Fact check");
-    h.store.findOrCreateQaActivity("Tone");
+    auto fact = h.store.findOrCreateQaActivity("Fact check");
+    auto tone = h.store.findOrCreateQaActivity("Tone");
+    h.store.addQaChecks({p.id}, {fact.id, tone.id});
     h.app->open({Kind::Prompt, p.id});
     h.settle();
     h.click("qa:Tone");
@@ -482,12 +487,24 @@ TEST_CASE("the Sync screen's Discard gives a refused change up: it leaves the li
     CHECK(!testhook::rect("refused:discardall"));
 }
 
+// Which of the vault's files (after a checkpoint) holds `secret` anywhere in its bytes: "" for none.
+std::string vaultFileHolding(Harness& h, const std::string& secret) {
+    h.store.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    for (const std::string suffix : {"", "-wal", "-shm"}) {
+        std::ifstream in(h.dir.file("v.db") + suffix, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (bytes.find(secret) != std::string::npos) return "v.db" + suffix;
+    }
+    return "";
+}
+
 TEST_CASE("Save connection keeps the password out of the vault: it goes to ~/.pgpass (mode 0600)") {
     Harness h;
     const std::string pgpass = h.dir.file("pgpass");
     ::setenv("PGPASSFILE", pgpass.c_str(), 1);
     h.app->show(Screen::Sync);
     h.settle();
+    h.click("sync:keep:pgpass");
     // Typed as one string, password included: the field stays editable all the way through.
     h.click("field:##conninfo");
     h.type("host=db.example.org port=5433 dbname=vaults user=pv password=s3cr3t-Pw0rd");
@@ -498,13 +515,7 @@ TEST_CASE("Save connection keeps the password out of the vault: it goes to ~/.pg
     INFO("saved: " << saved);
     for (const char* part : {"host='db.example.org'", "port='5433'", "dbname='vaults'", "user='pv'"}) CHECK(saved.find(part) != std::string::npos);
     CHECK(saved.find("password") == std::string::npos);
-    h.store.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    for (const std::string suffix : {"", "-wal", "-shm"}) {
-        std::ifstream in(h.dir.file("v.db") + suffix, std::ios::binary);
-        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        INFO("vault file" << suffix);
-        CHECK(bytes.find("s3cr3t-Pw0rd") == std::string::npos);
-    }
+    CHECK(vaultFileHolding(h, "s3cr3t-Pw0rd").empty());
     std::ifstream in(pgpass);
     const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     CHECK(file == "db.example.org:5433:vaults:pv:s3cr3t-Pw0rd\n");
@@ -720,4 +731,117 @@ TEST_CASE("an output's raw text opens at its top, even after the last one was le
     h.settle();
     CHECK(editorScrollY("##raw") == 0);
     CHECK(h.app->outputEditor().draft().output == "another " + longText);
+}
+
+TEST_CASE("QA per prompt: an activity added in the prompt editor lands on that prompt only, and × takes it off") {
+    Harness h;
+    auto p = h.store.createPrompt({.title = "Summarise", .body = "Summarise this"});
+    auto other = h.store.createPrompt({.title = "Translate", .body = "Translate this"});
+    h.store.findOrCreateQaActivity("Tone");  // exists, on no prompt
+    CHECK(h.store.qaChecklist(p.id).empty());
+    h.app->open({Kind::Prompt, p.id});
+    h.settle();
+    h.click("pickerinput:qaadd");
+    h.type("Fact check");  // a new activity, created in place
+    h.press(ImGuiKey_Enter);
+    h.settle();
+    h.type("Tone");  // the focus stays: the next one is typed straight away
+    h.press(ImGuiKey_Enter);
+    h.settle();
+    auto checks = h.store.qaChecklist(p.id);
+    REQUIRE(checks.size() == 2);
+    std::set<std::string> names{checks[0].activityName, checks[1].activityName};
+    CHECK(names == std::set<std::string>{"Fact check", "Tone"});
+    CHECK(h.store.qaChecklist(other.id).empty());
+    h.click("qa:Fact check");
+    h.click("qaremove:Tone");
+    checks = h.store.qaChecklist(p.id);
+    REQUIRE(checks.size() == 1);
+    CHECK(checks[0].activityName == "Fact check");
+    CHECK(checks[0].done);
+}
+
+TEST_CASE("an activity's page adds it to every prompt, or to the prompts with a tag, keeping existing checks") {
+    Harness h;
+    auto tag = h.store.findOrCreateTag("poetry");
+    auto a = h.store.createPrompt({.title = "Haiku", .body = "Write a haiku"});
+    auto b = h.store.createPrompt({.title = "Limerick", .body = "Write a limerick"});
+    auto c = h.store.createPrompt({.title = "Report", .body = "Write a report"});
+    h.store.linkTag(Kind::Prompt, a.id, tag.id);
+    h.store.linkTag(Kind::Prompt, b.id, tag.id);
+    auto meter = h.store.findOrCreateQaActivity("Meter checked");
+    h.store.setQaCheck(a.id, meter.id, true, "5-7-5");
+    h.app->open({Kind::QaActivity, meter.id});
+    h.settle();
+    h.click("pickerinput:qatag");
+    h.type("poetry");
+    h.settle();  // the matches come from the worker
+    h.press(ImGuiKey_Enter);
+    h.settle();
+    h.click("qa:addtagged");
+    h.settle(6);
+    CHECK(h.store.qaChecklist(b.id).size() == 1);
+    CHECK(h.store.qaChecklist(c.id).empty());
+    REQUIRE(h.store.qaChecklist(a.id).size() == 1);
+    CHECK(h.store.qaChecklist(a.id)[0].done);
+    h.click("qa:addall");
+    h.settle(6);
+    CHECK(h.store.qaChecklist(c.id).size() == 1);
+    CHECK(h.store.qaActivityPromptCount(meter.id) == 3);
+    CHECK(h.store.qaChecklist(a.id)[0].note == "5-7-5");
+}
+
+TEST_CASE("a new iteration is numbered and compares with its parent inline and side by side") {
+    Harness h;
+    auto v1 = h.store.createPrompt({.title = "Explain CRDTs", .body = "Explain CRDTs in one paragraph."});
+    auto fact = h.store.findOrCreateQaActivity("Fact check");
+    h.store.setQaCheck(v1.id, fact.id, true, "");
+    h.app->open({Kind::Prompt, v1.id});
+    h.settle();
+    h.click("prompt:newiteration");
+    h.settle();
+    auto its = h.store.iterationsOf(v1.id);
+    REQUIRE(its.size() == 1);
+    const auto v2 = its[0];
+    CHECK(h.store.iterationOf(v2.id).number == 2);
+    REQUIRE(h.app->promptEditor().record().has_value());
+    CHECK(h.app->promptEditor().record()->id == v2.id);  // the editor moved to the new iteration
+    REQUIRE(h.store.qaChecklist(v2.id).size() == 1);  // the checklist came along, open
+    CHECK(!h.store.qaChecklist(v2.id)[0].done);
+    // The person rewords the new iteration; the comparison follows the words being edited.
+    h.app->promptEditor().draft().body = "Explain CRDTs in two short paragraphs, with one example.";
+    auto drawnNow = [&](const char* key) {  // marks from this frame only
+        testhook::clear();
+        h.settle(1);
+        return testhook::rect(key).has_value();
+    };
+    CHECK(!drawnNow("iterdiff:inline"));  // hidden until asked
+    CHECK(h.app->promptEditor().dirty());
+    h.click("iterdiff:Changes inline");
+    CHECK(drawnNow("iterdiff:inline"));
+    h.click("iterdiff:Side by side");
+    CHECK(drawnNow("iterdiff:sidebyside"));
+    CHECK(!testhook::rect("iterdiff:inline").has_value());
+}
+
+TEST_CASE("Save connection with a desktop keyring: the keyring is offered first and keeps the password, the vault never holds it") {
+    KeyringSession::shared();  // a Secret Service of the test's own, on a private session bus
+    Harness h;
+    const std::string pgpass = h.dir.file("pgpass");
+    ::setenv("PGPASSFILE", pgpass.c_str(), 1);
+    h.app->show(Screen::Sync);
+    h.settle();
+    h.click("field:##conninfo");
+    h.type("host=db.example.org port=5433 dbname=vaults user=pv");
+    h.click("field:##password");
+    h.type("k3yr1ng-Pw0rd");
+    h.click("sync:save");  // the keyring is the choice already made
+    h.settle();
+    ::unsetenv("PGPASSFILE");
+    const std::string saved = h.store.setting("sync.conninfo").value_or("");
+    CHECK(saved.find("password") == std::string::npos);
+    CHECK(sync::keyring::lookup(saved) == std::optional<std::string>("k3yr1ng-Pw0rd"));
+    CHECK(!std::filesystem::exists(pgpass));
+    CHECK(vaultFileHolding(h, "k3yr1ng-Pw0rd").empty());
+    sync::keyring::forget(saved);
 }

@@ -24,12 +24,14 @@ Seeded seed(Store& s) {
     auto claude = s.findOrCreateModel("claude-3.5-sonnet", "anthropic");
     auto tutor = s.findOrCreateAgent("Tutor", "chatgpt");
     auto qa1 = s.findOrCreateQaActivity("Fact check");
-    s.findOrCreateQaActivity("Tone and style");
-    s.findOrCreateQaActivity("Edge cases");
+    auto qa2 = s.findOrCreateQaActivity("Tone and style");
+    auto qa3 = s.findOrCreateQaActivity("Edge cases");
     auto tagA = s.findOrCreateTag("distributed");
     auto tagB = s.findOrCreateTag("explain");
     auto p = s.createPrompt({.title = "Explain CRDTs in one paragraph", .body = "Explain CRDTs in one paragraph for a backend engineer."});
     auto p2 = s.createPrompt({.title = "Summarise the meeting notes", .body = "Summarise these notes as 3 bullets."});
+    s.addQaChecks({p.id}, {qa1.id, qa2.id, qa3.id});
+    s.addQaChecks({p2.id}, {qa1.id, qa2.id});
     s.newIteration(p.id);
     s.setQaCheck(p.id, qa1.id, true, "checked against the paper");
     auto project = s.createLookup({.name = "Project", .appliesTo = "outputs"});

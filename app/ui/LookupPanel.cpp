@@ -338,7 +338,10 @@ void LookupEditor::drawContents() {
         ImGui::SameLine();
         ImGui::TextColored(toVec(color::warn), "● unsaved");
     }
-    ImGui::TextDisabled("used %lld time%s", static_cast<long long>(m_usage), m_usage == 1 ? "" : "s");
+    if (m_kind == Kind::QaActivity)
+        ImGui::TextDisabled("on the checklist of %lld prompt%s", static_cast<long long>(m_usage), m_usage == 1 ? "" : "s");
+    else
+        ImGui::TextDisabled("used %lld time%s", static_cast<long long>(m_usage), m_usage == 1 ? "" : "s");
     if (m_kind != Kind::QaActivity) {
         ImGui::SameLine();
         if (ImGui::SmallButton("Show its outputs →")) m_ctx.showOutputsOf({m_kind, m_id});
@@ -400,6 +403,24 @@ void LookupEditor::drawContents() {
         field("Order");
         int order = static_cast<int>(m_qa.sortOrder);
         if (ImGui::InputInt("##order", &order)) m_qa.sortOrder = order;
+        // A prompt's checklist is what was added to it; this adds the activity to many at once.
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted("Add to");
+        ImGui::SameLine(110);
+        ImGui::BeginDisabled(m_qaAdding);
+        if (ImGui::Button("Every prompt")) addToPrompts(std::nullopt);
+        testhook::mark("qa:addall");
+        ImGui::SameLine();
+        ImGui::BeginDisabled(!m_qaTagId);
+        if (ImGui::Button("Prompts tagged###qaaddtagged")) addToPrompts(m_qaTagId);
+        testhook::mark("qa:addtagged");
+        ImGui::EndDisabled();
+        ImGui::SameLine();
+        // The picker fills the rest of the line (its dropdown opens below it).
+        if (m_qaTagId && m_qaTagLabel.empty()) m_qaTagLabel = m_ctx.store().labelOf({Kind::Tag, *m_qaTagId});
+        if (m_qaTag.drawSingle(m_ctx, "qatag", m_qaTagId, m_qaTagLabel)) m_qaTagLabel.clear();
+        ImGui::EndDisabled();
+        if (m_qaAdding) ImGui::TextDisabled("adding…");
         break;
     }
     default: break;
@@ -470,6 +491,34 @@ void LookupEditor::drawContents() {
         ImGui::TextWrapped("%s", shown(m_inUse));
         ImGui::PopStyleColor();
     }
+}
+
+void LookupEditor::addToPrompts(const std::optional<std::string>& tagId) {
+    if (m_id.empty()) return;
+    // Thousands of prompts take a moment: the worker writes, the screen stays live.
+    m_qaAdding = true;
+    std::weak_ptr<int> alive = m_alive;
+    const std::string id = m_id, name = m_qa.name;
+    m_ctx.worker().post([this, alive, id, name, tagId](Store& s) -> Worker::UiCallback {
+        std::string error;
+        int64_t added = 0;
+        try {
+            added = s.addQaActivityToPrompts(id, tagId);
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        return [this, alive, added, error, name] {
+            if (alive.expired()) return;
+            m_qaAdding = false;
+            if (!error.empty()) {
+                m_ctx.error(error);
+                return;
+            }
+            m_usage += added;
+            m_ctx.notice("Added “" + name + "” to the checklist of " + std::to_string(added) + " prompt" + (added == 1 ? "" : "s"));
+            m_ctx.dataChanged();
+        };
+    });
 }
 
 } // namespace pv::ui

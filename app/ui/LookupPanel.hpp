@@ -67,6 +67,13 @@ private:
     std::string m_defaultModelLabel;
     bool m_confirmMerge = false;
     std::string m_inUse;
+    // QA activity: adding it to many prompts at once (all, or those with a tag).
+    void addToPrompts(const std::optional<std::string>& tagId);
+    Picker m_qaTag{Kind::Tag, "tag", "", false};
+    std::optional<std::string> m_qaTagId;
+    std::string m_qaTagLabel;
+    bool m_qaAdding = false;
+    std::shared_ptr<int> m_alive = std::make_shared<int>(0);
 };
 
 } // namespace pv::ui

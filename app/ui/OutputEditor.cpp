@@ -202,7 +202,7 @@ void OutputEditor::drawContents() {
     }
     {
         std::vector<const char*> actions;
-        if (!m_isNew && m_ctx.hasGraph()) actions.push_back("Graph");
+        if (!m_isNew) actions.push_back("Graph");
         if (!m_isNew) actions.push_back("Delete");
         actions.push_back(m_isNew ? "Cancel" : "Revert");
         actions.push_back(m_isNew ? "Create (Ctrl+S)" : "Save (Ctrl+S)");

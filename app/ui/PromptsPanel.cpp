@@ -141,7 +141,8 @@ void PromptsPanel::drawContents() {
                 }
                 ImGui::PushID(r->id.c_str());
                 bool sel = r->id == m_current || m_selection.count(r->id);
-                std::string title = (r->derivedFromId ? "↳ " : "") + (r->title.empty() ? r->preview : r->title);
+                std::string title = (r->iteration > 0 ? "v" + std::to_string(r->iteration) + "  " : std::string()) +
+                                    (r->derivedFromId ? "↳ " : "") + (r->title.empty() ? r->preview : r->title);
                 if (ImGui::Selectable(shown(title), sel, ImGuiSelectableFlags_SpanAllColumns))
                     clickRow(i, r->id, Kind::Prompt, [this](int64_t k) {
                         auto* x = m_rows.row(k);
@@ -218,6 +219,11 @@ void PromptEditor::load(const std::optional<RecordRef>& ref) {
     m_outputTotal = page.next.valid ? s.countOutputs(f) : static_cast<int64_t>(m_outputs.size());
     m_iterations = s.iterationsOf(p->id);
     m_parent = p->derivedFromId ? s.getPrompt(*p->derivedFromId) : std::nullopt;
+    m_iteration = s.iterationOf(p->id);
+    m_parentNumber = m_parent ? s.iterationOf(m_parent->id).number : 0;
+    m_iterationNumbers.clear();
+    for (const auto& it : m_iterations) m_iterationNumbers.push_back(s.iterationOf(it.id).number);
+    m_diffKey.clear();
     m_loaded = true;
 }
 
@@ -325,7 +331,7 @@ void PromptEditor::drawContents() {
         return;
     }
     ImGui::PushFont(fonts.heading);
-    ImGui::TextUnformatted(m_isNew ? "New prompt" : "Prompt");
+    ImGui::TextUnformatted(m_isNew ? "New prompt" : m_iteration.familySize > 1 ? ("Prompt v" + std::to_string(m_iteration.number)).c_str() : "Prompt");
     ImGui::PopFont();
     testhook::mark("prompt:title");
     if (dirty()) {
@@ -335,7 +341,7 @@ void PromptEditor::drawContents() {
     }
     {
         std::vector<const char*> actions;
-        if (!m_isNew && m_ctx.hasGraph()) actions.push_back("Graph");
+        if (!m_isNew) actions.push_back("Graph");
         if (!m_isNew) actions.push_back("Delete");
         actions.push_back(m_isNew ? "Cancel" : "Revert");
         actions.push_back(m_isNew ? "Create (Ctrl+S)" : "Save (Ctrl+S)");
@@ -476,16 +482,19 @@ void PromptEditor::drawQa() {
     for (auto& c : m_checks) done += c.done ? 1 : 0;
     std::string head = "QA checklist  " + qaProgressLabel(done, static_cast<int64_t>(m_checks.size()));
     sectionHeader(fonts, shown(head));
-    if (m_checks.empty()) ImGui::TextDisabled("No QA activities yet: add one below (it applies to every prompt).");
+    if (m_checks.empty()) ImGui::TextDisabled("No checks on this prompt yet: add an activity below (an activity's page adds it to many prompts).");
     Store& s = m_ctx.store();
+    auto reloadChecks = [&] {
+        m_checks = s.qaChecklist(m_draft.id);
+        m_ctx.dataChanged();
+    };
     for (auto& c : m_checks) {
         ImGui::PushID(c.qaActivityId.c_str());
         bool v = c.done;
-        if (ImGui::Checkbox(c.activityName.c_str(), &v)) {
+        if (ImGui::Checkbox(shown(c.activityName), &v)) {
             try {
                 s.setQaCheck(m_draft.id, c.qaActivityId, v, c.note);
-                m_checks = s.qaChecklist(m_draft.id);
-                m_ctx.dataChanged();
+                reloadChecks();
             } catch (const std::exception& e) {
                 m_ctx.error(e.what());
             }
@@ -499,7 +508,7 @@ void PromptEditor::drawQa() {
         ImGui::SameLine(420);
         auto it = m_noteDrafts.find(c.qaActivityId);
         if (it == m_noteDrafts.end()) it = m_noteDrafts.emplace(c.qaActivityId, c.note).first;
-        ImGui::SetNextItemWidth(-1);
+        ImGui::SetNextItemWidth(-ImGui::GetFrameHeight() - ImGui::GetStyle().ItemSpacing.x);
         inputWithHint("##note", "note", it->second);
         testhook::mark("qanote:" + c.activityName);
         // A check's note is saved when the field is left, like the tick itself.
@@ -511,13 +520,34 @@ void PromptEditor::drawQa() {
                 m_ctx.error(e.what());
             }
         }
+        ImGui::SameLine();
+        const bool remove = ImGui::Button("×", ImVec2(ImGui::GetFrameHeight(), 0));
+        testhook::mark("qaremove:" + c.activityName);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Take this activity off this prompt's checklist");
+        if (remove) {
+            try {
+                s.removeQaCheck(m_draft.id, c.qaActivityId);
+                m_noteDrafts.erase(c.qaActivityId);
+                reloadChecks();
+                m_ctx.notice("Removed “" + c.activityName + "” from this prompt's checklist");
+            } catch (const std::exception& e) {
+                m_ctx.error(e.what());
+            }
+            ImGui::PopID();
+            break;
+        }
         ImGui::PopID();
     }
+    std::vector<std::string> present;
+    for (const auto& c : m_checks) present.push_back(c.qaActivityId);
     ImGui::SetNextItemWidth(260);
-    if (auto id = m_qaAdd.drawAdd(m_ctx, "qaadd", "add a QA activity…", {})) {
-        (void)id;
-        m_checks = s.qaChecklist(m_draft.id);
-        m_ctx.dataChanged();
+    if (auto id = m_qaAdd.drawAdd(m_ctx, "qaadd", "add a QA activity…", present)) {
+        try {
+            s.addQaChecks({m_draft.id}, {*id});
+            reloadChecks();
+        } catch (const std::exception& e) {
+            m_ctx.error(e.what());
+        }
     }
 }
 
@@ -539,21 +569,45 @@ void PromptEditor::drawOutputs() {
                             static_cast<long long>(m_outputTotal - static_cast<int64_t>(m_outputs.size())));
 }
 
+std::string PromptEditor::iterationLabel(int64_t number, const Prompt& p) const {
+    return "v" + std::to_string(number) + "  " + (p.title.empty() ? previewText(p.body, 60) : p.title);
+}
+
 void PromptEditor::drawIterations() {
     const Fonts& fonts = m_ctx.fonts();
-    sectionHeader(fonts, "Iterations");
+    std::string head = "Iterations";
+    if (m_iteration.familySize > 1)
+        head += "  (this is v" + std::to_string(m_iteration.number) + " of " + std::to_string(m_iteration.familySize) + ")";
+    sectionHeader(fonts, shown(head));
     if (m_parent) {
+        ImGui::AlignTextToFramePadding();
         ImGui::TextDisabled("Derived from");
         ImGui::SameLine();
-        if (ImGui::Selectable(shown((m_parent->title.empty() ? previewText(m_parent->body, 60) : m_parent->title))))
+        if (ImGui::Selectable(shown(iterationLabel(m_parentNumber, *m_parent))))
             m_ctx.open({Kind::Prompt, m_parent->id});
+        // The comparison: what this iteration changed in its parent's title and wording.
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextDisabled("Compare with v%lld", static_cast<long long>(m_parentNumber));
+        ImGui::SameLine();
+        const char* modes[] = {"Hide changes", "Changes inline", "Side by side"};
+        for (int i = 0; i < 3; ++i) {
+            if (i) ImGui::SameLine();
+            bool on = m_diffMode == i;
+            if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_HeaderActive));
+            if (ImGui::SmallButton(modes[i])) m_diffMode = i;
+            testhook::mark(std::string("iterdiff:") + modes[i]);
+            if (on) ImGui::PopStyleColor();
+        }
+        if (m_diffMode != 0) drawParentDiff();
     }
     if (!m_iterations.empty()) {
         ImGui::TextDisabled("Derived to");
-        for (const auto& it : m_iterations) {
+        for (size_t i = 0; i < m_iterations.size(); ++i) {
+            const auto& it = m_iterations[i];
             ImGui::PushID(it.id.c_str());
             ImGui::Bullet();
-            if (ImGui::Selectable(shown((it.title.empty() ? previewText(it.body, 60) : it.title)))) m_ctx.open({Kind::Prompt, it.id});
+            if (ImGui::Selectable(shown(iterationLabel(i < m_iterationNumbers.size() ? m_iterationNumbers[i] : 0, it))))
+                m_ctx.open({Kind::Prompt, it.id});
             ImGui::PopID();
         }
     }
@@ -562,12 +616,64 @@ void PromptEditor::drawIterations() {
             auto copy = m_ctx.store().newIteration(m_draft.id);
             m_ctx.dataChanged();
             m_ctx.open({Kind::Prompt, copy.id});
-            m_ctx.notice("New iteration: edit it, the original stays as it was");
+            m_ctx.notice("New iteration v" + std::to_string(m_ctx.store().iterationOf(copy.id).number) +
+                         ": edit it, the original stays as it was");
         } catch (const std::exception& e) {
             m_ctx.error(e.what());
         }
     }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy this prompt into a new one derived from it");
+    testhook::mark("prompt:newiteration");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy this prompt (wording, tags, QA checklist) into a new iteration derived from it");
+}
+
+void PromptEditor::drawParentDiff() {
+    // Against the wording being edited, so the comparison follows the typing.
+    const std::string key = m_parent->title + '\x1f' + m_parent->body + '\x1f' + m_draft.title + '\x1f' + m_draft.body;
+    if (key != m_diffKey) {
+        m_diffKey = key;
+        m_titleDiff = wordDiff(m_parent->title, m_draft.title);
+        m_bodyDiff = wordDiff(m_parent->body, m_draft.body);
+    }
+    const DiffStats st = diffStats(m_bodyDiff);
+    const DiffStats tt = diffStats(m_titleDiff);
+    if (st.inserted + st.deleted + tt.inserted + tt.deleted == 0) {
+        ImGui::TextDisabled("Same title and wording as v%lld.", static_cast<long long>(m_parentNumber));
+        return;
+    }
+    ImGui::TextDisabled("Against v%lld: %lld word(s) added, %lld removed", static_cast<long long>(m_parentNumber),
+                        static_cast<long long>(st.inserted + tt.inserted), static_cast<long long>(st.deleted + tt.deleted));
+    auto only = [](const std::vector<DiffSpan>& spans, DiffSpan::Op keep) {
+        std::vector<DiffSpan> out;
+        for (const auto& s : spans)
+            if (s.op == DiffSpan::Op::Same || s.op == keep) out.push_back(s);
+        return out;
+    };
+    const Fonts& fonts = m_ctx.fonts();
+    if (m_diffMode == 1) {
+        ImGui::BeginChild("##iterdiff", ImVec2(0, 180), true);
+        drawWordDiff(m_titleDiff, fonts);
+        ImGui::Separator();
+        drawWordDiff(m_bodyDiff, fonts);
+        ImGui::EndChild();
+        testhook::mark("iterdiff:inline");
+        return;
+    }
+    if (ImGui::BeginTable("##iterdiff2", 2, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY, ImVec2(0, 220))) {
+        ImGui::TableSetupColumn(("v" + std::to_string(m_parentNumber) + " (parent)").c_str());
+        ImGui::TableSetupColumn(("v" + std::to_string(m_iteration.number) + " (this)").c_str());
+        ImGui::TableHeadersRow();
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        drawWordDiff(only(m_titleDiff, DiffSpan::Op::Delete), fonts);
+        ImGui::Separator();
+        drawWordDiff(only(m_bodyDiff, DiffSpan::Op::Delete), fonts);
+        ImGui::TableNextColumn();
+        drawWordDiff(only(m_titleDiff, DiffSpan::Op::Insert), fonts);
+        ImGui::Separator();
+        drawWordDiff(only(m_bodyDiff, DiffSpan::Op::Insert), fonts);
+        ImGui::EndTable();
+    }
+    testhook::mark("iterdiff:sidebyside");
 }
 
 } // namespace pv::ui

@@ -58,6 +58,8 @@ private:
     void drawQa();
     void drawOutputs();
     void drawIterations();
+    void drawParentDiff();
+    std::string iterationLabel(int64_t number, const Prompt& p) const;
 
     bool m_loaded = false, m_isNew = false;
     Prompt m_draft, m_orig;
@@ -75,6 +77,12 @@ private:
     int64_t m_outputTotal = 0;
     std::vector<Prompt> m_iterations;
     std::optional<Prompt> m_parent;
+    IterationInfo m_iteration;
+    int64_t m_parentNumber = 0;
+    std::vector<int64_t> m_iterationNumbers;  // of m_iterations
+    int m_diffMode = 0;  // against the parent: 0 hidden, 1 inline, 2 side by side
+    std::string m_diffKey;
+    std::vector<DiffSpan> m_titleDiff, m_bodyDiff;
     int m_deleteAsk = 0;  // 1: asking whether to delete with its outputs
 };
 

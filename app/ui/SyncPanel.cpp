@@ -2,6 +2,7 @@
 
 #include "Store.hpp"
 #include "Widgets.hpp"
+#include "sync/Keyring.hpp"
 #include "sync/Pg.hpp"
 #include "sync/SyncService.hpp"
 
@@ -26,7 +27,10 @@ void SyncPanel::saveConnection() {
         const std::string withoutPassword = m_conninfo.empty() ? std::string() : sync::conninfoWithoutPassword(m_conninfo);
         std::string where;
         if (!password.empty()) {
-            if (m_keepPassword == 0) {
+            if (m_keepPassword == kKeyring) {
+                sync::keyring::store(withoutPassword, password);
+                where = "; the password is in your desktop keyring";
+            } else if (m_keepPassword == kPgpass) {
                 sync::savePgpassEntry(withoutPassword, password);
                 where = "; the password is in " + sync::pgpassPath() + " (mode 0600)";
             } else {
@@ -52,6 +56,9 @@ void SyncPanel::drawContents() {
     const Fonts& fonts = m_ctx.fonts();
     if (!m_loaded) {
         m_conninfo = m_ctx.store().setting("sync.conninfo").value_or("");
+        // Asked once: the keyring is the first choice where the desktop has one.
+        m_keyring = sync::keyring::available(&m_keyringWhy);
+        m_keepPassword = m_keyring ? kKeyring : kPgpass;
         m_loaded = true;
     }
     ImGui::PushFont(fonts.heading);
@@ -73,13 +80,22 @@ void SyncPanel::drawContents() {
     ImGui::SameLine();
     ImGui::TextDisabled("keep it");
     ImGui::SameLine();
-    ImGui::RadioButton("in ~/.pgpass (yours only)", &m_keepPassword, 0);
+    ImGui::BeginDisabled(!m_keyring);
+    ImGui::RadioButton("in the desktop keyring", &m_keepPassword, kKeyring);
+    ImGui::EndDisabled();
+    testhook::mark("sync:keep:keyring");
+    if (!m_keyring && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", shown(m_keyringWhy));
+    ImGui::SameLine();
+    ImGui::RadioButton("in ~/.pgpass (yours only)", &m_keepPassword, kPgpass);
     testhook::mark("sync:keep:pgpass");
     ImGui::SameLine();
-    ImGui::RadioButton("for this session only", &m_keepPassword, 1);
+    ImGui::RadioButton("for this session only", &m_keepPassword, kSession);
     testhook::mark("sync:keep:session");
-    ImGui::TextDisabled("The vault never holds the password. No desktop keyring is used by this build: ~/.pgpass, a service file or "
-                        "PGPASSWORD serve it, or type it here each session.");
+    if (m_keyring)
+        ImGui::TextDisabled("The vault never holds the password: the desktop keyring, ~/.pgpass, a service file or PGPASSWORD serve it.");
+    else
+        ImGui::TextWrapped("The vault never holds the password. No desktop keyring here (%s): ~/.pgpass, a service file or PGPASSWORD "
+                           "serve it, or type it here each session.", shown(m_keyringWhy));
     if (ImGui::Button("Save connection")) saveConnection();
     testhook::mark("sync:save");
     ImGui::SameLine();

@@ -26,8 +26,11 @@ private:
     void saveConnection();
 
     std::string m_conninfo;  // never holds a password once saved
-    std::string m_password;  // typed, then moved to ~/.pgpass or this session's environment
-    int m_keepPassword = 0;  // 0: ~/.pgpass, 1: this session only
+    std::string m_password;  // typed, then moved to the keyring, ~/.pgpass or this session's environment
+    enum KeepPassword { kPgpass = 0, kSession = 1, kKeyring = 2 };
+    int m_keepPassword = kPgpass;  // a KeepPassword (an int for ImGui's radio buttons)
+    bool m_keyring = false;        // a desktop keyring answered when the screen was first drawn
+    std::string m_keyringWhy;      // why not, when it did not
     bool m_loaded = false;
     std::vector<sync::RefusedChange> m_refused;
     struct RefusedRow {
