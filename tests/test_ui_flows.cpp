@@ -845,3 +845,35 @@ TEST_CASE("Save connection with a desktop keyring: the keyring is offered first 
     CHECK(vaultFileHolding(h, "k3yr1ng-Pw0rd").empty());
     sync::keyring::forget(saved);
 }
+
+TEST_CASE("at 900x600 the bulk-action bar's buttons flow onto a second line inside the list pane") {
+    Harness h(ImVec2(900, 600));
+    seedOutputs(h, 5);
+    h.clickAt(h.centre("outputrow:0"), true);
+    h.settle();
+    REQUIRE(h.app->outputsPanel().selection().size() == 1);
+    auto table = testhook::rect("outputs:table");
+    REQUIRE(table);
+    float lowest = 0;
+    for (const char* b : {"bulk:Tag…", "bulk:Untag…", "bulk:Set model…", "bulk:Delete", "bulk:Clear selection"}) {
+        auto r = testhook::rect(b);
+        INFO(b);
+        REQUIRE(r);
+        CHECK(r->Max.x <= table->Max.x + 0.5f);
+        lowest = std::max(lowest, r->Max.y);
+    }
+    CHECK(lowest <= table->Min.y);  // the bar's second line is inside the bar, above the list
+    CHECK(testhook::rect("bulk:Clear selection")->Min.y > testhook::rect("bulk:Tag…")->Min.y);
+}
+
+TEST_CASE("a strip that measures a new height asks for the next frame at once, then settles") {
+    Harness h;
+    seedOutputs(h, 5);
+    h.app->takeFrameRequest();
+    h.click("outputs:filters");
+    CHECK(h.app->takeFrameRequest());  // the strip's first frame guessed its height
+    h.settle(3);
+    h.app->takeFrameRequest();
+    h.frame();
+    CHECK(!h.app->takeFrameRequest());  // settled: an idle app waits for input again
+}

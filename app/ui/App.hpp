@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace pv::ui {
 
@@ -46,6 +47,8 @@ public:
     // Window close: asks about unsaved edits first. closeConfirmed() turns true when it may close.
     void requestClose();
     bool closeConfirmed() const { return m_closeConfirmed; }
+    // True once after a panel asked for another frame.
+    bool takeFrameRequest() { return std::exchange(m_frameRequested, false); }
 
     void show(Screen s);
     Screen screen() const { return m_screen; }
@@ -58,6 +61,7 @@ public:
     const Fonts& fonts() const override { return m_fonts; }
     ViewOptions& view() override { return m_view; }
     void open(const RecordRef& ref) override;
+    void requestFrame() override { m_frameRequested = true; }
     void openGraph(const RecordRef& ref) override;
     void showOutputsOf(const RecordRef& ref) override;
     void newOutput(const std::string& promptId = "", const std::string& text = "") override;
@@ -154,6 +158,7 @@ private:
     std::shared_ptr<int> m_alive = std::make_shared<int>(0);
     // Last: destroyed first, so its thread stops before the panels its callbacks point at.
     std::unique_ptr<Worker> m_worker;
+    bool m_frameRequested = false;
 };
 
 } // namespace pv::ui

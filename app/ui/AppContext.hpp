@@ -44,6 +44,9 @@ public:
     virtual void rememberDelete(std::vector<RecordRef> refs, const std::string& what) = 0;
     virtual void error(const std::string& message) = 0;
     virtual void notice(const std::string& message) = 0;
+    // Layout that settles over two frames (a strip measuring its contents) asks for the next one
+    // at once instead of waiting for input.
+    virtual void requestFrame() = 0;
     virtual uint64_t dataVersion() const = 0;
     // Local changes waiting to be pushed (refreshed off the UI thread every few seconds).
     virtual int64_t pendingLocal() const = 0;  // bumps on every dataChanged()

@@ -5,6 +5,7 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace pv::ui {
 
@@ -113,10 +114,19 @@ void ListPanel::beginStrip(const char* id, ImU32 bg, float& height) {
     ImGui::BeginChild(id, ImVec2(0, h), true, ImGuiWindowFlags_AlwaysUseWindowPadding);
 }
 
+void ListPanel::nextInRow(const char* label) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float w = ImGui::CalcTextSize(label, nullptr, true).x + st.FramePadding.x * 2;
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+}
+
 void ListPanel::endStrip(float& height) {
     const ImGuiStyle& st = ImGui::GetStyle();
     // Contents' height from the cursor (window-local, scroll included) plus the bottom padding.
-    height = ImGui::GetCursorPosY() - st.ItemSpacing.y + st.WindowPadding.y;
+    const float measured = ImGui::GetCursorPosY() - st.ItemSpacing.y + st.WindowPadding.y;
+    if (std::abs(measured - height) > 0.5f) m_ctx.requestFrame();
+    height = measured;
     ImGui::EndChild();
     ImGui::PopStyleColor();
 }

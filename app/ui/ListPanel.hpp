@@ -68,6 +68,8 @@ protected:
     static void markColumns(const std::string& table);
     static std::vector<int> fitColumns(float tableWidth, const std::vector<float>& need, const std::vector<int>& dropOrder);
     void endStrip(float& height);
+    // Before a button after the first in a strip: on the same line when it fits, else the next.
+    static void nextInRow(const char* label);
 
     AppContext& m_ctx;
     std::set<std::string> m_selection;

@@ -209,18 +209,19 @@ void OutputsPanel::drawBulkBar() {
     beginStrip("##bulk", IM_COL32(40, 52, 78, 255), m_bulkH);
     ImGui::AlignTextToFramePadding();
     ImGui::Text("%zu selected", m_selection.size());
-    ImGui::SameLine();
+    // The buttons flow onto a second line in a narrow pane rather than run past its edge.
     auto modeButton = [&](const char* label, int mode) {
+        nextInRow(label);
         bool on = m_bulkMode == mode;
         if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_HeaderActive));
         if (ImGui::Button(label)) m_bulkMode = on ? 0 : mode;
         testhook::mark(std::string("bulk:") + label);
         if (on) ImGui::PopStyleColor();
-        ImGui::SameLine();
     };
     modeButton("Tag…", 1);
     modeButton("Untag…", 2);
     modeButton("Set model…", 3);
+    nextInRow("Delete");
     if (ImGui::Button("Delete")) {
         std::vector<RecordRef> refs;
         for (auto& id : m_selection) refs.push_back({Kind::Output, id});
@@ -230,8 +231,9 @@ void OutputsPanel::drawBulkBar() {
         m_selection.clear();
     }
     testhook::mark("bulk:Delete");
-    ImGui::SameLine();
+    nextInRow("Clear selection");
     if (ImGui::Button("Clear selection")) m_selection.clear();
+    testhook::mark("bulk:Clear selection");
     if (m_bulkMode == 1) {
         if (auto id = m_bulkTag.drawAdd(m_ctx, "bulktag", "tag to add…", {})) {
             std::string tagId = *id;

@@ -392,7 +392,7 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
                     }
                 }
                 // Idle: wait for input, but wake regularly for worker results and the sync state.
-                if (app.worker().busy()) glfwPollEvents();
+                if (app.worker().busy() || app.takeFrameRequest()) glfwPollEvents();
                 else glfwWaitEventsTimeout(grower.building() ? 0.05 : 0.25);
                 app.pump();
                 growFonts();
