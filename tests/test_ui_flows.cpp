@@ -478,6 +478,7 @@ TEST_CASE("the Sync screen's Discard gives a refused change up: it leaves the li
     h.app->show(Screen::Sync);
     h.settle();
     REQUIRE(testhook::rect("refused:discard:" + std::to_string(seq)));
+    CHECK(testhook::rect("refused:discard:" + std::to_string(seq))->Max.x <= 1440 - 4);  // whole, not clipped at the edge
     h.click("refused:discard:" + std::to_string(seq));
     CHECK(h.store.db().queryInt("SELECT count(*) FROM pv_changes WHERE status IN ('set_aside', 'pending')") == 0);
     CHECK(h.store.db().queryText("SELECT error FROM pv_changes WHERE seq = " + std::to_string(seq)).rfind("discarded", 0) == 0);

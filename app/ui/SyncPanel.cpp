@@ -213,7 +213,11 @@ void SyncPanel::drawRefused() {
         ImGui::TableSetupColumn("Change", ImGuiTableColumnFlags_WidthStretch, 1.0f);
         ImGui::TableSetupColumn("Made", ImGuiTableColumnFlags_WidthFixed, 150);
         ImGui::TableSetupColumn("Reason", ImGuiTableColumnFlags_WidthStretch, 2.2f);
-        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 170);
+        // As wide as its three small buttons (the font's size decides, not a constant).
+        const ImGuiStyle& st = ImGui::GetStyle();
+        float actionsW = st.ItemSpacing.x * 2;
+        for (const char* b : {"Open", "Retry", "Discard"}) actionsW += ImGui::CalcTextSize(b).x + st.FramePadding.x * 2;
+        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, actionsW);
         ImGui::TableHeadersRow();
         for (size_t i = 0; i < m_refused.size(); ++i) {
             const auto& c = m_refused[i];
