@@ -1,9 +1,9 @@
 #!/bin/bash
-# Makes tests/fixtures/vaults/: one small vault per past vault schema version (1..7), each made by
+# Makes tests/fixtures/vaults/: one small vault per past vault schema version (1..8), each made by
 # the build of a commit where that version was current, with representative data, plus what
 # test_fixture_vaults checks them against. Run from the repository (any worktree):
 #
-#   bash scripts/make-fixture-vaults.sh [VERSION...]      (default: 1 2 3 4 5 6 7)
+#   bash scripts/make-fixture-vaults.sh [VERSION...]      (default: 1 2 3 4 5 6 7 8)
 #
 # Which commit makes which file (the last commit at which that schema version was current, found
 # with `git log -G'kSchemaVersion = [0-9]' -- store/Schema.hpp`):
@@ -17,6 +17,7 @@
 #   v5.vault.gz  919e881  last commit at version 5 (before 95c94f5 "Schema 6"); server schema 1
 #   v6.vault.gz  5404d20  last commit at version 6 (before 013dd9f "Vault schema 7"); server schema 1
 #   v7.vault.gz  b942a53  merge of sync-edge: version 7 with server schema 2 (before the drafts merge)
+#   v8.vault.gz  1e73ee6  last commit at version 8 (drafts; QA per prompt, keyring), server schema 2
 #
 # Each old commit is checked out in a temp worktree /tmp/pv-old-N and only its command line is
 # built (-j2): a CLI-only main (the app's main without the ImGui part) is added there, never
@@ -33,19 +34,19 @@
 #   vN.manifest.json   read from the old vault with Python's sqlite3 before any migration: every
 #                      row of every synced table (all columns), every pv_changes entry (seq, table,
 #                      row key, op, status), user_version and device id
-#   vN.server.sql      (3..7) the old server's schema and rows
+#   vN.server.sql      (3..8) the old server's schema and rows
 set -euo pipefail
 
 repo=$(git rev-parse --show-toplevel)
 out=$repo/tests/fixtures/vaults
 mkdir -p "$out"
 pgbin=${PV_PG_BIN:-/usr/lib/postgresql/15/bin}
-versions=${*:-1 2 3 4 5 6 7}
+versions=${*:-1 2 3 4 5 6 7 8}
 
 commit_of() {
   case $1 in
     1) echo fc771ee ;; 2) echo eb7320f ;; 3) echo 80bcecc ;; 4) echo a302772 ;;
-    5) echo 919e881 ;; 6) echo 5404d20 ;; 7) echo b942a53 ;;
+    5) echo 919e881 ;; 6) echo 5404d20 ;; 7) echo b942a53 ;; 8) echo 1e73ee6 ;;
     *) echo "no commit for version $1" >&2; exit 2 ;;
   esac
 }
