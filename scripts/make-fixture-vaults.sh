@@ -23,7 +23,7 @@
 # built (-j2): a CLI-only main (the app's main without the ImGui part) is added there, never
 # committed. Rows are written by that build's CLI (`add output`) and by the sqlite3 shell, whose
 # writes go through that build's own capture triggers (prompt iterations, QA, custom lookups and
-# tombstones have no CLI command). For versions with sync (3..7) the vault is synced once to a
+# tombstones have no CLI command). For versions with sync (3..8) the vault is synced once to a
 # throwaway PostgreSQL by that build, a tag link whose output and tag exist nowhere is refused and
 # set aside by a second sync, and more edits are made after it, left pending. The server as that
 # build left it is kept as vN.server.sql (pg_dump of schema promptvault), so the test can go on

@@ -81,7 +81,7 @@ struct QaCheck {
 struct Lookup : Stamps {
     std::string id;
     std::string name;
-    std::string appliesTo = "outputs";  // "outputs" or "prompts"
+    std::string appliesTo = "outputs";  // "outputs", "prompts" or "both"
     bool multi = false;
     int64_t sortOrder = 0;
 };

@@ -37,7 +37,7 @@ std::string createTableSql(const TableDef& t) {
         s += ", PRIMARY KEY (" + t.key[0] + ", " + t.key[1] + ")";
     }
     if (t.name == "outputs") s += ", CHECK (rating IS NULL OR rating BETWEEN 1 AND 5)";
-    if (t.name == "lookups") s += ", CHECK (applies_to IN ('outputs','prompts'))";
+    if (t.name == "lookups") s += ", CHECK (applies_to IN ('outputs','prompts','both'))";
     s += ")";
     return s;
 }

@@ -192,7 +192,7 @@ std::vector<LookupRow> Store::listLookupRows(Kind kind, const std::string& nameF
                   "WHERE c.qa_activity_id = x.id AND c.deleted_at IS NULL AND p.deleted_at IS NULL), x.deleted_at IS NOT NULL FROM qa_activities x";
         break;
     case Kind::Lookup:
-        sqlText = "SELECT x.id, x.name, x.applies_to || CASE WHEN x.multi THEN ', many values' ELSE ', one value' END, "
+        sqlText = "SELECT x.id, x.name, CASE x.applies_to WHEN 'both' THEN 'outputs and prompts' ELSE x.applies_to END || CASE WHEN x.multi THEN ', many values' ELSE ', one value' END, "
                   "(SELECT count(*) FROM lookup_values v WHERE v.lookup_id = x.id AND v.deleted_at IS NULL), x.deleted_at IS NOT NULL FROM lookups x";
         break;
     default: throw StoreError(std::string("no lookup list for ") + kindName(kind));

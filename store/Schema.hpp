@@ -32,7 +32,7 @@ struct TableDef {
 
 // Current schema version (PRAGMA user_version). Bump it with a new frozen step
 // store/migrations/vault_NN.sql (literal SQL, never edited afterwards) and the same change in syncedTables().
-constexpr int kSchemaVersion = 8;
+constexpr int kSchemaVersion = 9;
 // PRAGMA application_id of a vault ("PVLT"): set on every vault opened writable, so another
 // program's SQLite file is told apart before anything is written to it.
 constexpr int32_t kApplicationId = 0x50564C54;

@@ -502,8 +502,8 @@ struct Row<Lookup> {
     static void check(const Lookup& l) {
         requireUtf8("name", l.name);
         if (l.name.empty()) throw StoreError("a lookup needs a name");
-        if (l.appliesTo != "outputs" && l.appliesTo != "prompts")
-            throw StoreError("a lookup applies to 'outputs' or 'prompts', not '" + l.appliesTo + "'");
+        if (l.appliesTo != "outputs" && l.appliesTo != "prompts" && l.appliesTo != "both")
+            throw StoreError("a lookup applies to 'outputs', 'prompts' or 'both', not '" + l.appliesTo + "'");
     }
 };
 
@@ -828,7 +828,7 @@ std::optional<Lookup> Store::getLookup(const std::string& id) { return getRow<Lo
 
 std::vector<Lookup> Store::lookups(const std::string& appliesTo) {
     auto& s = m_db.cached("SELECT " + selectList<Lookup>() +
-                          " FROM lookups WHERE deleted_at IS NULL AND (?1 = '' OR applies_to = ?1) ORDER BY sort_order, name COLLATE NOCASE, id");
+                          " FROM lookups WHERE deleted_at IS NULL AND (?1 = '' OR applies_to = ?1 OR applies_to = 'both') ORDER BY sort_order, name COLLATE NOCASE, id");
     sql::StmtUse use(s);
     s.bind(1, appliesTo);
     return readAll<Lookup>(s);
@@ -1106,7 +1106,7 @@ void Store::linkLookupValue(Kind kind, const std::string& recordId, const std::s
     if (!value) throw StoreError("lookup value '" + valueId + "' does not exist");
     auto lookup = getLookup(value->lookupId);
     if (!lookup) throw StoreError("lookup '" + value->lookupId + "' does not exist");
-    if (lookup->appliesTo != kindTable(kind))
+    if (lookup->appliesTo != kindTable(kind) && lookup->appliesTo != "both")
         throw StoreError("lookup '" + lookup->name + "' applies to " + lookup->appliesTo + ", not " + kindTable(kind));
     requireRow(kindTable(kind), recordId, col);
     Atomic tx(m_db);

@@ -301,6 +301,37 @@ TEST_CASE("custom lookups: single-valued replaces, multi-valued accumulates, wro
     CHECK(s.lookups("prompts").size() == 1);
 }
 
+TEST_CASE("a lookup for both outputs and prompts links to either, is listed for each, and other targets are refused") {
+    TempDir dir;
+    Store s(dir.file("v.db"));
+    auto audience = s.createLookup({.name = "Audience", .appliesTo = "both", .multi = true});
+    auto onlyOutputs = s.createLookup({.name = "Project", .appliesTo = "outputs"});
+    auto students = s.createLookupValue({.lookupId = audience.id, .value = "students 学生"});
+    auto o = s.createOutput({.output = "x"});
+    auto p = s.createPrompt({.title = "p"});
+    s.linkLookupValue(Kind::Output, o.id, students.id);
+    s.linkLookupValue(Kind::Prompt, p.id, students.id);
+    REQUIRE(s.lookupValuesOf(Kind::Output, o.id).size() == 1);
+    REQUIRE(s.lookupValuesOf(Kind::Prompt, p.id).size() == 1);
+    CHECK(s.lookupValuesOf(Kind::Prompt, p.id)[0].value == "students 学生");
+    auto names = [](const std::vector<Lookup>& ls) {
+        std::set<std::string> n;
+        for (const auto& l : ls) n.insert(l.name);
+        return n;
+    };
+    CHECK(names(s.lookups("outputs")) == std::set<std::string>{"Audience", "Project"});
+    CHECK(names(s.lookups("prompts")) == std::set<std::string>{"Audience"});
+    CHECK(s.getLookup(audience.id)->appliesTo == "both");
+    auto widened = *s.getLookup(onlyOutputs.id);
+    widened.appliesTo = "both";
+    s.updateLookup(widened);
+    CHECK(names(s.lookups("prompts")) == std::set<std::string>{"Audience", "Project"});
+    CHECK_THROWS_WITH_AS(s.createLookup({.name = "Bad", .appliesTo = "tags"}), doctest::Contains("'outputs', 'prompts' or 'both'"), StoreError);
+    // The vault's own CHECK holds too, whatever writes the row.
+    CHECK_THROWS(s.db().exec("UPDATE lookups SET applies_to = 'everything' WHERE id = '" + audience.id + "'"));
+    CHECK(s.getLookup(audience.id)->appliesTo == "both");
+}
+
 TEST_CASE("list outputs: filters, sort and keyset paging visit every row once") {
     TempDir dir;
     Store s(dir.file("v.db"));

@@ -72,6 +72,29 @@ TEST_CASE("two vaults editing offline converge with each other and the server") 
     CHECK(exportOf(a) == serverExport(ci));
 }
 
+TEST_CASE("a lookup for both outputs and prompts, its value and both links reach the server and the other vault") {
+    auto& pg = PgServer::shared();
+    auto db = pg.createDatabase();
+    auto ci = pg.conninfo(db);
+    TempDir dir;
+    Store a(dir.file("a.db")), b(dir.file("b.db"));
+    auto audience = a.createLookup({.name = "Audience", .appliesTo = "both"});
+    auto students = a.createLookupValue({.lookupId = audience.id, .value = "students"});
+    auto p = a.createPrompt({.title = "For the class"});
+    auto o = a.createOutput({.promptId = p.id, .output = "simply put"});
+    a.linkLookupValue(Kind::Prompt, p.id, students.id);
+    a.linkLookupValue(Kind::Output, o.id, students.id);
+    auto ra = syncVault(a, ci);
+    CHECK(ra.push.setAside.empty());
+    syncVault(b, ci);
+    REQUIRE(b.getLookup(audience.id));
+    CHECK(b.getLookup(audience.id)->appliesTo == "both");
+    CHECK(b.lookupValuesOf(Kind::Prompt, p.id).size() == 1);
+    CHECK(b.lookupValuesOf(Kind::Output, o.id).size() == 1);
+    CHECK(exportOf(a) == serverExport(ci));
+    CHECK(exportOf(b) == serverExport(ci));
+}
+
 TEST_CASE("three vaults syncing in different orders end byte-identical") {
     auto& pg = PgServer::shared();
     auto ci = pg.conninfo(pg.createDatabase());

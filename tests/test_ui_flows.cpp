@@ -878,3 +878,53 @@ TEST_CASE("a strip that measures a new height asks for the next frame at once, t
     h.frame();
     CHECK(!h.app->takeFrameRequest());  // settled: an idle app waits for input again
 }
+
+TEST_CASE("a lookup made for both kinds on the Lookups screen gives the output and the prompt editors its picker, and a value made in place on a fresh draft") {
+    Harness h;
+    h.app->show(Screen::Lookups);
+    h.settle();
+    h.click("customlookup:name");
+    h.type("Audience");
+    h.click("customlookup:both");
+    h.click("customlookup:create");
+    h.settle();
+    auto lookups = h.store.lookups();
+    REQUIRE(lookups.size() == 1);
+    CHECK(lookups[0].appliesTo == "both");
+
+    // A brand-new draft: the value is created in place from its picker, and the draft stays open.
+    h.ctrl('N');
+    h.settle();
+    REQUIRE(h.app->outputEditor().isNew());
+    h.click("pickerinput:one");
+    h.type("students");
+    h.settle();
+    h.press(ImGuiKey_Enter);
+    h.settle();
+    REQUIRE(h.app->outputEditor().isNew());  // the draft is still the one being written
+    auto values = h.store.lookupValues(lookups[0].id);
+    REQUIRE(values.size() == 1);
+    CHECK(values[0].value == "students");
+    h.click("text:raw");
+    h.type("An answer for students");
+    h.ctrl('S');
+    h.settle();
+    const std::string outputId = h.app->outputEditor().draft().id;
+    REQUIRE(!outputId.empty());
+    REQUIRE(h.store.lookupValuesOf(Kind::Output, outputId).size() == 1);
+    CHECK(h.store.lookupValuesOf(Kind::Output, outputId)[0].value == "students");
+
+    auto p = h.store.createPrompt({.title = "For the class", .body = "Explain it simply"});
+    h.app->open({Kind::Prompt, p.id});
+    h.settle();
+    h.click("pickerinput:one");
+    h.type("stud");
+    h.settle();
+    h.press(ImGuiKey_Enter);
+    h.settle();
+    h.ctrl('S');
+    h.settle();
+    REQUIRE(h.store.lookupValuesOf(Kind::Prompt, p.id).size() == 1);
+    CHECK(h.store.lookupValuesOf(Kind::Prompt, p.id)[0].value == "students");
+    CHECK(h.store.lookupValues(lookups[0].id).size() == 1);  // picked, not made twice
+}

@@ -1,5 +1,7 @@
 #include "CustomLookups.hpp"
 
+#include <algorithm>
+
 namespace pv::ui {
 
 CustomLookupsPanel::CustomLookupsPanel(AppContext& ctx) : ListPanel("custom_lookups", ctx) {}
@@ -46,13 +48,18 @@ void CustomLookupsPanel::drawContents() {
     ImGui::SameLine();
     ImGui::RadioButton("prompts", &m_newAppliesTo, 1);
     ImGui::SameLine();
+    ImGui::RadioButton("both", &m_newAppliesTo, 2);
+    testhook::mark("customlookup:both");
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("many values + Create").x + 60) ImGui::NewLine();
     ImGui::Checkbox("many values", &m_newMulti);
     ImGui::SameLine();
     if ((ImGui::Button("+ Create") || enter) && !trim(m_newName).empty()) {
         try {
             Lookup l;
             l.name = trim(m_newName);
-            l.appliesTo = m_newAppliesTo == 0 ? "outputs" : "prompts";
+            static const char* const kAppliesTo[] = {"outputs", "prompts", "both"};
+            l.appliesTo = kAppliesTo[std::clamp(m_newAppliesTo, 0, 2)];
             l.multi = m_newMulti;
             l = m_ctx.store().createLookup(l);
             m_newName.clear();
@@ -155,6 +162,8 @@ void CustomLookupEditor::drawContents() {
     if (ImGui::RadioButton("outputs", m_draft.appliesTo == "outputs")) m_draft.appliesTo = "outputs";
     ImGui::SameLine();
     if (ImGui::RadioButton("prompts", m_draft.appliesTo == "prompts")) m_draft.appliesTo = "prompts";
+    ImGui::SameLine();
+    if (ImGui::RadioButton("both", m_draft.appliesTo == "both")) m_draft.appliesTo = "both";
     ImGui::SameLine(0, 20);
     ImGui::Checkbox("many values per record", &m_draft.multi);
     ImGui::BeginDisabled(!dirty());
@@ -185,7 +194,7 @@ void CustomLookupEditor::drawContents() {
             }
         }
         ImGui::SameLine();
-        if (m_draft.appliesTo == "outputs" && ImGui::SmallButton("outputs →")) m_ctx.showOutputsOf({Kind::LookupValue, v.id});
+        if (m_draft.appliesTo != "prompts" && ImGui::SmallButton("outputs →")) m_ctx.showOutputsOf({Kind::LookupValue, v.id});
         ImGui::SameLine();
         if (ImGui::SmallButton("Delete")) {
             try {
