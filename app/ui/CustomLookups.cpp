@@ -33,7 +33,7 @@ void CustomLookupsPanel::drawContents() {
     ImGui::PushFont(m_ctx.fonts().heading);
     ImGui::TextUnformatted("Your lookups");
     ImGui::PopFont();
-    ImGui::TextWrapped("Fields of your own for outputs or prompts — a project, a use case, a language. They show up as pickers in the "
+    ImGui::TextWrapped("Fields of your own for outputs, prompts or both — a project, a use case, a language. They show up as pickers in the "
                        "editors and as filters in the lists.");
     ImGui::SetNextItemWidth(-1);
     if (searchBox(m_filter, "Filter…  (Ctrl+F)")) reload();
