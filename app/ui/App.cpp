@@ -331,17 +331,7 @@ void App::newOutput(const std::string& promptId, const std::string& text) {
 
 void App::captureFromClipboard() {
     const char* clip = ImGui::GetClipboardText();
-    std::string text = clip ? clip : "";
-    if (CapturePanel::available()) {
-        m_capture->openWith(text);
-        return;
-    }
-    if (text.empty()) {
-        notice("The clipboard is empty");
-        return;
-    }
-    newOutput("", text);
-    m_outputEditor->draft().source = "clipboard";
+    m_capture->openWith(clip ? clip : "");
 }
 
 void App::dataChanged() {

@@ -10,7 +10,6 @@ namespace pv::ui {
 class CapturePanel {
 public:
     explicit CapturePanel(AppContext& ctx);
-    static bool available() { return true; }
     void openWith(const std::string& clipboardText);
     bool isOpen() const { return m_open; }
     void drawWindow();
