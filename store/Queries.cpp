@@ -172,7 +172,7 @@ Page<PromptRow> Store::listPrompts(const PromptFilter& f, PromptSort sort, const
     return page;
 }
 
-std::vector<LookupRow> Store::listLookupRows(Kind kind, const std::string& nameFilter, bool includeDeleted) {
+std::vector<NamedRow> Store::listNamedRows(Kind kind, const std::string& nameFilter, bool includeDeleted) {
     std::string sqlText;
     switch (kind) {
     case Kind::Model:
@@ -195,14 +195,14 @@ std::vector<LookupRow> Store::listLookupRows(Kind kind, const std::string& nameF
         sqlText = "SELECT x.id, x.name, CASE x.applies_to WHEN 'both' THEN 'outputs and prompts' ELSE x.applies_to END || CASE WHEN x.multi THEN ', many values' ELSE ', one value' END, "
                   "(SELECT count(*) FROM lookup_values v WHERE v.lookup_id = x.id AND v.deleted_at IS NULL), x.deleted_at IS NOT NULL FROM lookups x";
         break;
-    default: throw StoreError(std::string("no lookup list for ") + kindName(kind));
+    default: throw StoreError(std::string("no list of named records for ") + kindName(kind));
     }
     sqlText += " WHERE (?1 = '' OR x.name LIKE '%' || ?1 || '%') AND (?2 OR x.deleted_at IS NULL) ORDER BY ";
     sqlText += kind == Kind::QaActivity || kind == Kind::Lookup ? "x.sort_order, x.name COLLATE NOCASE, x.id" : "x.name COLLATE NOCASE, x.id";
     auto& s = m_db.cached(sqlText);
     sql::StmtUse use(s);
     s.bind(1, nameFilter).bind(2, int64_t(includeDeleted));
-    std::vector<LookupRow> out;
+    std::vector<NamedRow> out;
     while (s.step()) out.push_back({s.getText(0), s.getText(1), s.getText(2), s.getInt(3), s.getInt(4) != 0});
     return out;
 }

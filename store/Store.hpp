@@ -109,7 +109,7 @@ struct IterationInfo {
 };
 
 // Models, agents, tags, QA activities, lookups: small tables listed whole, with usage counts.
-struct LookupRow {
+struct NamedRow {
     std::string id;
     std::string name;
     std::string detail;  // provider, platform, colour, description
@@ -257,7 +257,7 @@ public:
     int64_t countOutputs(const OutputFilter& f);
     Page<PromptRow> listPrompts(const PromptFilter& f, PromptSort sort = PromptSort::UpdatedDesc,
                                 const PageCursor& after = {}, int limit = 100);
-    std::vector<LookupRow> listLookupRows(Kind kind, const std::string& nameFilter = "", bool includeDeleted = false);
+    std::vector<NamedRow> listNamedRows(Kind kind, const std::string& nameFilter = "", bool includeDeleted = false);
     std::vector<Prompt> iterationsOf(const std::string& promptId);
     IterationInfo iterationOf(const std::string& promptId);
 

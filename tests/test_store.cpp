@@ -1013,7 +1013,7 @@ TEST_CASE("lookup lists carry usage counts that follow links, deletes and merges
     s.linkTag(Kind::Prompt, p.id, t.id);
     s.setQaCheck(p.id, q.id, true, "");
     auto usage = [&](Kind k, const std::string& name) -> int64_t {
-        for (const auto& r : s.listLookupRows(k))
+        for (const auto& r : s.listNamedRows(k))
             if (r.name == name) return r.usage;
         return -1;
     };
@@ -1023,8 +1023,8 @@ TEST_CASE("lookup lists carry usage counts that follow links, deletes and merges
     CHECK(usage(Kind::Tag, "tag") == 5);
     CHECK(usage(Kind::QaActivity, "QA") == 1);
     CHECK(usage(Kind::Lookup, "L") == 2);
-    CHECK(s.listLookupRows(Kind::Model)[0].detail == "x");
-    CHECK(s.listLookupRows(Kind::Model, "beta").size() == 1);
+    CHECK(s.listNamedRows(Kind::Model)[0].detail == "x");
+    CHECK(s.listNamedRows(Kind::Model, "beta").size() == 1);
 
     s.softDelete({Kind::Output, outs[0]});
     CHECK(usage(Kind::Model, "alpha-model") == 2);
@@ -1037,7 +1037,7 @@ TEST_CASE("lookup lists carry usage counts that follow links, deletes and merges
     s.merge(Kind::Model, m1.id, m2.id);
     CHECK(usage(Kind::Model, "beta-model") == 4);
     CHECK(usage(Kind::Model, "alpha-model") == -1);  // merged away: tombstoned, listed only with deleted
-    CHECK(s.listLookupRows(Kind::Model, "", true).size() == 2);
+    CHECK(s.listNamedRows(Kind::Model, "", true).size() == 2);
     // Writes through the sqlite3 shell keep the counts exact too.
     auto r = pv::test::runCommand(pv::test::sqliteShell() + " " + s.path() + " \"DELETE FROM outputs WHERE id = '" + outs[3] + "'\"");
     REQUIRE_MESSAGE(r.exitCode == 0, r.err);

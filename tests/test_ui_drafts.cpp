@@ -6,7 +6,7 @@
 #include "TestUtil.hpp"
 #include "UiHarness.hpp"
 #include "ui/App.hpp"
-#include "ui/LookupPanel.hpp"
+#include "ui/CatalogPanel.hpp"
 #include "ui/OutputEditor.hpp"
 #include "ui/PromptsPanel.hpp"
 #include "ui/Style.hpp"

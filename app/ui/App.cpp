@@ -3,7 +3,7 @@
 #include "CustomLookups.hpp"
 #include "GraphPanel.hpp"
 #include "ImportPanel.hpp"
-#include "LookupPanel.hpp"
+#include "CatalogPanel.hpp"
 #include "OutputEditor.hpp"
 #include "OutputsPanel.hpp"
 #include "CapturePanel.hpp"
@@ -65,10 +65,10 @@ App::App(Store& store, ViewOptions& view, sync::SyncService* sync)
     m_outputEditor = std::make_unique<OutputEditor>(*this);
     m_prompts = std::make_unique<PromptsPanel>(*this);
     m_promptEditor = std::make_unique<PromptEditor>(*this);
-    m_models = std::make_unique<LookupPanel>(*this, Kind::Model);
-    m_agents = std::make_unique<LookupPanel>(*this, Kind::Agent);
-    m_tags = std::make_unique<LookupPanel>(*this, Kind::Tag);
-    m_qa = std::make_unique<LookupPanel>(*this, Kind::QaActivity);
+    m_models = std::make_unique<CatalogPanel>(*this, Kind::Model);
+    m_agents = std::make_unique<CatalogPanel>(*this, Kind::Agent);
+    m_tags = std::make_unique<CatalogPanel>(*this, Kind::Tag);
+    m_qa = std::make_unique<CatalogPanel>(*this, Kind::QaActivity);
     m_lookupEditor = std::make_unique<LookupEditor>(*this);
     m_customLookups = std::make_unique<CustomLookupsPanel>(*this);
     m_customLookupEditor = std::make_unique<CustomLookupEditor>(*this);

@@ -23,7 +23,7 @@ class OutputsPanel;
 class OutputEditor;
 class PromptsPanel;
 class PromptEditor;
-class LookupPanel;
+class CatalogPanel;
 class LookupEditor;
 class CustomLookupsPanel;
 class CustomLookupEditor;
@@ -119,7 +119,7 @@ private:
     std::unique_ptr<OutputEditor> m_outputEditor;
     std::unique_ptr<PromptsPanel> m_prompts;
     std::unique_ptr<PromptEditor> m_promptEditor;
-    std::unique_ptr<LookupPanel> m_models, m_agents, m_tags, m_qa;
+    std::unique_ptr<CatalogPanel> m_models, m_agents, m_tags, m_qa;
     std::unique_ptr<LookupEditor> m_lookupEditor;
     std::unique_ptr<CustomLookupsPanel> m_customLookups;
     std::unique_ptr<CustomLookupEditor> m_customLookupEditor;

@@ -12,7 +12,7 @@ void CustomLookupsPanel::reload() {
     auto filter = m_filter;
     m_ctx.worker().post(
         [this, alive, token, filter](Store& s) -> Worker::UiCallback {
-            auto rows = s.listLookupRows(Kind::Lookup, filter, false);
+            auto rows = s.listNamedRows(Kind::Lookup, filter, false);
             return [this, alive, token, rows = std::move(rows)]() mutable {
                 if (!alive.expired() && token == m_token) m_rows = std::move(rows);
             };

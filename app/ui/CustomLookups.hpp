@@ -24,7 +24,7 @@ private:
     std::string m_filter, m_newName;
     int m_newAppliesTo = 0;
     bool m_newMulti = false;
-    std::vector<LookupRow> m_rows;
+    std::vector<NamedRow> m_rows;
     uint64_t m_token = 0;
 };
 

@@ -1,4 +1,5 @@
-// Models, agents, tags and QA activities: each a small table with usage counts; the editor beside
+// The catalogs (models, agents, tags and QA activities; not to be confused with the person's own
+// lookups, CustomLookups): each a small table with usage counts; the editor beside
 // it renames, edits details, merges two into one and deletes by the README rule.
 #pragma once
 #include "Editor.hpp"
@@ -10,12 +11,12 @@ namespace pv::ui {
 
 const char* kindNoun(Kind k);  // "model", "agent", "tag", "QA activity", ...
 
-class LookupPanel : public ListPanel {
+class CatalogPanel : public ListPanel {
 public:
-    LookupPanel(AppContext& ctx, Kind kind);
+    CatalogPanel(AppContext& ctx, Kind kind);
     void reload() override;
     void setSearch(const std::string& text) override;
-    const std::vector<LookupRow>& rows() const { return m_rows; }
+    const std::vector<NamedRow>& rows() const { return m_rows; }
 
 protected:
     void drawContents() override;
@@ -24,7 +25,7 @@ private:
     Kind m_kind;
     std::string m_filter;
     std::string m_newName;
-    std::vector<LookupRow> m_rows;
+    std::vector<NamedRow> m_rows;
     bool m_loading = false;
     bool m_showDeleted = false;
     uint64_t m_token = 0;

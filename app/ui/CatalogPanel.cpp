@@ -1,4 +1,4 @@
-#include "LookupPanel.hpp"
+#include "CatalogPanel.hpp"
 
 namespace pv::ui {
 
@@ -37,9 +37,9 @@ const char* detailName(Kind k) {
 }
 } // namespace
 
-LookupPanel::LookupPanel(AppContext& ctx, Kind kind) : ListPanel(std::string("lookup_") + kindName(kind), ctx), m_kind(kind) {}
+CatalogPanel::CatalogPanel(AppContext& ctx, Kind kind) : ListPanel(std::string("lookup_") + kindName(kind), ctx), m_kind(kind) {}
 
-void LookupPanel::reload() {
+void CatalogPanel::reload() {
     // Usage counts scan link tables: off the UI thread.
     const uint64_t token = ++m_token;
     m_loading = true;
@@ -49,7 +49,7 @@ void LookupPanel::reload() {
     bool deleted = m_showDeleted;
     m_ctx.worker().post(
         [this, alive, token, kind, filter, deleted](Store& s) -> Worker::UiCallback {
-            auto rows = s.listLookupRows(kind, filter, deleted);
+            auto rows = s.listNamedRows(kind, filter, deleted);
             return [this, alive, token, rows = std::move(rows)]() mutable {
                 if (alive.expired() || token != m_token) return;
                 m_rows = std::move(rows);
@@ -59,12 +59,12 @@ void LookupPanel::reload() {
         std::string("lookups:") + kindName(kind));
 }
 
-void LookupPanel::setSearch(const std::string& text) {
+void CatalogPanel::setSearch(const std::string& text) {
     m_filter = text;
     reload();
 }
 
-void LookupPanel::drawContents() {
+void CatalogPanel::drawContents() {
     if (m_seenVersion != m_ctx.dataVersion()) {
         m_seenVersion = m_ctx.dataVersion();
         reload();
@@ -111,7 +111,7 @@ void LookupPanel::drawContents() {
         ImGui::TableHeadersRow();
         if (auto* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty && specs->SpecsCount > 0) {
             auto sp = specs->Specs[0];
-            std::stable_sort(m_rows.begin(), m_rows.end(), [&](const LookupRow& a, const LookupRow& b) {
+            std::stable_sort(m_rows.begin(), m_rows.end(), [&](const NamedRow& a, const NamedRow& b) {
                 bool asc = sp.SortDirection == ImGuiSortDirection_Ascending;
                 if (sp.ColumnIndex == 2) return asc ? a.usage < b.usage : a.usage > b.usage;
                 int c = strcasecmp(a.name.c_str(), b.name.c_str());
@@ -198,7 +198,7 @@ void LookupEditor::load(const std::optional<RecordRef>& ref) {
     }
     if (!m_loaded) return;
     m_usage = 0;
-    for (const auto& r : s.listLookupRows(m_kind, "", true))
+    for (const auto& r : s.listNamedRows(m_kind, "", true))
         if (r.id == m_id) m_usage = r.usage;
     m_mergePicker = std::make_unique<Picker>(m_kind, kindNoun(m_kind), "", false);
 }
