@@ -447,6 +447,7 @@ void App::handleShortcuts() {
 }
 
 void App::frame() {
+    setSoftWrap(m_view.wrapText);
     watchVault();
     keepDrafts();
     handleShortcuts();
