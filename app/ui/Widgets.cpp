@@ -421,6 +421,17 @@ bool wrapToggle(ViewOptions& view) {
     return clicked;
 }
 
+bool wrapToggleAt(ViewOptions& view, float y) {
+    const ImVec2 back = ImGui::GetCursorPos();
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(2, 0));  // as tall as a line of text
+    const float boxW = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("Wrap").x;
+    ImGui::SetCursorPos({back.x + std::max(0.0f, ImGui::GetContentRegionAvail().x - boxW), y});
+    const bool clicked = wrapToggle(view);
+    ImGui::PopStyleVar();
+    ImGui::SetCursorPos(back);
+    return clicked;
+}
+
 bool inputText(const char* label, std::string& s, ImGuiInputTextFlags flags) {
     return carried(label, s, flags, nullptr, [&](std::string& buf, ImGuiInputTextFlags f, ImGuiInputTextCallback cb, void* user) {
         return ImGui::InputText(label, &buf, f, cb, user);

@@ -112,6 +112,8 @@ void setSoftWrap(bool on);
 bool softWrap();
 // The user-facing "Wrap" checkbox: flips view.wrapText (saved with the view options).
 bool wrapToggle(ViewOptions& view);
+// The same, right-aligned on the line at window y `y` (a section header's), the cursor left as it was.
+bool wrapToggleAt(ViewOptions& view, float y);
 // A typed character (GLFW's char callback): astral ones reach ImGui as their stand-ins.
 void typeCharacter(char32_t c);
 // Wraps the platform clipboard so copies out of fields give real characters and pastes keep them.
