@@ -328,6 +328,8 @@ TEST_CASE("random edits on the buffer: the logical text is the edit applied to t
             REQUIRE(w.logical() == expected);
             CHECK(w.toLogical(c.pos) == la + int(ins.size()));
             checkLayout(w, width, hang);
+            // Laying out only the touched paragraphs gives the same breaks as laying out everything.
+            CHECK(w.softs() == wrapAt(w.logical(), width, hang).softs());
         }
     }
 }

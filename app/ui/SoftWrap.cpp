@@ -65,8 +65,14 @@ std::vector<int> SoftWrap::wrapPoints(std::string_view s, float width, float han
     return out;
 }
 
-void SoftWrap::layout(std::string_view logical) {
-    m_points = wrapPoints(logical, m_width, m_hang, m_advance);
+void SoftWrap::layout(std::string logical) {
+    m_logical = std::move(logical);
+    m_points = wrapPoints(m_logical, m_width, m_hang, m_advance);
+    build();
+}
+
+void SoftWrap::build() {
+    const std::string_view logical = m_logical;
     m_buffer.clear();
     m_buffer.reserve(logical.size() + m_points.size());
     m_softs.clear();
@@ -81,18 +87,18 @@ void SoftWrap::layout(std::string_view logical) {
     m_buffer.append(logical.substr(from));
 }
 
-void SoftWrap::setText(std::string_view logical) { layout(logical); }
+void SoftWrap::setText(std::string_view logical) { layout(std::string(logical)); }
 
 bool SoftWrap::setWidth(float width, float hang) {
     if (width == m_width && hang == m_hang) return false;
     m_width = width;
     m_hang = hang;
     const std::vector<int> before = m_points;
-    layout(logical());
+    layout(std::move(m_logical));
     return m_points != before;
 }
 
-void SoftWrap::rewrap() { layout(logical()); }
+void SoftWrap::rewrap() { layout(std::move(m_logical)); }
 
 int SoftWrap::toLogical(int bufferPos) const { return bufferPos - countBefore(m_softs, bufferPos); }
 
@@ -157,6 +163,7 @@ void SoftWrap::track(std::string_view now, int cursor) {
     if (now == m_buffer) return;
     m_softs = surviving(diff(m_buffer, now, cursor));
     m_buffer.assign(now);
+    m_logical = strip(m_buffer, m_softs, 0, int(m_buffer.size()));
     m_points.resize(m_softs.size());
     for (size_t k = 0; k < m_softs.size(); ++k) m_points[k] = m_softs[k] - int(k);
 }
@@ -164,6 +171,7 @@ void SoftWrap::track(std::string_view now, int cursor) {
 void SoftWrap::adopt(std::string buffer, std::vector<int> softs) {
     m_buffer = std::move(buffer);
     m_softs = std::move(softs);
+    m_logical = strip(m_buffer, m_softs, 0, int(m_buffer.size()));
     m_points.resize(m_softs.size());
     for (size_t k = 0; k < m_softs.size(); ++k) m_points[k] = m_softs[k] - int(k);
 }
@@ -204,7 +212,30 @@ SoftWrap::Cursor SoftWrap::edited(std::string_view now, Cursor cursor, Key key, 
         pos = selStart = selEnd = Mapped{at, true};
     }
 
-    layout(logical);
+    if (onlySofts && key != Key::Other) {
+        layout(std::move(logical));
+    } else {
+        // Only the paragraphs the edit touched are laid out again: a hard line break starts every
+        // layout afresh, so the breaks before them stay and the ones after them shift.
+        const int from = c.prefix - countBefore(softs, c.prefix), to = c.newEnd - countBefore(softs, c.newEnd);
+        const int delta = int(logical.size()) - int(m_logical.size());
+        const size_t nl = from > 0 ? logical.rfind('\n', size_t(from - 1)) : std::string::npos;
+        const int paraStart = nl == std::string::npos ? 0 : int(nl) + 1;
+        const size_t end = logical.find('\n', size_t(to));
+        const int paraEnd = end == std::string::npos ? int(logical.size()) : int(end);
+        std::vector<int> points;
+        points.reserve(m_points.size() + 8);
+        for (int p : m_points) {
+            if (p >= paraStart) break;
+            points.push_back(p);
+        }
+        for (int p : wrapPoints(std::string_view(logical).substr(size_t(paraStart), size_t(paraEnd - paraStart)), m_width, m_hang, m_advance))
+            points.push_back(paraStart + p);
+        for (auto it = std::upper_bound(m_points.begin(), m_points.end(), paraEnd - delta); it != m_points.end(); ++it) points.push_back(*it + delta);
+        m_logical = std::move(logical);
+        m_points = std::move(points);
+        build();
+    }
     return {toBuffer(pos.pos, pos.after), toBuffer(selStart.pos, selStart.after), toBuffer(selEnd.pos, selEnd.after)};
 }
 

@@ -35,7 +35,7 @@ public:
     const std::string& buffer() const { return m_buffer; }
     // Buffer offsets of the soft '\n', ascending.
     const std::vector<int>& softs() const { return m_softs; }
-    std::string logical() const { return strip(m_buffer, m_softs, 0, int(m_buffer.size())); }
+    const std::string& logical() const { return m_logical; }
 
     // Buffer offset -> logical offset (a soft break at the offset itself is after it, not counted).
     int toLogical(int bufferPos) const;
@@ -82,11 +82,14 @@ private:
     // the cursor): among equal characters the edit is put where the person made it.
     Change diff(std::string_view before, std::string_view now, int cursor, int editStart = -1) const;
     std::vector<int> surviving(const Change& c) const;
-    void layout(std::string_view logical);
+    void layout(std::string logical);
+    // The buffer and soft offsets of m_logical broken at m_points.
+    void build();
 
     Advance m_advance;
     float m_width = 1e9f;
     float m_hang = 0.0f;
+    std::string m_logical;
     std::string m_buffer;
     std::vector<int> m_softs;
     std::vector<int> m_points;  // the same breaks as logical offsets

@@ -68,7 +68,7 @@ struct WrapField {
     bool typingRun = false;
     int runEnd = -1;
     bool relayout = false;  // the font changed: lay out again
-    int editStart = -1;     // where the cursor or selection began this frame (buffer bytes), for the diff
+    int editStart = -1;     // where the cursor or selection began this frame (ImGui characters), for the diff
     uint64_t revision = 0;  // counts changes of the logical text (a change can leave the buffer as it was)
 };
 
@@ -178,7 +178,7 @@ void replaceBuffer(ImGuiInputTextCallbackData* data, std::string_view target) {
 
 // An edit for our undo: a run of typed characters is one step, anything else a step of its own.
 void rememberForUndo(WrapField& w, std::string before) {
-    const std::string after = w.wrap.logical();
+    const std::string& after = w.wrap.logical();
     if (after == before) return;  // only breaks moved
     ++w.revision;
     const size_t n = std::min(before.size(), after.size());
@@ -242,7 +242,19 @@ int wrappedEdit(ImGuiInputTextCallbackData* data) {
                                   : keyPressed(ImGuiKey_Delete)  ? SoftWrap::Key::Delete
                                                                  : SoftWrap::Key::Other;
         std::string before = w.wrap.logical();
-        const SoftWrap::Cursor c = w.wrap.edited(now, {data->CursorPos, data->SelectionStart, data->SelectionEnd}, key, w.editStart);
+        // Where the cursor or selection began as the frame began (ImGui counts characters): in bytes.
+        int editStart = -1;
+        if (w.editStart >= 0) {
+            const std::string& buf = w.wrap.buffer();
+            const int len = int(buf.size());
+            int byte = 0;
+            for (int chars = 0; byte < len && chars < w.editStart; ++chars) {
+                ++byte;
+                while (byte < len && (static_cast<unsigned char>(buf[size_t(byte)]) & 0xC0) == 0x80) ++byte;
+            }
+            editStart = byte;
+        }
+        const SoftWrap::Cursor c = w.wrap.edited(now, {data->CursorPos, data->SelectionStart, data->SelectionEnd}, key, editStart);
         rememberForUndo(w, std::move(before));
         replaceBuffer(data, w.wrap.buffer());
         data->CursorPos = c.pos;
@@ -357,18 +369,8 @@ bool carried(const char* label, std::string& s, ImGuiInputTextFlags flags, const
     if (wf && editable) {
         const uint64_t revision = wf->revision;
         wf->editStart = -1;
-        if (ImGuiInputTextState* st = ImGui::GetInputTextState(id); st && ImGui::GetActiveID() == id) {
-            // Where this frame's edit can start: the cursor or selection as the frame begins.
-            const int k = std::min({st->Stb.cursor, st->Stb.select_start, st->Stb.select_end});
-            int chars = 0, byte = 0;
-            const int len = int(f.widget.size());
-            while (byte < len && chars < k) {
-                ++byte;
-                while (byte < len && (static_cast<unsigned char>(f.widget[size_t(byte)]) & 0xC0) == 0x80) ++byte;
-                ++chars;
-            }
-            wf->editStart = byte;
-        }
+        if (ImGuiInputTextState* st = ImGui::GetInputTextState(id); st && ImGui::GetActiveID() == id)
+            wf->editStart = std::min({st->Stb.cursor, st->Stb.select_start, st->Stb.select_end});
         bool result = draw(f.widget, flags | ImGuiInputTextFlags_CallbackAlways | ImGuiInputTextFlags_NoUndoRedo, wrappedEdit, &f);
         testhook::mark(std::string("field:") + label);
         const bool activeNow = ImGui::GetActiveID() == id;
