@@ -573,3 +573,22 @@ TEST_CASE("the edited version and the notes wrap too") {
     CHECK(got->output == o.output);
     CHECK(got->notes == o.notes);
 }
+
+TEST_CASE("Escape in a wrapped editor leaves no soft break behind as a real one") {
+    Harness h;
+    const std::string text = paragraph(1200);
+    openLongOutput(h, text);
+    h.click("text:raw");
+    const auto breaks = activeNewlines();
+    REQUIRE(breaks.size() > 3);
+    placeCursor(breaks[2] + 3);
+    h.type("abc ");
+    h.press(ImGuiKey_Escape);  // ImGui reverts a field to its text at activation
+    h.settle(2);
+    const std::string after = h.app->outputEditor().draft().output;
+    CHECK(after.find('\n') == std::string::npos);
+    CHECK(after == text);  // 1.86 reverts: the soft breaks of that text must stay soft
+    h.click("text:raw");
+    CHECK(withoutNewlines(activeBuffer()) == h.app->outputEditor().draft().output);
+    CHECK(activeNewlines().size() > 3);
+}
