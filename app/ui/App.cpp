@@ -437,6 +437,7 @@ void App::handleShortcuts() {
 }
 
 void App::frame() {
+    setSoftWrap(m_view.wrapText);
     watchVault();
     keepDrafts();
     handleShortcuts();

@@ -342,6 +342,14 @@ void OutputEditor::drawTexts() {
     sectionHeader(fonts, "Text");
     const float h = std::max(180.0f, ImGui::GetContentRegionAvail().y * 0.55f);
     const char* names[] = {"Raw output", "Edited", "Diff", "Preview"};
+    {
+        // The Wrap toggle sits at the right end of the tabs' line.
+        const ImVec2 at = ImGui::GetCursorPos();
+        const float boxW = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("Wrap").x;
+        ImGui::SetCursorPos({at.x + std::max(0.0f, ImGui::GetContentRegionAvail().x - boxW), at.y});
+        wrapToggle(m_ctx.view());
+        ImGui::SetCursorPos(at);
+    }
     if (ImGui::BeginTabBar("##texttabs")) {
         for (int t = 0; t < 4; ++t) {
             ImGuiTabItemFlags f = (m_tabRequest == t) ? ImGuiTabItemFlags_SetSelected : 0;

@@ -400,7 +400,9 @@ void PromptEditor::drawContents() {
         if (!m_loaded) return;
     }
     ImGui::BeginChild("##scroll");
+    const float headerY = ImGui::GetCursorPosY() + ImGui::GetStyle().ItemSpacing.y;
     sectionHeader(fonts, "Prompt");
+    wrapToggleAt(m_ctx.view(), headerY);
     ImGui::SetNextItemWidth(-1);
     inputWithHint("##title", "title", m_draft.title);
     ImGui::PushFont(fonts.mono);

@@ -64,6 +64,7 @@ ViewOptions ViewOptions::load(const std::string& path) {
         else if (k == "font_scale") parseNumber(v, o.fontScale, 0.5f, 3.0f);
         else if (k == "last_screen") o.lastScreen = v;
         else if (k == "show_preview_column") o.showPreviewColumn = v == "1";
+        else if (k == "wrap_text") o.wrapText = v == "1";
         else if (k == "table_settings") o.tableSettings = unescape(v);
     }
     return o;
@@ -80,7 +81,7 @@ bool ViewOptions::save(const std::string& path) const {
             << "window_width=" << windowWidth << "\nwindow_height=" << windowHeight << "\nmaximized=" << (maximized ? 1 : 0)
             << "\nnav_width=" << navWidth << "\nlist_fraction=" << listFraction << "\nfont_scale=" << fontScale
             << "\nlast_screen=" << lastScreen << "\nshow_preview_column=" << (showPreviewColumn ? 1 : 0)
-            << "\ntable_settings=" << escape(tableSettings) << "\n";
+            << "\nwrap_text=" << (wrapText ? 1 : 0) << "\ntable_settings=" << escape(tableSettings) << "\n";
         if (!out) return false;
     }
     std::filesystem::rename(tmp, path, ec);  // atomic: a crash never leaves half a file

@@ -14,6 +14,7 @@ struct ViewOptions {
     float fontScale = 1.0f;      // on top of the monitor's content scale
     std::string lastScreen = "outputs";
     bool showPreviewColumn = true;
+    bool wrapText = true;        // soft word wrap in the multi-line text fields
     std::string tableSettings;   // ImGui's own table/column state (widths, order, sort)
 
     bool operator==(const ViewOptions&) const = default;

@@ -3,6 +3,7 @@
 #include "Store.hpp"
 #include "UiQueries.hpp"
 #include "FontAtlas.hpp"
+#include "SoftWrap.hpp"
 #include "TextCarrier.hpp"
 #include "Worker.hpp"
 
@@ -48,17 +49,43 @@ void clear() { rects().clear(); }
 namespace {
 void noteGlyphs(std::string_view text);
 
+// A wrapped multi-line field (softWrap()): its buffer is the widget form plus soft line breaks.
+struct WrapField {
+    SoftWrap wrap;
+    const ImFont* font = nullptr;
+    float fontSize = 0;
+    float wantWidth = 0, wantHang = 0;  // the layout width this frame (applied by the callback while active)
+    bool session = false;               // active, and the buffer at activation is recorded
+    std::string initial;                // the buffer at activation: Escape reverts to it
+    std::vector<int> initialSofts;
+    int lastCursor = 0;  // logical
+    // Undo is ours while wrapped: ImGui's records would replay over a buffer whose breaks moved.
+    struct Snapshot {
+        std::string text;  // logical widget form
+        int cursor = 0;
+    };
+    std::vector<Snapshot> undo, redo;
+    bool typingRun = false;
+    int runEnd = -1;
+    bool relayout = false;  // the font changed: lay out again
+    int editStart = -1;     // where the cursor or selection began this frame (ImGui characters), for the diff
+    uint64_t revision = 0;  // counts changes of the logical text (a change can leave the buffer as it was)
+};
+
 struct CarriedField {
     std::string stored;  // the caller's text the widget form was made from
     std::string widget;  // the buffer ImGui edits
     carry::Refusal refusal = carry::Refusal::None;
     int lastFrame = 0;
+    std::unique_ptr<WrapField> wrap;  // set while the field is soft-wrapped
 };
 
 std::unordered_map<ImGuiID, CarriedField>& carriedFields() {
     static std::unordered_map<ImGuiID, CarriedField> fields;
     return fields;
 }
+
+bool g_softWrap = true;
 
 // Characters ImGui's own input path drops: it filters private-use code points out of typed and
 // pasted text, and cannot hold astral ones. They wait here (widget form) and the active field
@@ -110,8 +137,171 @@ void takeOverPaste(bool multiline) {
     io.KeysDownDuration[key] = 0.001f;  // held, not pressed, this frame
 }
 
+// ---- soft wrap ----------------------------------------------------------------------------------
+// ImGui 1.86 cannot wrap a multi-line field: the field gets soft '\n' at the wrap points (SoftWrap
+// knows which), the callback re-wraps after every edit, and the caller only ever sees the logical text.
+SoftWrap::Advance advanceOf(const ImFont* font, float size) {
+    const float scale = size / font->FontSize;
+    return [font, scale](char32_t c) { return (c <= 0xFFFF ? font->GetCharAdvance(ImWchar(c)) : font->FallbackAdvanceX) * scale; };
+}
+
+struct WrapLayout {
+    float width = 0, hang = 0;
+};
+// The text width of a multi-line field drawn at `size`: its frame (as InputTextMultiline sizes it)
+// less the padding and, always, a vertical scrollbar, so the scrollbar coming and going cannot
+// move the breaks. A trailing blank may hang into the padding: ImGui 1.86 only scrolls a multi-line
+// field sideways once the cursor passes frame width - scrollbar, which is two paddings further.
+WrapLayout wrapLayout(const ImVec2& size) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const ImVec2 frame = ImGui::CalcItemSize(size, ImGui::CalcItemWidth(), ImGui::GetFontSize() * 8.0f + st.FramePadding.y * 2.0f);
+    return {frame.x - st.FramePadding.x * 2.0f - st.ScrollbarSize, std::max(0.0f, st.FramePadding.x * 2.0f - 1.0f)};
+}
+
+bool keyPressed(ImGuiKey key) {
+    const int index = ImGui::GetIO().KeyMap[key];
+    return index >= 0 && ImGui::IsKeyPressed(index);
+}
+
+// Makes the callback's buffer equal `target`, touching only the part that differs.
+void replaceBuffer(ImGuiInputTextCallbackData* data, std::string_view target) {
+    const std::string_view now(data->Buf, size_t(data->BufTextLen));
+    const size_t n = std::min(now.size(), target.size());
+    size_t p = 0;
+    while (p < n && now[p] == target[p]) ++p;
+    size_t sfx = 0;
+    while (sfx < n - p && now[now.size() - 1 - sfx] == target[target.size() - 1 - sfx]) ++sfx;
+    if (p == now.size() && p == target.size()) return;
+    if (now.size() - sfx > p) data->DeleteChars(int(p), int(now.size() - sfx - p));
+    if (target.size() - sfx > p) data->InsertChars(int(p), target.data() + p, target.data() + target.size() - sfx);
+}
+
+// An edit for our undo: a run of typed characters is one step, anything else a step of its own.
+void rememberForUndo(WrapField& w, std::string before) {
+    const std::string& after = w.wrap.logical();
+    if (after == before) return;  // only breaks moved
+    ++w.revision;
+    const size_t n = std::min(before.size(), after.size());
+    size_t p = 0;
+    while (p < n && before[p] == after[p]) ++p;
+    size_t sfx = 0;
+    while (sfx < n - p && before[before.size() - 1 - sfx] == after[after.size() - 1 - sfx]) ++sfx;
+    const size_t removed = before.size() - sfx - p, inserted = after.size() - sfx - p;
+    size_t next = p;
+    if (removed == 0 && inserted > 0) carry::decodeUtf8(after, next);
+    const bool oneChar = removed == 0 && inserted > 0 && next == p + inserted;
+    const bool typing = oneChar && after[p] != ' ' && after[p] != '\n' && after[p] != '\t';
+    if (!(typing && w.typingRun && int(p) == w.runEnd)) {
+        w.undo.push_back({std::move(before), w.lastCursor});
+        // A bound on what the history holds: 200 steps or 32 MB of text, the oldest go first.
+        size_t bytes = 0;
+        for (const auto& snap : w.undo) bytes += snap.text.size();
+        while (w.undo.size() > 1 && (w.undo.size() > 200 || bytes > (32u << 20))) {
+            bytes -= w.undo.front().text.size();
+            w.undo.erase(w.undo.begin());
+        }
+    }
+    w.redo.clear();
+    w.typingRun = typing;
+    w.runEnd = int(p + inserted);
+}
+
+int wrappedEdit(ImGuiInputTextCallbackData* data) {
+    insertPending(data);
+    if (data->EventFlag != ImGuiInputTextFlags_CallbackAlways) return 0;
+    auto& f = *static_cast<CarriedField*>(data->UserData);
+    if (!f.wrap) return 0;
+    WrapField& w = *f.wrap;
+    if (!w.session) {
+        // ImGui holds the buffer it was given at activation (it reverts to it on Escape).
+        w.session = true;
+        w.initial = w.wrap.buffer();
+        w.initialSofts = w.wrap.softs();
+        w.lastCursor = w.wrap.toLogical(data->CursorPos);
+    }
+    const ImGuiIO& io = ImGui::GetIO();
+    const std::string_view now(data->Buf, size_t(data->BufTextLen));
+    const bool shortcut = io.KeyCtrl && !io.KeyAlt && !io.KeySuper;
+    const bool undo = shortcut && !io.KeyShift && keyPressed(ImGuiKey_Z);
+    const bool redo = shortcut && ((!io.KeyShift && keyPressed(ImGuiKey_Y)) || (io.KeyShift && keyPressed(ImGuiKey_Z)));
+    if ((undo || redo) && now == w.wrap.buffer()) {
+        auto& from = undo ? w.undo : w.redo;
+        auto& to = undo ? w.redo : w.undo;
+        if (!from.empty()) {
+            to.push_back({w.wrap.logical(), w.wrap.toLogical(data->CursorPos)});
+            WrapField::Snapshot snap = std::move(from.back());
+            from.pop_back();
+            w.wrap.setText(snap.text);
+            ++w.revision;
+            replaceBuffer(data, w.wrap.buffer());
+            data->CursorPos = data->SelectionStart = data->SelectionEnd = w.wrap.toBuffer(std::min(snap.cursor, int(snap.text.size())));
+            w.typingRun = false;
+        }
+    } else if (now != w.wrap.buffer()) {
+        const SoftWrap::Key key = keyPressed(ImGuiKey_Backspace) ? SoftWrap::Key::Backspace
+                                  : keyPressed(ImGuiKey_Delete)  ? SoftWrap::Key::Delete
+                                                                 : SoftWrap::Key::Other;
+        std::string before = w.wrap.logical();
+        // Where the cursor or selection began as the frame began (ImGui counts characters): in bytes.
+        int editStart = -1;
+        if (w.editStart >= 0) {
+            const std::string& buf = w.wrap.buffer();
+            const int len = int(buf.size());
+            int byte = 0;
+            for (int chars = 0; byte < len && chars < w.editStart; ++chars) {
+                ++byte;
+                while (byte < len && (static_cast<unsigned char>(buf[size_t(byte)]) & 0xC0) == 0x80) ++byte;
+            }
+            editStart = byte;
+        }
+        const SoftWrap::Cursor c = w.wrap.edited(now, {data->CursorPos, data->SelectionStart, data->SelectionEnd}, key, editStart);
+        rememberForUndo(w, std::move(before));
+        replaceBuffer(data, w.wrap.buffer());
+        data->CursorPos = c.pos;
+        data->SelectionStart = c.selectionStart;
+        data->SelectionEnd = c.selectionEnd;
+    }
+    if (w.wrap.width() != w.wantWidth || w.relayout) {
+        // The field changed width (or font) while active: the breaks move, the cursor stays by its text.
+        const auto pos = w.wrap.anchorAt(data->CursorPos), a = w.wrap.anchorAt(data->SelectionStart), b = w.wrap.anchorAt(data->SelectionEnd);
+        if (!w.wrap.setWidth(w.wantWidth, w.wantHang) && w.relayout) w.wrap.rewrap();
+        w.relayout = false;
+        replaceBuffer(data, w.wrap.buffer());
+        data->CursorPos = w.wrap.place(pos);
+        data->SelectionStart = w.wrap.place(a);
+        data->SelectionEnd = w.wrap.place(b);
+    }
+    w.lastCursor = w.wrap.toLogical(data->CursorPos);
+    return 0;
+}
+
+// The text ImGui copies out of the active field, less the soft breaks it holds (the carried
+// clipboard calls this before the text leaves for the system).
+std::string withoutSoftBreaks(const char* text) {
+    if (!ImGui::GetCurrentContext()) return text;
+    const ImGuiID id = ImGui::GetActiveID();
+    auto it = carriedFields().find(id);
+    ImGuiInputTextState* st = ImGui::GetInputTextState(id);
+    if (it == carriedFields().end() || !it->second.wrap || !st) return text;
+    // ImGui copies the selection (or all) of its own buffer: the same range of that buffer, as UTF-8.
+    const int from = st->HasSelection() ? std::min(st->Stb.select_start, st->Stb.select_end) : 0;
+    const int to = st->HasSelection() ? std::max(st->Stb.select_start, st->Stb.select_end) : st->CurLenW;
+    std::string now;
+    now.reserve(size_t(st->CurLenW) * 2);
+    int byteFrom = 0, byteTo = 0, byteCursor = 0;
+    for (int k = 0; k <= st->CurLenW; ++k) {
+        if (k == from) byteFrom = int(now.size());
+        if (k == to) byteTo = int(now.size());
+        if (k == st->Stb.cursor) byteCursor = int(now.size());
+        if (k < st->CurLenW) carry::appendUtf8(now, st->TextW[k]);
+    }
+    if (std::string_view(now).substr(size_t(byteFrom), size_t(byteTo - byteFrom)) != text) return text;  // not this copy
+    return SoftWrap::strip(now, it->second.wrap->wrap.softsIn(now, byteCursor), byteFrom, byteTo);
+}
+
 template <class Draw>
-bool carried(const char* label, std::string& s, ImGuiInputTextFlags flags, bool multiline, Draw draw) {
+bool carried(const char* label, std::string& s, ImGuiInputTextFlags flags, const ImVec2* multiSize, Draw draw) {
+    const bool multiline = multiSize != nullptr;
     auto& fields = carriedFields();
     const int frame = ImGui::GetFrameCount();
     if (fields.size() > 32)  // fields not drawn lately hold copies of their texts
@@ -119,10 +309,12 @@ bool carried(const char* label, std::string& s, ImGuiInputTextFlags flags, bool 
     const ImGuiID id = ImGui::GetID(label);
     CarriedField& f = fields[id];
     f.lastFrame = frame;
+    const bool wrapOn = multiline && g_softWrap;
     bool fresh = false;
-    if (f.stored != s) {
-        // The text changed under the field (another record opened, a reload): a field still being
-        // edited would write its old buffer over the new text, so it lets go.
+    if (f.stored != s || wrapOn != bool(f.wrap)) {
+        // The text changed under the field (another record opened, a reload), or wrapping was turned
+        // on or off: a field still being edited would write its old buffer over the new text, so it
+        // lets go.
         if (ImGui::GetActiveID() == id) ImGui::ClearActiveID();
         fresh = true;
         auto w = carry::toWidget(s);
@@ -130,10 +322,37 @@ bool carried(const char* label, std::string& s, ImGuiInputTextFlags flags, bool 
         f.widget = std::move(w.text);
         f.refusal = w.refusal;
         noteGlyphs(f.widget);
+        if (wrapOn) f.wrap = std::make_unique<WrapField>();
+        else f.wrap.reset();
+    }
+    WrapField* wf = f.wrap.get();
+    if (wf) {
+        const WrapLayout layout = wrapLayout(*multiSize);
+        ImFont* font = ImGui::GetFont();
+        const float size = ImGui::GetFontSize();
+        if (wf->font != font || wf->fontSize != size) {
+            wf->font = font;
+            wf->fontSize = size;
+            wf->wrap.setAdvance(advanceOf(font, size));
+            wf->relayout = true;
+        }
+        wf->wantWidth = layout.width;
+        wf->wantHang = layout.hang;
+        if (fresh) {
+            wf->wrap.setWidth(layout.width, layout.hang);
+            wf->wrap.setText(f.widget);
+            wf->relayout = false;
+            if (f.refusal == carry::Refusal::None) f.widget = wf->wrap.buffer();
+        } else if (ImGui::GetActiveID() != id && (wf->relayout || wf->wrap.width() != layout.width)) {
+            // Not being edited: laid out again here (while active, the callback does it).
+            if (!wf->wrap.setWidth(layout.width, layout.hang) && wf->relayout) wf->wrap.rewrap();
+            wf->relayout = false;
+            if (f.refusal == carry::Refusal::None) f.widget = wf->wrap.buffer();
+        }
     }
     if (f.refusal != carry::Refusal::None) {
-        std::string copy = f.widget;
-        draw(copy, flags | ImGuiInputTextFlags_ReadOnly);
+        std::string copy = wf ? wf->wrap.buffer() : f.widget;
+        draw(copy, flags | ImGuiInputTextFlags_ReadOnly, insertPending, nullptr);
         testhook::mark(std::string("field:") + label);
         testhook::mark(std::string("readonly:") + label);
         ImGui::PushStyleColor(ImGuiCol_Text, toVec(color::warn));
@@ -147,7 +366,37 @@ bool carried(const char* label, std::string& s, ImGuiInputTextFlags flags, bool 
     // A text editor keeps its scroll per field id, that is across records: a newly opened text
     // starts at its top, not where the last one was left (often its end).
     if (multiline && fresh) ImGui::SetNextWindowScroll(ImVec2(0, 0));
-    bool result = draw(f.widget, editable ? flags | ImGuiInputTextFlags_CallbackAlways : flags);
+    if (wf && editable) {
+        const uint64_t revision = wf->revision;
+        wf->editStart = -1;
+        if (ImGuiInputTextState* st = ImGui::GetInputTextState(id); st && ImGui::GetActiveID() == id)
+            wf->editStart = std::min({st->Stb.cursor, st->Stb.select_start, st->Stb.select_end});
+        bool result = draw(f.widget, flags | ImGuiInputTextFlags_CallbackAlways | ImGuiInputTextFlags_NoUndoRedo, wrappedEdit, &f);
+        testhook::mark(std::string("field:") + label);
+        const bool activeNow = ImGui::GetActiveID() == id;
+        if (f.widget != wf->wrap.buffer()) {
+            // A change the callback did not see: Escape reverts to the buffer at activation.
+            if (wf->session && f.widget == wf->initial) wf->wrap.adopt(wf->initial, wf->initialSofts);
+            else wf->wrap.track(f.widget, int(f.widget.size()));
+            ++wf->revision;
+            if (!activeNow) {
+                wf->wrap.rewrap();
+                f.widget = wf->wrap.buffer();
+            }
+        }
+        if (!activeNow) wf->session = false;
+        bool changed = false;
+        if (f.widget != before || wf->revision != revision) {
+            std::string stored = carry::fromWidget(wf->wrap.logical());
+            changed = stored != s;
+            s = std::move(stored);
+            f.stored = s;
+            noteGlyphs(f.widget);
+        }
+        // A move of the breaks alone is no edit.
+        return (flags & ImGuiInputTextFlags_EnterReturnsTrue) ? result : changed;
+    }
+    bool result = draw(f.widget, editable ? flags | ImGuiInputTextFlags_CallbackAlways : flags, insertPending, nullptr);
     testhook::mark(std::string("field:") + label);
     if (editable && f.widget != before) {
         s = carry::fromWidget(f.widget);
@@ -159,19 +408,45 @@ bool carried(const char* label, std::string& s, ImGuiInputTextFlags flags, bool 
 }
 } // namespace
 
+void setSoftWrap(bool on) { g_softWrap = on; }
+bool softWrap() { return g_softWrap; }
+
+bool wrapToggle(ViewOptions& view) {
+    bool on = view.wrapText;
+    const bool clicked = ImGui::Checkbox("Wrap", &on);
+    testhook::mark("wrap:toggle");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Wrap long lines in the text fields (the text itself is unchanged)");
+    if (clicked) {
+        view.wrapText = on;
+        setSoftWrap(on);
+    }
+    return clicked;
+}
+
+bool wrapToggleAt(ViewOptions& view, float y) {
+    const ImVec2 back = ImGui::GetCursorPos();
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(2, 0));  // as tall as a line of text
+    const float boxW = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("Wrap").x;
+    ImGui::SetCursorPos({back.x + std::max(0.0f, ImGui::GetContentRegionAvail().x - boxW), y});
+    const bool clicked = wrapToggle(view);
+    ImGui::PopStyleVar();
+    ImGui::SetCursorPos(back);
+    return clicked;
+}
+
 bool inputText(const char* label, std::string& s, ImGuiInputTextFlags flags) {
-    return carried(label, s, flags, false, [&](std::string& buf, ImGuiInputTextFlags f) {
-        return ImGui::InputText(label, &buf, f, insertPending);
+    return carried(label, s, flags, nullptr, [&](std::string& buf, ImGuiInputTextFlags f, ImGuiInputTextCallback cb, void* user) {
+        return ImGui::InputText(label, &buf, f, cb, user);
     });
 }
 bool inputMultiline(const char* label, std::string& s, const ImVec2& size, ImGuiInputTextFlags flags) {
-    return carried(label, s, flags, true, [&](std::string& buf, ImGuiInputTextFlags f) {
-        return ImGui::InputTextMultiline(label, &buf, size, f, insertPending);
+    return carried(label, s, flags, &size, [&](std::string& buf, ImGuiInputTextFlags f, ImGuiInputTextCallback cb, void* user) {
+        return ImGui::InputTextMultiline(label, &buf, size, f, cb, user);
     });
 }
 bool inputWithHint(const char* label, const char* hint, std::string& s, ImGuiInputTextFlags flags) {
-    return carried(label, s, flags, false, [&](std::string& buf, ImGuiInputTextFlags f) {
-        return ImGui::InputTextWithHint(label, hint, &buf, f, insertPending);
+    return carried(label, s, flags, nullptr, [&](std::string& buf, ImGuiInputTextFlags f, ImGuiInputTextCallback cb, void* user) {
+        return ImGui::InputTextWithHint(label, hint, &buf, f, cb, user);
     });
 }
 
@@ -218,7 +493,7 @@ void carryClipboard() {
     // becomes stand-ins so the field can hold it.
     io.SetClipboardTextFn = [](void*, const char* text) {
         auto& c = clipboardChain();
-        c.set(c.user, carry::fromWidget(text ? text : "").c_str());
+        c.set(c.user, carry::fromWidget(withoutSoftBreaks(text ? text : "")).c_str());
     };
     io.GetClipboardTextFn = carriedClipboardText;
     io.ClipboardUserData = nullptr;

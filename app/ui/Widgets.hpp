@@ -107,6 +107,13 @@ void sectionHeader(const Fonts& fonts, const char* text);
 bool inputText(const char* label, std::string& s, ImGuiInputTextFlags flags = 0);
 bool inputMultiline(const char* label, std::string& s, const ImVec2& size, ImGuiInputTextFlags flags = 0);
 bool inputWithHint(const char* label, const char* hint, std::string& s, ImGuiInputTextFlags flags = 0);
+// Soft word wrap of every multi-line field (inputMultiline); the App sets it from ViewOptions.
+void setSoftWrap(bool on);
+bool softWrap();
+// The user-facing "Wrap" checkbox: flips view.wrapText (saved with the view options).
+bool wrapToggle(ViewOptions& view);
+// The same, right-aligned on the line at window y `y` (a section header's), the cursor left as it was.
+bool wrapToggleAt(ViewOptions& view, float y);
 // A typed character (GLFW's char callback): astral ones reach ImGui as their stand-ins.
 void typeCharacter(char32_t c);
 // Wraps the platform clipboard so copies out of fields give real characters and pastes keep them.
