@@ -235,6 +235,15 @@ const FtsIndex* ftsIndexOf(const std::string& table) {
     return nullptr;
 }
 
+} // namespace
+
+std::vector<std::string> searchIndexedColumns(const std::string& table) {
+    const FtsIndex* f = ftsIndexOf(table);
+    return f ? sql::splitColumnList(f->columns) : std::vector<std::string>();
+}
+
+namespace {
+
 // Write speed: the search insert triggers pause (applying = 3) while insertStaged() moves a
 // chunk, which then indexes the chunk with one INSERT ... SELECT. Through the per-row trigger,
 // FTS5 indexing of 100k outputs cost about 2 s more (bench/store, pv-gen: 19.7 s against 17.7 s

@@ -4,6 +4,7 @@
 #include "Sqlite.hpp"
 
 #include <string>
+#include <vector>
 
 namespace pv {
 
@@ -21,5 +22,10 @@ void migrate(sql::Db& db, int target = -1);
 // row (one statement, so FTS5 flushes its index once). Throws sql::Error if a row is refused; the
 // statement then undid itself.
 void insertStaged(sql::Db& db, const TableDef& t, const std::string& cols, const sql::RowBuffer& rows);
+
+// The columns of `table` that its full-text index covers (none for a table without one). An
+// UPDATE whose SET names one of them re-indexes the row (the trigger is AFTER UPDATE OF those
+// columns), whether or not the value changed.
+std::vector<std::string> searchIndexedColumns(const std::string& table);
 
 } // namespace pv

@@ -572,6 +572,28 @@ template <class T>
 void updateRow(sql::Db& db, const T& v) {
     // Parameters keep their insert numbering (?1 is the id), so bind() serves both statements.
     auto cols = Row<T>::cols();
+    // A table with a full-text index: first without its indexed columns, for the row whose indexed
+    // text is already what it is given (an edit of the notes, the rating...). An UPDATE that names
+    // them makes the search trigger take the row's whole text out of the index and tokenize it in
+    // again (at times merging index segments: the most CPU a write of one row can cost, with the
+    // vault's write lock held). When the text differs (or there is no row), the full UPDATE.
+    const std::vector<std::string> searched = searchIndexedColumns(Row<T>::table);
+    if (!searched.empty()) {
+        std::string set, same;
+        for (size_t i = Row<T>::fixed; i < cols.size(); ++i) {
+            const std::string param = "?" + std::to_string(i + 2);
+            if (std::find(searched.begin(), searched.end(), cols[i]) != searched.end())
+                same += std::string(" AND ") + cols[i] + " IS " + param + " COLLATE BINARY";
+            else
+                set += (set.empty() ? "" : ", ") + std::string(cols[i]) + " = " + param;
+        }
+        auto& s = db.cached(std::string("UPDATE ") + Row<T>::table + " SET " + set + " WHERE id = ?1" + same);
+        sql::StmtUse use(s);
+        s.bind(1, v.id);
+        Row<T>::bind(s, 2, v);
+        s.exec();
+        if (db.changes() > 0) return;
+    }
     std::string set;
     for (size_t i = Row<T>::fixed; i < cols.size(); ++i) set += (set.empty() ? "" : ", ") + std::string(cols[i]) + " = ?" + std::to_string(i + 2);
     auto& s = db.cached(std::string("UPDATE ") + Row<T>::table + " SET " + set + " WHERE id = ?1");

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -112,6 +113,11 @@ private:
     std::string m_serverId;
     std::string m_deviceId;
     std::string m_s;  // quoted schema name
+    // Server transactions (xid8) at or after the pull cursor whose rows an earlier pull() of this
+    // engine read and committed to the vault: a pull leaves them out instead of reading them
+    // again. Only in memory: a new engine reads them once more, which is harmless.
+    std::set<uint64_t> m_appliedXids;
+    std::string m_appliedServer;  // the server they belong to
 };
 
 // Creates or migrates the schema; returns the server id. Throws PgError on a newer version.

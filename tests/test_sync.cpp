@@ -304,3 +304,77 @@ TEST_CASE("an insert pushes the row's values: edits before the push, and inserts
     CHECK(exportOf(a) == exportOf(b));
     CHECK(serverExport(ci) == exportOf(a));
 }
+
+TEST_CASE("an engine pulling again while the server's xmin is held back: reads each change once, keeps a waiting local edit, search index intact") {
+    auto& pg = PgServer::shared();
+    auto ci = pg.conninfo(pg.createDatabase());
+    TempDir dir;
+    Store a(dir.file("a.db")), b(dir.file("b.db"));
+    auto p = a.createPrompt({.title = "Plan", .body = "Plan the week"});
+    Output o;
+    o.promptId = p.id;
+    o.output = "apples and pears";
+    o = a.createOutput(o);
+    syncVault(a, ci);
+    syncVault(b, ci);
+    auto ftsOk = [](Store& s) {
+        s.db().exec("INSERT INTO outputs_fts(outputs_fts) VALUES ('integrity-check')");
+        s.db().exec("INSERT INTO prompts_fts(prompts_fts) VALUES ('integrity-check')");
+        return true;
+    };
+    auto matches = [](Store& s, const std::string& word) {
+        return s.db().queryInt("SELECT count(*) FROM outputs_fts WHERE outputs_fts MATCH '" + word + "'");
+    };
+
+    // A transaction left open keeps every later pull's cursor (the snapshot's xmin) behind it.
+    sync::PgConn holder(ci);
+    holder.exec("BEGIN");
+    holder.exec("SELECT pg_current_xact_id()");
+    sync::SyncOptions opt;
+    opt.conninfo = ci;
+    sync::SyncEngine eb(b, opt);
+    eb.connect();
+
+    auto x = *a.getOutput(o.id);
+    x.rating = 3;
+    a.updateOutput(x);  // the text is unchanged: the search index keeps the row as it was
+    CHECK(ftsOk(a));
+    syncVault(a, ci);
+    auto r1 = eb.pull();
+    CHECK(r1.rows == 1);
+    CHECK(b.getOutput(o.id)->rating == 3);
+    // Behind the cursor still, but applied by this engine already: not read again.
+    CHECK(eb.pull().rows == 0);
+
+    // A changes the text and the notes; then B edits the notes (newer) and does not push yet.
+    x = *a.getOutput(o.id);
+    x.output = "cherries and plums";
+    x.notes = "from A";
+    a.updateOutput(x);
+    CHECK(matches(a, "cherries") == 1);
+    CHECK(matches(a, "apples") == 0);
+    CHECK(ftsOk(a));
+    syncVault(a, ci);
+    auto y = *b.getOutput(o.id);
+    y.notes = "from B";
+    b.updateOutput(y);
+    auto r2 = eb.pull();
+    CHECK(r2.rows == 1);
+    CHECK(r2.protectedCols >= 1);  // notes (and updated_at)
+    CHECK(b.getOutput(o.id)->notes == "from B");           // the waiting local edit stays
+    CHECK(b.getOutput(o.id)->output == "cherries and plums");  // the rest is taken
+    CHECK(matches(b, "cherries") == 1);
+    CHECK(matches(b, "apples") == 0);
+    CHECK(ftsOk(b));
+    CHECK(eb.pull().rows == 0);
+
+    eb.push();
+    eb.pull();
+    holder.exec("COMMIT");
+    syncVault(a, ci);
+    syncVault(b, ci);
+    CHECK(a.getOutput(o.id)->notes == "from B");
+    CHECK(exportOf(a) == exportOf(b));
+    CHECK(exportOf(a) == serverExport(ci));
+    CHECK(ftsOk(b));
+}

@@ -24,6 +24,8 @@
 #include "SyncService.hpp"
 #include "Trace.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -222,6 +224,7 @@ int main(int argc, char** argv) {
     struct EditTimes {  // for the trace: one edit from its write to its other device's read
         int device = 0, target = 0;
         Clock::time_point t0, written, seen;
+        double readMs = 0, busySleepMs = 0, cpuMs = 0;  // its write: reading the row, the busy handler's sleeps, the thread's CPU
     };
     std::map<int64_t, EditTimes> editTimes;
     std::mutex mu;
@@ -260,6 +263,30 @@ int main(int argc, char** argv) {
         editors.emplace_back([&, d] {
             Store ui(paths[static_cast<size_t>(d)]);
             trace::setThreadLabel("editor " + paths[static_cast<size_t>(d)]);
+            // Traced: the busy handler sleeps as SQLite's default one does (the same steps up to the
+            // same 5 s), and counts the time it slept.
+            struct Busy {
+                double sleptMs = 0;
+            } busy;
+            if (traceOn)
+                sqlite3_busy_handler(
+                    ui.db().handle(),
+                    [](void* p, int n) -> int {
+                        static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+                        static const int totals[] = {0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228};
+                        const int k = n < 12 ? n : 11;
+                        int delay = delays[k];
+                        const int prior = totals[k] + (n - k) * 100;
+                        if (prior + delay > 5000) {
+                            delay = 5000 - prior;
+                            if (delay <= 0) return 0;
+                        }
+                        const auto t = Clock::now();
+                        std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+                        static_cast<Busy*>(p)->sleptMs += secondsSince(t) * 1000;
+                        return 1;
+                    },
+                    &busy);
             std::mt19937_64 rng(static_cast<uint64_t>(d) + 7);
             auto next = start + std::chrono::microseconds(1000000LL * d / devices);
             for (int k = 0; secondsSince(start) < seconds; ++k) {
@@ -271,9 +298,13 @@ int main(int argc, char** argv) {
                 const std::string id = poolIds[static_cast<size_t>(d) + static_cast<size_t>(devices) * (rng() % share)];
                 const int64_t n = edits++;
                 const auto t0 = Clock::now();
+                busy.sleptMs = 0;
+                const double cpu0 = traceOn ? trace::threadCpuMs() : 0;
+                double readMs = 0;
                 for (;;) {
                     try {
                         auto o = *ui.getOutput(id);
+                        readMs = secondsSince(t0) * 1000;
                         o.notes = "device " + std::to_string(d) + " e" + std::to_string(n);
                         ui.updateOutput(o);
                         const auto written = Clock::now();
@@ -285,6 +316,9 @@ int main(int argc, char** argv) {
                             et.device = d;
                             et.t0 = t0;
                             et.written = written;
+                            et.readMs = readMs;
+                            et.busySleepMs = busy.sleptMs;
+                            et.cpuMs = trace::threadCpuMs() - cpu0;
                         }
                         break;
                     } catch (const std::exception& e) {
@@ -485,7 +519,7 @@ int main(int argc, char** argv) {
         // other device's pull taking its snapshot, that pull's snapshot -> its vault commit, and
         // the watcher noticing.
         struct Phases {
-            double total, write, writeHeld, toPush, toCut, cutToApplied, toSeen;
+            double total, write, writeHeld, writeRead, writeBusy, writeCpu, toPush, toCut, cutToApplied, toSeen;
         };
         std::vector<Phases> ph;
         int64_t unattributed = 0;
@@ -514,6 +548,9 @@ int main(int argc, char** argv) {
             x.total = ms(et.seen - et.t0);
             x.write = ms(et.written - et.t0);
             x.writeHeld = covered(serviceHeld[dev], et.t0, et.written);
+            x.writeRead = et.readMs;
+            x.writeBusy = et.busySleepMs;
+            x.writeCpu = et.cpuMs;
             x.toPush = ms(push->t1 - et.written);
             x.toCut = ms(pull->t1 - push->t1);
             x.cutToApplied = ms(pull->t2 - pull->t1);
@@ -533,6 +570,9 @@ int main(int argc, char** argv) {
             printDist("edit -> seen on the other device", col(&Phases::total, tail));
             printDist("  the edit's write (waiting for the vault's write lock)", col(&Phases::write, tail));
             printDist("    of which the write lock was held by the sync service", col(&Phases::writeHeld, tail));
+            printDist("    of which reading the row before the write", col(&Phases::writeRead, tail));
+            printDist("    of which the busy handler slept", col(&Phases::writeBusy, tail));
+            printDist("    the editor thread's CPU time in it", col(&Phases::writeCpu, tail));
             printDist("  written -> pushed (debounce, sync under way, push)", col(&Phases::toPush, tail));
             printDist("  pushed -> other device's pull takes its snapshot", col(&Phases::toCut, tail));
             printDist("  snapshot -> pulled rows committed to its vault", col(&Phases::cutToApplied, tail));

@@ -6,6 +6,7 @@
 #   bash bench/sync/run-load.sh                 # 100000 and 1000000 outputs
 #   PV_BENCH_LOAD_SIZES="10000" bash bench/sync/run-load.sh
 # BUILD_DIR (default ./build), PV_BENCH_DIR (default /tmp/pv-bench-sync-load), PV_BENCH_LOAD_SECONDS (60),
+# PV_BENCH_LOAD_DEVICES (20),
 # PV_BENCH_BIN (another build of pv-bench-sync-load: nothing is built), PV_SYNC_TRACE=1 (where the
 # time goes: vault lock waits, round trips, wait events; the server also logs lock waits over 20 ms).
 set -euo pipefail
@@ -14,6 +15,7 @@ BUILD_DIR="${BUILD_DIR:-$PWD/build}"
 DIR="${PV_BENCH_DIR:-/tmp/pv-bench-sync-load}"
 SIZES="${PV_BENCH_LOAD_SIZES:-100000 1000000}"
 SECONDS_OF_LOAD="${PV_BENCH_LOAD_SECONDS:-60}"
+DEVICES="${PV_BENCH_LOAD_DEVICES:-20}"
 PGBIN="${PV_PG_BIN:-/usr/lib/postgresql/15/bin}"
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -40,7 +42,7 @@ for N in $SIZES; do
   as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PGDIR $PGOPTS" start >/dev/null
   "$BIN" --conninfo "host=127.0.0.1 port=$PORT user=postgres dbname=postgres" --dir "$DIR" \
-    --outputs "$N" --seconds "$SECONDS_OF_LOAD" --pg-pid-file "$PGDIR/data/postmaster.pid" --trace "$TRACE"
+    --outputs "$N" --devices "$DEVICES" --seconds "$SECONDS_OF_LOAD" --pg-pid-file "$PGDIR/data/postmaster.pid" --trace "$TRACE"
   if [ "$TRACE" != 0 ]; then
     echo "server log: $(grep -c 'still waiting for' "$PGDIR/log" || true) lock waits over 20 ms; by lock:"
     grep -o 'still waiting for [A-Za-z]* on [a-z ]*' "$PGDIR/log" | sort | uniq -c | sort -rn | head -5 || true
