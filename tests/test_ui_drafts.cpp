@@ -47,7 +47,7 @@ std::optional<std::string> keptField(const std::string& vault, const std::string
 TEST_CASE("the schema has the drafts table, local to the vault (never in the change log)") {
     TempDir dir;
     Store s(dir.file("v.db"));
-    CHECK(s.schemaVersion() == 8);
+    CHECK(s.schemaVersion() >= 8);  // the drafts table came with version 8
     s.saveDraft({.slot = "output", .kind = "output", .recordId = "", .fields = {{"output", "half an ansǝr 🚀"}, {"rating", std::nullopt}}, .savedAt = ""});
     auto d = s.drafts();
     REQUIRE(d.size() == 1);
