@@ -490,7 +490,9 @@ void PromptEditor::drawQa() {
         m_checks = s.qaChecklist(m_draft.id);
         m_ctx.dataChanged();
     };
-    for (auto& c : m_checks) {
+    // Over a copy: a change reloads m_checks (here or through dataChanged's refresh) mid-loop.
+    const std::vector<QaCheck> checks = m_checks;
+    for (const auto& c : checks) {
         ImGui::PushID(c.qaActivityId.c_str());
         bool v = c.done;
         if (ImGui::Checkbox(shown(c.activityName), &v)) {
@@ -521,6 +523,8 @@ void PromptEditor::drawQa() {
             } catch (const std::exception& e) {
                 m_ctx.error(e.what());
             }
+            ImGui::PopID();
+            break;  // the list may have been replaced
         }
         ImGui::SameLine();
         const bool remove = ImGui::Button("×", ImVec2(ImGui::GetFrameHeight(), 0));
