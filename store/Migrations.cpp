@@ -36,8 +36,7 @@ std::string createTableSql(const TableDef& t) {
     } else {
         s += ", PRIMARY KEY (" + t.key[0] + ", " + t.key[1] + ")";
     }
-    if (t.name == "outputs") s += ", CHECK (rating IS NULL OR rating BETWEEN 1 AND 5)";
-    if (t.name == "lookups") s += ", CHECK (applies_to IN ('outputs','prompts','both'))";
+    for (const auto& c : t.checks) s += ", CHECK (" + c + ")";
     s += ")";
     return s;
 }

@@ -1,5 +1,6 @@
 // The one relational schema (docs/architecture.md), described once so that SQLite DDL, change-capture
-// triggers, the PostgreSQL mirror and `export json` all derive from the same column lists.
+// triggers, the PostgreSQL mirror and `export json` all derive from the same column lists. Entity
+// tables come from store/EntityTables.cpp (columns with their struct members); link tables are here.
 #pragma once
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct TableDef {
     std::vector<ColumnDef> columns;  // in storage order: small columns first, long text last
     std::vector<std::string> key;    // primary key columns: {"id"} or a composite link key
     int sinceVersion = 1;            // schema version that introduced the table
+    std::vector<std::string> checks; // CHECK constraint expressions, in order
 
     bool hasColumn(const std::string& c) const;
     const ColumnDef* column(const std::string& c) const;
@@ -29,6 +31,9 @@ struct TableDef {
     // An insert's change entry: the JSON array of every column name (values are read from the row).
     std::string insertColumnsJson() const;
 };
+
+// created_at, updated_at, deleted_at: every synced table has them; deleted_at is the tombstone.
+std::vector<ColumnDef> stampColumns();
 
 // Current schema version (PRAGMA user_version). Bump it with a new frozen step
 // store/migrations/vault_NN.sql (literal SQL, never edited afterwards) and the same change in syncedTables().

@@ -1,5 +1,7 @@
 #include "Store.hpp"
 
+#include "EntityTables.hpp"
+
 #include "Migrations.hpp"
 #include "Schema.hpp"
 
@@ -326,9 +328,8 @@ int64_t Store::scalar(const std::string& sqlText, const std::string& arg) {
 }
 
 // ---- entity rows -----------------------------------------------------------------------------
-// How each entity maps to its table, so that create, update and get share one implementation:
-// the columns after id in the order bind() binds and read() reads them; the first `fixed` are
-// written on create only.
+// Create, update, get and the bulk paths of every entity follow from its description
+// (store/EntityTables.cpp): the fields in order, bound from ?2 on (?1 is the id) and read after id.
 
 namespace {
 
@@ -336,201 +337,81 @@ void requireUtf8(const char* field, const std::string& value) {
     if (!isValidUtf8(value)) throw StoreError(std::string("invalid UTF-8 in field '") + field + "'; nothing was stored");
 }
 
+template <class T, class Sink>  // Sink: sql::Stmt or sql::RowBuffer
+void bindFields(Sink& s, int first, const T& v) {
+    int i = first;
+    for (const auto& f : entityTable<T>().fields) {
+        std::visit(
+            [&](auto m) {
+                const auto& x = v.*m;
+                if constexpr (std::is_same_v<std::decay_t<decltype(x)>, bool>) s.bind(i, static_cast<int64_t>(x));
+                else s.bind(i, x);
+            },
+            f.member);
+        ++i;
+    }
+}
+
 template <class T>
-struct Row;
+void readFields(const sql::Stmt& s, int first, T& v) {
+    int i = first;
+    for (const auto& f : entityTable<T>().fields) {
+        std::visit(
+            [&](auto m) {
+                auto& x = v.*m;
+                using M = std::decay_t<decltype(x)>;
+                if constexpr (std::is_same_v<M, std::string>) x = s.getText(i);
+                else if constexpr (std::is_same_v<M, std::optional<std::string>>) x = s.getOptText(i);
+                else if constexpr (std::is_same_v<M, std::optional<int64_t>>) x = s.getOptInt(i);
+                else if constexpr (std::is_same_v<M, bool>) x = s.getInt(i) != 0;
+                else x = s.getInt(i);
+            },
+            f.member);
+        ++i;
+    }
+}
 
-template <>
-struct Row<Prompt> {
-    static constexpr const char* table = "prompts";
-    static constexpr const char* noun = "prompt";
-    static constexpr int fixed = 0;
-    static std::vector<const char*> cols() { return {"derived_from_id", "title", "body", "notes"}; }
-    template <class Sink>  // sql::Stmt or sql::RowBuffer
-    static void bind(Sink& s, int i, const Prompt& p) { s.bind(i, p.derivedFromId).bind(i + 1, p.title).bind(i + 2, p.body).bind(i + 3, p.notes); }
-    static void read(const sql::Stmt& s, int i, Prompt& p) {
-        p.derivedFromId = s.getOptText(i);
-        p.title = s.getText(i + 1);
-        p.body = s.getText(i + 2);
-        p.notes = s.getText(i + 3);
+// What the description says of each value: UTF-8 texts, required texts, ranges, allowed values.
+template <class T>
+void checkFields(const T& v) {
+    for (const auto& f : entityTable<T>().fields) {
+        const char* col = f.column.name.c_str();
+        std::visit(
+            [&](auto m) {
+                const auto& x = v.*m;
+                using M = std::decay_t<decltype(x)>;
+                if constexpr (std::is_same_v<M, std::string> || std::is_same_v<M, std::optional<std::string>>) {
+                    const std::string* text = nullptr;
+                    if constexpr (std::is_same_v<M, std::string>) text = &x;
+                    else if (x) text = &*x;
+                    if (text) requireUtf8(col, *text);
+                    if (!f.requiredMessage.empty() && (!text || text->empty())) throw StoreError(f.requiredMessage);
+                    if (text && !f.oneOf.empty() && std::find(f.oneOf.begin(), f.oneOf.end(), *text) == f.oneOf.end()) {
+                        std::string allowed;
+                        for (size_t k = 0; k < f.oneOf.size(); ++k)
+                            allowed += (k == 0 ? "'" : k + 1 == f.oneOf.size() ? " or '" : ", '") + f.oneOf[k] + "'";
+                        throw StoreError(std::string("a ") + entityTable<T>().noun + "'s " + col + " is " + allowed + ", not '" + *text +
+                                         "'; nothing was stored");
+                    }
+                    if (text && !text->empty() && f.isValidText && !f.isValidText(*text))
+                        throw StoreError(std::string(col) + " '" + *text + "' is not " + f.validTextIs + "; nothing was stored");
+                } else if constexpr (std::is_same_v<M, std::optional<int64_t>> || std::is_same_v<M, int64_t>) {
+                    std::optional<int64_t> n = x;
+                    if (n && f.range && (*n < f.range->first || *n > f.range->second))
+                        throw StoreError(std::string(col) + " " + std::to_string(*n) + " is out of range " + std::to_string(f.range->first) +
+                                         ".." + std::to_string(f.range->second) + "; nothing was stored");
+                }
+            },
+            f.member);
     }
-    static void check(const Prompt& p) {
-        requireUtf8("title", p.title);
-        requireUtf8("body", p.body);
-        requireUtf8("notes", p.notes);
-    }
-};
-
-template <>
-struct Row<Output> {
-    static constexpr const char* table = "outputs";
-    static constexpr const char* noun = "output";
-    static constexpr int fixed = 0;
-    static std::vector<const char*> cols() {
-        return {"prompt_id", "model_id", "agent_id", "rating", "captured_at", "source", "conversation_id", "conversation_title",
-                "message_id", "conversation_url", "notes", "output", "output_edited"};
-    }
-    template <class Sink>  // sql::Stmt or sql::RowBuffer
-    static void bind(Sink& s, int i, const Output& o) {
-        s.bind(i, o.promptId).bind(i + 1, o.modelId).bind(i + 2, o.agentId).bind(i + 3, o.rating).bind(i + 4, o.capturedAt);
-        s.bind(i + 5, o.source).bind(i + 6, o.conversationId).bind(i + 7, o.conversationTitle).bind(i + 8, o.messageId);
-        s.bind(i + 9, o.conversationUrl).bind(i + 10, o.notes).bind(i + 11, o.output).bind(i + 12, o.outputEdited);
-    }
-    static void read(const sql::Stmt& s, int i, Output& o) {
-        o.promptId = s.getOptText(i);
-        o.modelId = s.getOptText(i + 1);
-        o.agentId = s.getOptText(i + 2);
-        o.rating = s.getOptInt(i + 3);
-        o.capturedAt = s.getText(i + 4);
-        o.source = s.getText(i + 5);
-        o.conversationId = s.getText(i + 6);
-        o.conversationTitle = s.getText(i + 7);
-        o.messageId = s.getText(i + 8);
-        o.conversationUrl = s.getText(i + 9);
-        o.notes = s.getText(i + 10);
-        o.output = s.getText(i + 11);
-        o.outputEdited = s.getOptText(i + 12);
-    }
-    static void check(const Output& o) {
-        requireUtf8("output", o.output);
-        if (o.outputEdited) requireUtf8("output_edited", *o.outputEdited);
-        requireUtf8("notes", o.notes);
-        requireUtf8("source", o.source);
-        requireUtf8("conversation_id", o.conversationId);
-        requireUtf8("conversation_title", o.conversationTitle);
-        requireUtf8("message_id", o.messageId);
-        requireUtf8("conversation_url", o.conversationUrl);
-        requireUtf8("captured_at", o.capturedAt);
-        if (o.rating && (*o.rating < 1 || *o.rating > 5))
-            throw StoreError("rating " + std::to_string(*o.rating) + " is out of range 1..5; nothing was stored");
-    }
-};
-
-template <>
-struct Row<Model> {
-    static constexpr const char* table = "models";
-    static constexpr const char* noun = "model";
-    static constexpr int fixed = 0;
-    static std::vector<const char*> cols() { return {"name", "provider", "notes"}; }
-    static void bind(sql::Stmt& s, int i, const Model& m) { s.bind(i, m.name).bind(i + 1, m.provider).bind(i + 2, m.notes); }
-    static void read(const sql::Stmt& s, int i, Model& m) {
-        m.name = s.getText(i);
-        m.provider = s.getText(i + 1);
-        m.notes = s.getText(i + 2);
-    }
-    static void check(const Model& m) {
-        requireUtf8("name", m.name);
-        requireUtf8("provider", m.provider);
-        requireUtf8("notes", m.notes);
-        if (m.name.empty()) throw StoreError("a model needs a name");
-    }
-};
-
-template <>
-struct Row<Agent> {
-    static constexpr const char* table = "agents";
-    static constexpr const char* noun = "agent";
-    static constexpr int fixed = 0;
-    static std::vector<const char*> cols() { return {"name", "platform", "url", "default_model_id", "description", "instructions"}; }
-    static void bind(sql::Stmt& s, int i, const Agent& a) {
-        s.bind(i, a.name).bind(i + 1, a.platform).bind(i + 2, a.url).bind(i + 3, a.defaultModelId).bind(i + 4, a.description);
-        s.bind(i + 5, a.instructions);
-    }
-    static void read(const sql::Stmt& s, int i, Agent& a) {
-        a.name = s.getText(i);
-        a.platform = s.getText(i + 1);
-        a.url = s.getText(i + 2);
-        a.defaultModelId = s.getOptText(i + 3);
-        a.description = s.getText(i + 4);
-        a.instructions = s.getText(i + 5);
-    }
-    static void check(const Agent& a) {
-        for (auto* f : {&a.name, &a.platform, &a.url, &a.description, &a.instructions}) requireUtf8("agent field", *f);
-        if (a.name.empty()) throw StoreError("an agent needs a name");
-    }
-};
-
-template <>
-struct Row<Tag> {
-    static constexpr const char* table = "tags";
-    static constexpr const char* noun = "tag";
-    static constexpr int fixed = 0;
-    static std::vector<const char*> cols() { return {"name", "color"}; }
-    static void bind(sql::Stmt& s, int i, const Tag& t) { s.bind(i, t.name).bind(i + 1, t.color); }
-    static void read(const sql::Stmt& s, int i, Tag& t) {
-        t.name = s.getText(i);
-        t.color = s.getText(i + 1);
-    }
-    static void check(const Tag& t) {
-        requireUtf8("name", t.name);
-        requireUtf8("color", t.color);
-        if (t.name.empty()) throw StoreError("a tag needs a name");
-    }
-};
-
-template <>
-struct Row<QaActivity> {
-    static constexpr const char* table = "qa_activities";
-    static constexpr const char* noun = "QA activity";
-    static constexpr int fixed = 0;
-    static std::vector<const char*> cols() { return {"name", "description", "sort_order"}; }
-    static void bind(sql::Stmt& s, int i, const QaActivity& q) { s.bind(i, q.name).bind(i + 1, q.description).bind(i + 2, q.sortOrder); }
-    static void read(const sql::Stmt& s, int i, QaActivity& q) {
-        q.name = s.getText(i);
-        q.description = s.getText(i + 1);
-        q.sortOrder = s.getInt(i + 2);
-    }
-    static void check(const QaActivity& q) {
-        requireUtf8("name", q.name);
-        requireUtf8("description", q.description);
-        if (q.name.empty()) throw StoreError("a QA activity needs a name");
-    }
-};
-
-template <>
-struct Row<Lookup> {
-    static constexpr const char* table = "lookups";
-    static constexpr const char* noun = "lookup";
-    static constexpr int fixed = 0;
-    static std::vector<const char*> cols() { return {"name", "applies_to", "multi", "sort_order"}; }
-    static void bind(sql::Stmt& s, int i, const Lookup& l) { s.bind(i, l.name).bind(i + 1, l.appliesTo).bind(i + 2, int64_t(l.multi)).bind(i + 3, l.sortOrder); }
-    static void read(const sql::Stmt& s, int i, Lookup& l) {
-        l.name = s.getText(i);
-        l.appliesTo = s.getText(i + 1);
-        l.multi = s.getInt(i + 2) != 0;
-        l.sortOrder = s.getInt(i + 3);
-    }
-    static void check(const Lookup& l) {
-        requireUtf8("name", l.name);
-        if (l.name.empty()) throw StoreError("a lookup needs a name");
-        if (l.appliesTo != "outputs" && l.appliesTo != "prompts" && l.appliesTo != "both")
-            throw StoreError("a lookup applies to 'outputs', 'prompts' or 'both', not '" + l.appliesTo + "'");
-    }
-};
-
-template <>
-struct Row<LookupValue> {
-    static constexpr const char* table = "lookup_values";
-    static constexpr const char* noun = "lookup value";
-    static constexpr int fixed = 1;  // a value stays in its lookup
-    static std::vector<const char*> cols() { return {"lookup_id", "value", "sort_order"}; }
-    static void bind(sql::Stmt& s, int i, const LookupValue& v) { s.bind(i, v.lookupId).bind(i + 1, v.value).bind(i + 2, v.sortOrder); }
-    static void read(const sql::Stmt& s, int i, LookupValue& v) {
-        v.lookupId = s.getText(i);
-        v.value = s.getText(i + 1);
-        v.sortOrder = s.getInt(i + 2);
-    }
-    static void check(const LookupValue& v) {
-        requireUtf8("value", v.value);
-        if (v.value.empty()) throw StoreError("a lookup value cannot be empty");
-    }
-};
+}
 
 // "a.id, a.col..., a.created_at, a.updated_at, a.deleted_at": what readRow() reads.
 template <class T>
 std::string selectList(const std::string& alias = "") {
     const std::string p = alias.empty() ? "" : alias + ".";
     std::string s = p + "id";
-    for (const char* c : Row<T>::cols()) s += ", " + p + c;
+    for (const auto& f : entityTable<T>().fields) s += ", " + p + f.column.name;
     return s + ", " + p + "created_at, " + p + "updated_at, " + p + "deleted_at";
 }
 
@@ -538,14 +419,15 @@ template <class T>
 T readRow(const sql::Stmt& s) {
     T v;
     v.id = s.getText(0);
-    Row<T>::read(s, 1, v);
-    readStamps(s, 1 + static_cast<int>(Row<T>::cols().size()), v);
+    readFields(s, 1, v);
+    readStamps(s, 1 + static_cast<int>(entityTable<T>().fields.size()), v);
     return v;
 }
 
 template <class T>
 std::optional<T> getRow(sql::Db& db, const std::string& id) {
-    auto& s = db.cached("SELECT " + selectList<T>() + " FROM " + Row<T>::table + " WHERE id = ?");
+    static const std::string sqlText = "SELECT " + selectList<T>() + " FROM " + entityTable<T>().table + " WHERE id = ?";
+    auto& s = db.cached(sqlText);
     sql::StmtUse use(s);
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
@@ -555,53 +437,71 @@ std::optional<T> getRow(sql::Db& db, const std::string& id) {
 template <class T>
 std::string insertSql() {
     std::string cols = "id", params = "?";
-    for (const char* c : Row<T>::cols()) cols += std::string(", ") + c, params += ",?";
-    return std::string("INSERT INTO ") + Row<T>::table + "(" + cols + ") VALUES (" + params + ")";
+    for (const auto& f : entityTable<T>().fields) cols += ", " + f.column.name, params += ",?";
+    return std::string("INSERT INTO ") + entityTable<T>().table + "(" + cols + ") VALUES (" + params + ")";
 }
 
 template <class T>
 void insertRow(sql::Db& db, const T& v) {
-    auto& s = db.cached(insertSql<T>());
+    static const std::string sqlText = insertSql<T>();
+    auto& s = db.cached(sqlText);
     sql::StmtUse use(s);
     s.bind(1, v.id);
-    Row<T>::bind(s, 2, v);
+    bindFields(s, 2, v);
     s.exec();
+}
+
+// The two UPDATEs of updateRow(). Parameters keep their insert numbering (?1 is the id), so
+// bindFields() serves every statement.
+template <class T>
+struct UpdateSql {
+    std::string keepingIndexed;  // empty for a table without a full-text index
+    std::string full;
+};
+
+template <class T>
+UpdateSql<T> updateSql() {
+    const auto& e = entityTable<T>();
+    const std::vector<std::string> searched = searchIndexedColumns(e.table);
+    std::string set, setOthers, same;
+    for (size_t i = 0; i < e.fields.size(); ++i) {
+        const auto& f = e.fields[i];
+        if (f.createOnly) continue;
+        const std::string assign = f.column.name + " = ?" + std::to_string(i + 2);
+        set += (set.empty() ? "" : ", ") + assign;
+        if (std::find(searched.begin(), searched.end(), f.column.name) != searched.end())
+            same += " AND " + f.column.name + " IS ?" + std::to_string(i + 2) + " COLLATE BINARY";
+        else
+            setOthers += (setOthers.empty() ? "" : ", ") + assign;
+    }
+    UpdateSql<T> u;
+    if (!searched.empty()) u.keepingIndexed = std::string("UPDATE ") + e.table + " SET " + setOthers + " WHERE id = ?1" + same;
+    u.full = std::string("UPDATE ") + e.table + " SET " + set + " WHERE id = ?1";
+    return u;
 }
 
 template <class T>
 void updateRow(sql::Db& db, const T& v) {
-    // Parameters keep their insert numbering (?1 is the id), so bind() serves both statements.
-    auto cols = Row<T>::cols();
+    static const UpdateSql<T> u = updateSql<T>();
     // A table with a full-text index: first without its indexed columns, for the row whose indexed
     // text is already what it is given (an edit of the notes, the rating...). An UPDATE that names
     // them makes the search trigger take the row's whole text out of the index and tokenize it in
     // again (at times merging index segments: the most CPU a write of one row can cost, with the
     // vault's write lock held). When the text differs (or there is no row), the full UPDATE.
-    const std::vector<std::string> searched = searchIndexedColumns(Row<T>::table);
-    if (!searched.empty()) {
-        std::string set, same;
-        for (size_t i = Row<T>::fixed; i < cols.size(); ++i) {
-            const std::string param = "?" + std::to_string(i + 2);
-            if (std::find(searched.begin(), searched.end(), cols[i]) != searched.end())
-                same += std::string(" AND ") + cols[i] + " IS " + param + " COLLATE BINARY";
-            else
-                set += (set.empty() ? "" : ", ") + std::string(cols[i]) + " = " + param;
-        }
-        auto& s = db.cached(std::string("UPDATE ") + Row<T>::table + " SET " + set + " WHERE id = ?1" + same);
+    if (!u.keepingIndexed.empty()) {
+        auto& s = db.cached(u.keepingIndexed);
         sql::StmtUse use(s);
         s.bind(1, v.id);
-        Row<T>::bind(s, 2, v);
+        bindFields(s, 2, v);
         s.exec();
         if (db.changes() > 0) return;
     }
-    std::string set;
-    for (size_t i = Row<T>::fixed; i < cols.size(); ++i) set += (set.empty() ? "" : ", ") + std::string(cols[i]) + " = ?" + std::to_string(i + 2);
-    auto& s = db.cached(std::string("UPDATE ") + Row<T>::table + " SET " + set + " WHERE id = ?1");
+    auto& s = db.cached(u.full);
     sql::StmtUse use(s);
     s.bind(1, v.id);
-    Row<T>::bind(s, 2, v);
+    bindFields(s, 2, v);
     s.exec();
-    if (db.changes() == 0) throw StoreError(std::string(Row<T>::noun) + " '" + v.id + "' does not exist");
+    if (db.changes() == 0) throw StoreError(std::string(entityTable<T>().noun) + " '" + v.id + "' does not exist");
 }
 
 template <class T>
@@ -615,7 +515,7 @@ std::vector<T> readAll(sql::Stmt& s) {
 
 template <class T>
 T Store::createRow(T v) {
-    Row<T>::check(v);
+    checkFields(v);
     if (v.id.empty()) v.id = newUuidV7();
     insertRow(m_db, v);
     return *getRow<T>(m_db, v.id);
@@ -623,7 +523,7 @@ T Store::createRow(T v) {
 
 template <class T>
 void Store::updateRowChecked(const T& v) {
-    Row<T>::check(v);
+    checkFields(v);
     updateRow(m_db, v);
 }
 
@@ -635,7 +535,7 @@ Prompt Store::createPrompt(Prompt p) {
 }
 
 void Store::updatePrompt(const Prompt& p) {
-    Row<Prompt>::check(p);
+    checkFields(p);
     requireRow("prompts", p.derivedFromId, "derived_from_id");
     if (p.derivedFromId && *p.derivedFromId == p.id) throw StoreError("prompt '" + p.id + "' cannot be derived from itself");
     updateRow(m_db, p);
@@ -719,7 +619,7 @@ IterationInfo Store::iterationOf(const std::string& promptId) {
 // ---- outputs ---------------------------------------------------------------------------------
 
 void Store::prepareOutput(Output& o) {
-    Row<Output>::check(o);
+    checkFields(o);
     if (o.id.empty()) o.id = newUuidV7();
     if (o.capturedAt.empty()) o.capturedAt = nowIso();
     requireRow("prompts", o.promptId, "prompt_id");
@@ -741,7 +641,7 @@ namespace {
 template <class T>
 std::string bulkColumnsOf() {
     std::string cols = "id";
-    for (const char* c : Row<T>::cols()) cols += std::string(", ") + c;
+    for (const auto& f : entityTable<T>().fields) cols += ", " + f.column.name;
     return cols;
 }
 } // namespace
@@ -754,12 +654,12 @@ std::string Store::bulkColumns(Kind kind) {
 
 void Store::addBulkRow(sql::RowBuffer& rows, const Prompt& p) {
     rows.addRow().bind(1, p.id);
-    Row<Prompt>::bind(rows, 2, p);
+    bindFields(rows, 2, p);
 }
 
 void Store::addBulkRow(sql::RowBuffer& rows, const Output& o) {
     rows.addRow().bind(1, o.id);
-    Row<Output>::bind(rows, 2, o);
+    bindFields(rows, 2, o);
 }
 
 void Store::createOutputs(std::vector<Output>& outputs) {
@@ -768,7 +668,7 @@ void Store::createOutputs(std::vector<Output>& outputs) {
     // indexing cost. The search index, change log entries and counters are written for the chunk
     // set-based right after it (insertStaged), all in this transaction.
     const std::string cols = bulkColumns(Kind::Output);
-    sql::RowBuffer rows(static_cast<int>(Row<Output>::cols().size()) + 1);
+    sql::RowBuffer rows(static_cast<int>(entityTable<Output>().fields.size()) + 1);
     Atomic tx(m_db);
     // Large chunks: every statement ends an FTS5 index segment, and every segment is merged again
     // later (fewer statements, fewer segments; the measured gain was within this box's noise).
@@ -807,7 +707,7 @@ void Store::createOutputs(std::vector<Output>& outputs) {
 }
 
 void Store::updateOutput(const Output& o) {
-    Row<Output>::check(o);
+    checkFields(o);
     requireRow("prompts", o.promptId, "prompt_id");
     requireRow("models", o.modelId, "model_id");
     requireRow("agents", o.agentId, "agent_id");
@@ -830,7 +730,7 @@ Agent Store::createAgent(Agent a) {
     return createRow(std::move(a));
 }
 void Store::updateAgent(const Agent& a) {
-    Row<Agent>::check(a);
+    checkFields(a);
     requireRow("models", a.defaultModelId, "default_model_id");
     updateRow(m_db, a);
 }
@@ -857,7 +757,7 @@ std::vector<Lookup> Store::lookups(const std::string& appliesTo) {
 }
 
 LookupValue Store::createLookupValue(LookupValue v) {
-    Row<LookupValue>::check(v);
+    checkFields(v);
     requireRow("lookups", v.lookupId, "lookup_id");
     return createRow(std::move(v));
 }
@@ -1316,7 +1216,7 @@ std::map<std::string, int64_t> Store::counts() {
 std::string previewText(const std::string& s, size_t n) { return preview(s, n); }
 std::string toFtsQuery(const std::string& text) { return ftsQuery(text); }
 
-void validate(const Prompt& p) { Row<Prompt>::check(p); }
-void validate(const Output& o) { Row<Output>::check(o); }
+void validate(const Prompt& p) { checkFields(p); }
+void validate(const Output& o) { checkFields(o); }
 
 } // namespace pv

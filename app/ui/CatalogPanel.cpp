@@ -1,5 +1,7 @@
 #include "CatalogPanel.hpp"
 
+#include "EntityTables.hpp"
+
 namespace pv::ui {
 
 const char* kindNoun(Kind k) {
@@ -206,13 +208,10 @@ void LookupEditor::load(const std::optional<RecordRef>& ref) {
 bool LookupEditor::dirty() const {
     if (!m_loaded) return false;
     switch (m_kind) {
-    case Kind::Model: return m_model.name != m_modelOrig.name || m_model.provider != m_modelOrig.provider || m_model.notes != m_modelOrig.notes;
-    case Kind::Agent:
-        return m_agent.name != m_agentOrig.name || m_agent.platform != m_agentOrig.platform || m_agent.url != m_agentOrig.url ||
-               m_agent.defaultModelId != m_agentOrig.defaultModelId || m_agent.description != m_agentOrig.description ||
-               m_agent.instructions != m_agentOrig.instructions;
-    case Kind::Tag: return m_tag.name != m_tagOrig.name || m_tag.color != m_tagOrig.color;
-    case Kind::QaActivity: return m_qa.name != m_qaOrig.name || m_qa.description != m_qaOrig.description || m_qa.sortOrder != m_qaOrig.sortOrder;
+    case Kind::Model: return !sameFields(m_model, m_modelOrig);
+    case Kind::Agent: return !sameFields(m_agent, m_agentOrig);
+    case Kind::Tag: return !sameFields(m_tag, m_tagOrig);
+    case Kind::QaActivity: return !sameFields(m_qa, m_qaOrig);
     default: return false;
     }
 }
@@ -277,13 +276,10 @@ std::optional<Draft> LookupEditor::unsavedDraft() const {
     d.recordId = m_id;
     auto& f = d.fields;
     switch (m_kind) {
-    case Kind::Model: f = {{"name", m_model.name}, {"provider", m_model.provider}, {"notes", m_model.notes}}; break;
-    case Kind::Agent:
-        f = {{"name", m_agent.name}, {"platform", m_agent.platform}, {"url", m_agent.url}, {"default_model_id", m_agent.defaultModelId},
-             {"description", m_agent.description}, {"instructions", m_agent.instructions}};
-        break;
-    case Kind::Tag: f = {{"name", m_tag.name}, {"color", m_tag.color}}; break;
-    case Kind::QaActivity: f = {{"name", m_qa.name}, {"description", m_qa.description}, {"sort_order", std::to_string(m_qa.sortOrder)}}; break;
+    case Kind::Model: f = fieldTexts(m_model); break;
+    case Kind::Agent: f = fieldTexts(m_agent); break;
+    case Kind::Tag: f = fieldTexts(m_tag); break;
+    case Kind::QaActivity: f = fieldTexts(m_qa); break;
     default: return std::nullopt;
     }
     f["base_updated_at"] = loadedStamp();
@@ -296,22 +292,10 @@ bool LookupEditor::restoreDraft(const Draft& d) {
     load(RecordRef{*kind, d.recordId});
     if (!m_loaded) return false;
     switch (m_kind) {
-    case Kind::Model:
-        m_model.name = fieldOr(d, "name"), m_model.provider = fieldOr(d, "provider"), m_model.notes = fieldOr(d, "notes");
-        break;
-    case Kind::Agent:
-        m_agent.name = fieldOr(d, "name"), m_agent.platform = fieldOr(d, "platform"), m_agent.url = fieldOr(d, "url");
-        m_agent.defaultModelId = fieldOpt(d, "default_model_id");
-        m_agent.description = fieldOr(d, "description"), m_agent.instructions = fieldOr(d, "instructions");
-        break;
-    case Kind::Tag: m_tag.name = fieldOr(d, "name"), m_tag.color = fieldOr(d, "color"); break;
-    case Kind::QaActivity:
-        m_qa.name = fieldOr(d, "name"), m_qa.description = fieldOr(d, "description");
-        try {
-            m_qa.sortOrder = std::stoll(fieldOr(d, "sort_order"));
-        } catch (const std::exception&) {
-        }
-        break;
+    case Kind::Model: setFieldTexts(m_model, d.fields); break;
+    case Kind::Agent: setFieldTexts(m_agent, d.fields); break;
+    case Kind::Tag: setFieldTexts(m_tag, d.fields); break;
+    case Kind::QaActivity: setFieldTexts(m_qa, d.fields); break;
     default: break;
     }
     m_recovered = true;

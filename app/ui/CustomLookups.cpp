@@ -1,5 +1,7 @@
 #include "CustomLookups.hpp"
 
+#include "EntityTables.hpp"
+
 #include <algorithm>
 
 namespace pv::ui {
@@ -119,7 +121,7 @@ void CustomLookupEditor::load(const std::optional<RecordRef>& ref) {
 }
 
 bool CustomLookupEditor::dirty() const {
-    return m_loaded && (m_draft.name != m_orig.name || m_draft.appliesTo != m_orig.appliesTo || m_draft.multi != m_orig.multi);
+    return m_loaded && !sameFields(m_draft, m_orig);
 }
 
 void CustomLookupEditor::discard() { load(record()); }

@@ -1,5 +1,7 @@
 #include "OutputEditor.hpp"
 
+#include "EntityTables.hpp"
+
 #include <algorithm>
 
 namespace pv::ui {
@@ -47,13 +49,7 @@ void OutputEditor::startNew(const std::string& promptId, const std::string& text
 
 bool OutputEditor::dirty() const {
     if (!m_loaded) return false;
-    auto same = [](const Output& a, const Output& b) {
-        return a.promptId == b.promptId && a.modelId == b.modelId && a.agentId == b.agentId && a.rating == b.rating && a.capturedAt == b.capturedAt &&
-               a.source == b.source && a.conversationId == b.conversationId && a.conversationTitle == b.conversationTitle &&
-               a.messageId == b.messageId && a.conversationUrl == b.conversationUrl && a.notes == b.notes && a.output == b.output &&
-               a.outputEdited == b.outputEdited;
-    };
-    if (!same(m_draft, m_orig)) return true;
+    if (!sameFields(m_draft, m_orig)) return true;
     std::set<std::string> tags, values;
     for (auto& t : m_tags) tags.insert(t.id);
     for (auto& v : m_values) values.insert(v.id);
@@ -114,19 +110,7 @@ std::optional<Draft> OutputEditor::unsavedDraft() const {
     d.kind = kindName(Kind::Output);
     d.recordId = m_isNew ? "" : m_draft.id;
     auto& f = d.fields;
-    f["prompt_id"] = m_draft.promptId;
-    f["model_id"] = m_draft.modelId;
-    f["agent_id"] = m_draft.agentId;
-    f["rating"] = m_draft.rating ? std::optional<std::string>(std::to_string(*m_draft.rating)) : std::nullopt;
-    f["captured_at"] = m_draft.capturedAt;
-    f["source"] = m_draft.source;
-    f["conversation_id"] = m_draft.conversationId;
-    f["conversation_title"] = m_draft.conversationTitle;
-    f["message_id"] = m_draft.messageId;
-    f["conversation_url"] = m_draft.conversationUrl;
-    f["notes"] = m_draft.notes;
-    f["output"] = m_draft.output;
-    f["output_edited"] = m_draft.outputEdited;
+    f = fieldTexts(m_draft);
     f["base_updated_at"] = m_orig.updatedAt;
     std::vector<std::string> tags, values;
     for (auto& t : m_tags) tags.push_back(t.id);
@@ -141,23 +125,7 @@ bool OutputEditor::restoreDraft(const Draft& d) {
     Store& s = m_ctx.store();
     if (!d.recordId.empty()) load(RecordRef{Kind::Output, d.recordId});
     if (d.recordId.empty() || !m_loaded) startNew("", "");
-    m_draft.promptId = fieldOpt(d, "prompt_id");
-    m_draft.modelId = fieldOpt(d, "model_id");
-    m_draft.agentId = fieldOpt(d, "agent_id");
-    try {
-        auto r = fieldOpt(d, "rating");
-        m_draft.rating = r ? std::optional<int64_t>(std::stoll(*r)) : std::nullopt;
-    } catch (const std::exception&) {
-    }
-    m_draft.capturedAt = fieldOr(d, "captured_at");
-    m_draft.source = fieldOr(d, "source");
-    m_draft.conversationId = fieldOr(d, "conversation_id");
-    m_draft.conversationTitle = fieldOr(d, "conversation_title");
-    m_draft.messageId = fieldOr(d, "message_id");
-    m_draft.conversationUrl = fieldOr(d, "conversation_url");
-    m_draft.notes = fieldOr(d, "notes");
-    m_draft.output = fieldOr(d, "output");
-    m_draft.outputEdited = fieldOpt(d, "output_edited");
+    setFieldTexts(m_draft, d.fields);
     m_tags.clear();
     for (auto& id : splitIds(fieldOr(d, "tags")))
         if (auto t = s.getTag(id)) m_tags.push_back(*t);

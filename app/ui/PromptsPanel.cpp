@@ -1,5 +1,7 @@
 #include "PromptsPanel.hpp"
 
+#include "EntityTables.hpp"
+
 #include "UiQueries.hpp"
 
 #include <algorithm>
@@ -229,7 +231,7 @@ void PromptEditor::load(const std::optional<RecordRef>& ref) {
 
 bool PromptEditor::dirty() const {
     if (!m_loaded) return false;
-    if (m_draft.title != m_orig.title || m_draft.body != m_orig.body || m_draft.notes != m_orig.notes) return true;
+    if (!sameFields(m_draft, m_orig)) return true;
     std::set<std::string> tags, values;
     for (auto& t : m_tags) tags.insert(t.id);
     for (auto& v : m_values) values.insert(v.id);
@@ -289,9 +291,7 @@ std::optional<Draft> PromptEditor::unsavedDraft() const {
     d.slot = draftSlot();
     d.kind = kindName(Kind::Prompt);
     d.recordId = m_isNew ? "" : m_draft.id;
-    d.fields["title"] = m_draft.title;
-    d.fields["body"] = m_draft.body;
-    d.fields["notes"] = m_draft.notes;
+    d.fields = fieldTexts(m_draft);
     d.fields["base_updated_at"] = m_orig.updatedAt;
     std::vector<std::string> tags, values;
     for (auto& t : m_tags) tags.push_back(t.id);
@@ -306,9 +306,7 @@ bool PromptEditor::restoreDraft(const Draft& d) {
     Store& s = m_ctx.store();
     if (!d.recordId.empty()) load(RecordRef{Kind::Prompt, d.recordId});
     if (d.recordId.empty() || !m_loaded) startNew();
-    m_draft.title = fieldOr(d, "title");
-    m_draft.body = fieldOr(d, "body");
-    m_draft.notes = fieldOr(d, "notes");
+    setFieldTexts(m_draft, d.fields);
     m_tags.clear();
     for (auto& id : splitIds(fieldOr(d, "tags")))
         if (auto t = s.getTag(id)) m_tags.push_back(*t);

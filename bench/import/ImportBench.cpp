@@ -159,9 +159,7 @@ int child(const std::string& mode, const std::string& path, const std::string& v
         db.exec("INSERT INTO agents(id, name, platform, url, description, instructions) "
                 "SELECT id, name, platform, url, description, instructions FROM src.agents");
         const std::vector<std::pair<std::string, std::string>> tables = {
-            {"prompts", "id, derived_from_id, title, body, notes"},
-            {"outputs", "id, prompt_id, model_id, agent_id, rating, captured_at, source, conversation_id, conversation_title, message_id, "
-                        "conversation_url, notes, output, output_edited"}};
+            {"prompts", pv::Store::bulkColumns(pv::Kind::Prompt)}, {"outputs", pv::Store::bulkColumns(pv::Kind::Output)}};
         // All prompts first (outputs refer to them), then the outputs, in batches of about the
         // import's size (16 MB of text).
         double wall = 0, cpu = 0;

@@ -1,5 +1,6 @@
 // pv-bench-store: bulk insert with change capture against `sqlite3 .import` of the same rows, and the
 // store's hot queries, on a realistic vault from benchgen. Prints a Markdown table (medians).
+#include "EntityTables.hpp"
 #include "Generator.hpp"
 
 #include <algorithm>
@@ -27,8 +28,12 @@ const char* kUsage =
     "same rows as CSV with the sqlite3 shell into a plain table, then times the hot queries (median of R\n"
     "runs after one warm-up). --reuse keeps an existing DIR/vault-N.db and skips the insert comparison.\n";
 
-const char* kCsvColumns[] = {"id", "prompt_id", "model_id", "agent_id", "rating", "captured_at", "source", "conversation_id",
-                             "conversation_title", "message_id", "conversation_url", "notes", "output", "output_edited"};
+// The columns of outputs as the store describes them: id, then every field.
+std::vector<std::string> csvColumns() {
+    std::vector<std::string> cols{"id"};
+    for (const auto& f : pv::entityTable<pv::Output>().fields) cols.push_back(f.column.name);
+    return cols;
+}
 
 void csvField(std::ostream& out, const std::string& s) {
     out << '"';
@@ -39,26 +44,16 @@ void csvField(std::ostream& out, const std::string& s) {
     out << '"';
 }
 
+// NULL is an empty field (an optional text, a missing rating).
 void csvRow(std::ostream& out, const pv::Output& o) {
-    auto opt = [&](const std::optional<std::string>& v) {
-        if (v) csvField(out, *v);
-    };
     csvField(out, o.id);
-    out << ',';
-    opt(o.promptId);
-    out << ',';
-    opt(o.modelId);
-    out << ',';
-    opt(o.agentId);
-    out << ',';
-    if (o.rating) out << *o.rating;
-    for (const std::string* s : {&o.capturedAt, &o.source, &o.conversationId, &o.conversationTitle, &o.messageId, &o.conversationUrl,
-                                 &o.notes, &o.output}) {
+    for (const auto& f : pv::entityTable<pv::Output>().fields) {
         out << ',';
-        csvField(out, *s);
+        auto v = pv::fieldText(o, f);
+        if (!v) continue;
+        if (f.column.type == pv::ColType::Integer) out << *v;
+        else csvField(out, *v);
     }
-    out << ',';
-    opt(o.outputEdited);
     out << '\n';
 }
 
@@ -190,7 +185,10 @@ int main(int argc, char** argv) {
             // The baseline: the sqlite3 shell's .import of the same rows into a plain table with the
             // vault's journal settings (WAL, synchronous=NORMAL), timed as one process.
             std::string cols;
-            for (const char* c : kCsvColumns) cols += std::string(cols.empty() ? "" : ", ") + c + (std::string(c) == "rating" ? " INTEGER" : " TEXT");
+            for (const auto& c : csvColumns()) {
+                const auto* col = pv::findTable("outputs")->column(c);
+                cols += (cols.empty() ? "" : ", ") + c + (col->type == pv::ColType::Integer ? " INTEGER" : " TEXT");
+            }
             std::string cmd = sqlite3 + " " + plain + " 'PRAGMA journal_mode=WAL' 'PRAGMA synchronous=NORMAL' 'CREATE TABLE outputs(" + cols +
                               ")' '.import --csv " + csv + " outputs' > /dev/null";
             auto t = Clock::now();
