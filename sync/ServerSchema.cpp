@@ -37,8 +37,7 @@ std::string createTableSql(const std::string& s, const TableDef& t) {
         if (c.references.empty()) continue;
         sql += ", FOREIGN KEY (" + c.name + ") REFERENCES " + s + "." + c.references;
     }
-    if (t.name == "outputs") sql += ", CHECK (rating IS NULL OR rating BETWEEN 1 AND 5)";
-    if (t.name == "lookups") sql += ", CHECK (applies_to IN ('outputs','prompts','both'))";
+    for (const auto& c : t.checks) sql += ", CHECK (" + c + ")";
     sql += ");\n";
     sql += "CREATE INDEX " + t.name + "_xid ON " + s + "." + t.name + " (_xid);\n";
     return sql;
