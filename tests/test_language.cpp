@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -294,6 +295,18 @@ TEST_CASE("invalid UTF-8 and embedded NULs do not crash, and the letters around 
     CHECK(detectLanguage(std::string(1000, '\0')) == "");
     CHECK(detectLanguage(std::string(1000, '\x80')) == "");
     CHECK(detectLanguage(std::string(1000, '\xF0')) == "");
+
+    // Random mixes of fence, backtick, URL and multi-byte pieces: every answer is a known code or "".
+    const char* pieces[] = {"```", "~~~", "`", "\n", " ", "http://", "www.", "the ", "und ", "\xC3", "\xA9", "\xE3\x81",
+                            "\x82", "\xF0\x9F", "ы", "і", "の", "中", "ㅎ", ";", "{", "é"};
+    uint32_t seed = 12345;
+    for (int round = 0; round < 500; ++round) {
+        std::string text;
+        const int n = static_cast<int>((seed = seed * 1664525u + 1013904223u) >> 24);
+        for (int i = 0; i < n; ++i) text += pieces[((seed = seed * 1664525u + 1013904223u) >> 16) % std::size(pieces)];
+        const std::string got = detectLanguage(text);
+        CHECK((got.empty() || languageName(got) != nullptr));
+    }
 }
 
 TEST_CASE("a 20 MB text is judged by its prefix only") {
