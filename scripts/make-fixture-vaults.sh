@@ -1,9 +1,9 @@
 #!/bin/bash
-# Makes tests/fixtures/vaults/: one small vault per past vault schema version (1..8), each made by
+# Makes tests/fixtures/vaults/: one small vault per past vault schema version (1..9), each made by
 # the build of a commit where that version was current, with representative data, plus what
 # test_fixture_vaults checks them against. Run from the repository (any worktree):
 #
-#   bash scripts/make-fixture-vaults.sh [VERSION...]      (default: 1 2 3 4 5 6 7 8)
+#   bash scripts/make-fixture-vaults.sh [VERSION...]      (default: 1 2 3 4 5 6 7 8 9)
 #
 # Which commit makes which file (the last commit at which that schema version was current, found
 # with `git log -G'kSchemaVersion = [0-9]' -- store/Schema.hpp`):
@@ -18,12 +18,13 @@
 #   v6.vault.gz  5404d20  last commit at version 6 (before 013dd9f "Vault schema 7"); server schema 1
 #   v7.vault.gz  b942a53  merge of sync-edge: version 7 with server schema 2 (before the drafts merge)
 #   v8.vault.gz  1e73ee6  last commit at version 8 (drafts; QA per prompt, keyring), server schema 2
+#   v9.vault.gz  09503f3  last commit at version 9 (lookups for outputs, prompts or both), server schema 3
 #
 # Each old commit is checked out in a temp worktree /tmp/pv-old-N and only its command line is
 # built (-j2): a CLI-only main (the app's main without the ImGui part) is added there, never
 # committed. Rows are written by that build's CLI (`add output`) and by the sqlite3 shell, whose
 # writes go through that build's own capture triggers (prompt iterations, QA, custom lookups and
-# tombstones have no CLI command). For versions with sync (3..8) the vault is synced once to a
+# tombstones have no CLI command). For versions with sync (3..9) the vault is synced once to a
 # throwaway PostgreSQL by that build, a tag link whose output and tag exist nowhere is refused and
 # set aside by a second sync, and more edits are made after it, left pending. The server as that
 # build left it is kept as vN.server.sql (pg_dump of schema promptvault), so the test can go on
@@ -34,19 +35,20 @@
 #   vN.manifest.json   read from the old vault with Python's sqlite3 before any migration: every
 #                      row of every synced table (all columns), every pv_changes entry (seq, table,
 #                      row key, op, status), user_version and device id
-#   vN.server.sql      (3..8) the old server's schema and rows
+#   vN.server.sql      (3..9) the old server's schema and rows
 set -euo pipefail
 
 repo=$(git rev-parse --show-toplevel)
 out=$repo/tests/fixtures/vaults
 mkdir -p "$out"
 pgbin=${PV_PG_BIN:-/usr/lib/postgresql/15/bin}
-versions=${*:-1 2 3 4 5 6 7 8}
+versions=${*:-1 2 3 4 5 6 7 8 9}
 
 commit_of() {
   case $1 in
     1) echo fc771ee ;; 2) echo eb7320f ;; 3) echo 80bcecc ;; 4) echo a302772 ;;
     5) echo 919e881 ;; 6) echo 5404d20 ;; 7) echo b942a53 ;; 8) echo 1e73ee6 ;;
+    9) echo 09503f3 ;;
     *) echo "no commit for version $1" >&2; exit 2 ;;
   esac
 }

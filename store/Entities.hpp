@@ -37,6 +37,7 @@ struct Output : Stamps {
     std::string notes;
     std::string output;
     std::optional<std::string> outputEdited;  // the person's corrected version
+    std::string language;                     // ISO 639-1 code ("en", "pt-br"), "" = not known
 };
 
 struct Model : Stamps {

@@ -1,5 +1,7 @@
 #include "EntityTables.hpp"
 
+#include "Language.hpp"
+
 namespace pv {
 
 template <class T>
@@ -36,7 +38,7 @@ TableDef tableDefOf(const EntityTable<T>& e) {
 
 // ---- the descriptions ---------------------------------------------------------------------------
 // In storage order. A column added to a table that already has rows is stored last (ALTER TABLE
-// ADD COLUMN), so it is described last, with stampsFirst().
+// ADD COLUMN), so it is described last, with addedIn(version).
 
 template <>
 const EntityTable<Model>& entityTable<Model>() {
@@ -81,7 +83,8 @@ const EntityTable<Output>& entityTable<Output>() {
          field("message_id", &Output::messageId), field("conversation_url", &Output::conversationUrl),
          // Long texts after the stamps (since version 3), so reading a stamp never walks their overflow pages.
          field("notes", &Output::notes).stampsFirst(), field("output", &Output::output).stampsFirst(),
-         field("output_edited", &Output::outputEdited).stampsFirst()}};
+         field("output_edited", &Output::outputEdited).stampsFirst(),
+         field("language", &Output::language).addedIn(10).validatedBy(isLanguageCode, "a language code such as 'en' or 'pt-br'")}};
     return t;
 }
 

@@ -50,6 +50,13 @@ struct Field {
         afterStamps = true;
         return std::move(*this);
     }
+    // A column added to a table that already had rows: stored last (ALTER TABLE ADD COLUMN), so it
+    // is described last.
+    Field&& addedIn(int version) && {
+        column.addedIn = version;
+        afterStamps = true;
+        return std::move(*this);
+    }
     Field&& required(std::string message) && {
         requiredMessage = std::move(message);
         return std::move(*this);

@@ -29,6 +29,7 @@ SqlWhere outputWhere(const OutputFilter& f, bool denseTag) {
             w.args.emplace_back(*f.lookupValueId);
     if (f.minRating) w.add("o.rating >= ?"), w.args.emplace_back(*f.minRating);
     if (f.edited) w.add(*f.edited ? "o.output_edited IS NOT NULL" : "o.output_edited IS NULL");
+    if (f.language) w.add("o.language = ?"), w.args.emplace_back(*f.language);
     if (!f.capturedFrom.empty()) w.add("o.captured_at >= ?"), w.args.emplace_back(f.capturedFrom);
     if (!f.capturedTo.empty()) w.add("o.captured_at < ?"), w.args.emplace_back(f.capturedTo);
     auto q = toFtsQuery(f.text);

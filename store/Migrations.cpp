@@ -49,6 +49,7 @@ CREATE INDEX outputs_prompt ON outputs(prompt_id, captured_at DESC, id DESC);
 CREATE INDEX outputs_model ON outputs(model_id, captured_at DESC, id DESC);
 CREATE INDEX outputs_agent ON outputs(agent_id, captured_at DESC, id DESC);
 CREATE INDEX outputs_conversation ON outputs(conversation_id, message_id);
+CREATE INDEX outputs_language ON outputs(language, captured_at DESC, id DESC) WHERE deleted_at IS NULL;
 )SQL";
 
 // The device's sync state and change log (the texts of frozen step 1, and the set-aside index of step 7).

@@ -15,6 +15,8 @@ struct ColumnDef {
     bool notNull = false;
     std::string sqliteDefault;  // SQL expression for SQLite, empty when none
     std::string references;     // "table(col)" for a foreign key, empty when none
+    int addedIn = 0;            // schema version that added it to an existing table (ALTER TABLE
+                                // ADD COLUMN: stored last in the vault and on the server), 0 = with the table
 };
 
 struct TableDef {
@@ -37,7 +39,7 @@ std::vector<ColumnDef> stampColumns();
 
 // Current schema version (PRAGMA user_version). Bump it with a new frozen step
 // store/migrations/vault_NN.sql (literal SQL, never edited afterwards) and the same change in syncedTables().
-constexpr int kSchemaVersion = 9;
+constexpr int kSchemaVersion = 10;
 // PRAGMA application_id of a vault ("PVLT"): set on every vault opened writable, so another
 // program's SQLite file is told apart before anything is written to it.
 constexpr int32_t kApplicationId = 0x50564C54;

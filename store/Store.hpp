@@ -41,6 +41,7 @@ struct OutputFilter {
     std::optional<std::string> promptId, modelId, agentId, tagId, lookupValueId;
     std::optional<int64_t> minRating;
     std::optional<bool> edited;       // output_edited present or not
+    std::optional<std::string> language;  // outputs.language; "" = outputs whose language is not known
     std::string capturedFrom, capturedTo;  // ISO-8601 bounds, inclusive/exclusive, empty = open
     bool includeDeleted = false;
     bool onlyDeleted = false;

@@ -23,14 +23,20 @@ std::string pgColumnType(const ColumnDef& c) { return c.type == ColType::Integer
 
 std::string createTableSql(const std::string& s, const TableDef& t) {
     std::string sql = "CREATE TABLE " + s + "." + t.name + " (";
-    for (const auto& c : t.columns) {
+    auto column = [&](const ColumnDef& c) {
         sql += c.name + " " + pgColumnType(c);
         if (c.notNull) sql += " NOT NULL";
         sql += ", ";
-    }
+    };
+    for (const auto& c : t.columns)
+        if (!c.addedIn) column(c);
     // _clocks: column -> "hlc@device" of the write that set it (per-column last-writer-wins).
     // _seq / _xid: the change_log entry and the transaction that last changed the row (pull cursor).
-    sql += "_clocks jsonb NOT NULL, _seq bigint NOT NULL, _xid xid8 NOT NULL, PRIMARY KEY (";
+    sql += "_clocks jsonb NOT NULL, _seq bigint NOT NULL, _xid xid8 NOT NULL, ";
+    // Columns added later follow, where ALTER TABLE ADD COLUMN put them on older servers.
+    for (const auto& c : t.columns)
+        if (c.addedIn) column(c);
+    sql += "PRIMARY KEY (";
     for (size_t i = 0; i < t.key.size(); ++i) sql += (i ? ", " : "") + t.key[i];
     sql += ")";
     for (const auto& c : t.columns) {

@@ -378,3 +378,24 @@ TEST_CASE("an engine pulling again while the server's xmin is held back: reads e
     CHECK(exportOf(a) == serverExport(ci));
     CHECK(ftsOk(b));
 }
+
+TEST_CASE("outputs.language reaches the server and the other vault, and a later edit of it wins there") {
+    auto& pg = PgServer::shared();
+    auto db = pg.createDatabase();
+    auto ci = pg.conninfo(db);
+    TempDir dir;
+    Store a(dir.file("a.db")), b(dir.file("b.db"));
+    auto o = a.createOutput({.output = "Bonjour à tous", .language = "fr"});
+    CHECK(syncVault(a, ci).push.setAside.empty());
+    syncVault(b, ci);
+    REQUIRE(b.getOutput(o.id));
+    CHECK(b.getOutput(o.id)->language == "fr");
+    auto edit = *b.getOutput(o.id);
+    edit.language = "fr-ca";
+    b.updateOutput(edit);
+    syncVault(b, ci);
+    syncVault(a, ci);
+    CHECK(a.getOutput(o.id)->language == "fr-ca");
+    CHECK(exportOf(a) == serverExport(ci));
+    CHECK(exportOf(b) == serverExport(ci));
+}

@@ -928,3 +928,58 @@ TEST_CASE("a lookup made for both kinds on the Lookups screen gives the output a
     CHECK(h.store.lookupValuesOf(Kind::Prompt, p.id)[0].value == "students");
     CHECK(h.store.lookupValues(lookups[0].id).size() == 1);  // picked, not made twice
 }
+
+TEST_CASE("an output's language: guessed on Create, chosen from the editor's picker, and the list filters by it") {
+    Harness h;
+    h.ctrl('N');
+    h.click("text:raw");
+    h.type("Die Synchronisierung ist fertig, und alle Geräte haben jetzt die gleichen Daten. Das war nicht einfach, aber es funktioniert.");
+    h.ctrl('S');
+    h.settle();
+    auto page = h.store.listOutputs({});
+    REQUIRE(page.rows.size() == 1);
+    const std::string id = page.rows[0].id;
+    CHECK(h.store.getOutput(id)->language == "de");  // guessed on capture
+    REQUIRE(h.app->outputEditor().draft().id == id);
+
+    // Chosen by hand from the picker in the editor, then saved.
+    h.click("output:language");
+    h.settle();
+    h.click("language:French (fr)");
+    h.settle();
+    CHECK(h.app->outputEditor().draft().language == "fr");
+    CHECK(h.app->outputEditor().dirty());
+    h.ctrl('S');
+    h.settle();
+    CHECK(h.store.getOutput(id)->language == "fr");
+    // Detect puts the guess back.
+    h.click("output:detect-language");
+    h.settle();
+    CHECK(h.app->outputEditor().draft().language == "de");
+    h.ctrl('S');
+    h.settle();
+
+    h.store.createOutput({.output = "Plain English words that say the same thing, and then some more.", .language = "en"});
+    h.store.createOutput({.output = "1234"});
+    h.app->dataChanged();
+    h.settle(8);
+    auto& rows = h.app->outputsPanel().rows();
+    CHECK(rows.displayCount() == 3);
+    h.click("outputs:filters");
+    h.settle();
+    h.click("outputs:language-filter");
+    h.settle();
+    h.click("language:German (de)");
+    h.settle(8);
+    CHECK(h.app->outputsPanel().filter().language == std::optional<std::string>("de"));
+    CHECK(rows.displayCount() == 1);
+    REQUIRE(rows.row(0));
+    CHECK(rows.row(0)->id == id);
+    h.click("outputs:language-filter");
+    h.settle();
+    h.click("language:not known");
+    h.settle(8);
+    CHECK(rows.displayCount() == 1);
+    REQUIRE(rows.row(0));
+    CHECK(h.store.getOutput(rows.row(0)->id)->output == "1234");
+}

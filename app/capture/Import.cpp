@@ -2,6 +2,7 @@
 // message tree onto prompts and outputs, and writes in batches (one transaction per batch, one
 // savepoint per conversation so a bad conversation never leaves half its records behind).
 #include "Import.hpp"
+#include "Language.hpp"
 
 #include "Conversation.hpp"
 #include "ExportFiles.hpp"
@@ -350,6 +351,7 @@ public:
     void createOutput(Output& o) {
         // The checks Store::createOutput makes; prompt, model and agent ids come from this writer.
         validate(o);
+        if (o.language.empty()) o.language = detectLanguage(o.output);
         if (o.id.empty()) o.id = newUuidV7();
         if (o.capturedAt.empty()) o.capturedAt = nowIso();
         m_heldOutputKeys.emplace(outputKey(o.conversationId, o.messageId), m_heldOutputs.size());

@@ -1,5 +1,6 @@
 // add output, export json, stats: the commands that need only the store.
 #include "Cli.hpp"
+#include "Language.hpp"
 #include "Store.hpp"
 
 #include <cstdio>
@@ -134,6 +135,7 @@ const char* kAddHelp =
     "  --rating N             a whole number 1..5\n"
     "  --captured-at TIME     ISO-8601: 2026-12-04, 2026-12-04T17:25:00Z or with +HH:MM (no zone = UTC)\n"
     "  --notes TEXT, --source NAME, --conversation-id ID, --conversation-url URL\n"
+    "  --language CODE        the text's language ('en', 'pt-br'; '' for not known); guessed when not given\n"
     "Prints the new output's id. Exit status: 0 stored; 1 the vault refused it or failed (nothing\n"
     "stored); 2 bad arguments (the message says which; nothing stored).\n";
 
@@ -188,6 +190,14 @@ int cmdAdd(const std::string& vault, const std::vector<std::string>& argv) {
     o.source = a.value("--source").value_or("cli");
     o.conversationId = a.value("--conversation-id").value_or("");
     o.conversationUrl = a.value("--conversation-url").value_or("");
+    const auto lang = a.value("--language");
+    if (lang) {
+        if (!lang->empty() && !isLanguageCode(*lang)) {
+            std::cerr << "promptvault add: --language must be a language code such as 'en' or 'pt-br', got '" << *lang << "'\n";
+            return 2;
+        }
+        o.language = *lang;
+    }
     if (auto at = a.value("--captured-at")) {
         auto iso = parseCapturedAt(*at);
         if (!iso) {
@@ -203,6 +213,7 @@ int cmdAdd(const std::string& vault, const std::vector<std::string>& argv) {
         std::cerr << "promptvault add: no output text (use --text, --stdin or --file)\n";
         return 2;
     }
+    if (!lang) o.language = detectLanguage(o.outputEdited.value_or(o.output));
 
     Store store(vault);
     std::string id;

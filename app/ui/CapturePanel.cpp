@@ -1,4 +1,5 @@
 #include "CapturePanel.hpp"
+#include "Language.hpp"
 
 #include "Store.hpp"
 #include "capture/Clipboard.hpp"
@@ -43,6 +44,7 @@ bool CapturePanel::file() {
             o.modelId = m_modelId;
             o.agentId = m_agentId;
             o.output = m_answer;
+            o.language = detectLanguage(m_answer);
             o.source = "clipboard";
             o = s.createOutput(o);
             for (auto& t : m_tags) s.linkTag(Kind::Output, o.id, t.id);

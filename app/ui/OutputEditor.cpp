@@ -1,4 +1,5 @@
 #include "OutputEditor.hpp"
+#include "Language.hpp"
 
 #include "EntityTables.hpp"
 
@@ -66,7 +67,11 @@ bool OutputEditor::save() {
     Store& s = m_ctx.store();
     try {
         s.transaction([&] {
-            if (m_isNew) m_draft = s.createOutput(m_draft);
+            if (m_isNew) {
+                // Captured by hand: the language is guessed unless the person chose one.
+                if (m_draft.language.empty()) m_draft.language = detectLanguage(m_draft.outputEdited.value_or(m_draft.output));
+                m_draft = s.createOutput(m_draft);
+            }
             else s.updateOutput(m_draft);
             std::set<std::string> tags, values;
             for (auto& t : m_tags) tags.insert(t.id);
@@ -288,6 +293,23 @@ void OutputEditor::drawRelations() {
     }
     field("Rating");
     drawRating();
+    field("Language");
+    drawLanguage();
+}
+
+void OutputEditor::drawLanguage() {
+    std::optional<std::string> code = m_draft.language;
+    ImGui::SetNextItemWidth(220);
+    if (languagePicker("language", code, false, m_otherLanguage)) m_draft.language = code.value_or("");
+    testhook::mark("output:language");
+    ImGui::SameLine();
+    if (ImGui::Button("Detect")) {
+        std::string guess = detectLanguage(m_draft.outputEdited.value_or(m_draft.output));
+        if (guess.empty()) m_ctx.notice("Could not tell the language of this text; choose it from the list");
+        else m_draft.language = guess;
+    }
+    testhook::mark("output:detect-language");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Guess the language from the text (the edited version when there is one)");
 }
 
 void OutputEditor::drawRating() {

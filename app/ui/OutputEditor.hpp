@@ -43,6 +43,7 @@ private:
     void drawTexts();
     void drawDetails();
     void drawRating();
+    void drawLanguage();
 
     bool m_loaded = false;
     bool m_isNew = false;
@@ -61,6 +62,7 @@ private:
     int m_tab = 0;
     int m_tabRequest = -1;
     bool m_previewEdited = true;
+    std::string m_otherLanguage;  // a code being typed into the language picker
     std::string m_diffA = "\x01", m_diffB;
     std::vector<DiffSpan> m_diff;
     MarkdownView m_markdown;

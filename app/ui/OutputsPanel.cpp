@@ -101,7 +101,7 @@ void OutputsPanel::drawContents() {
     if (searchBox(m_filter.text, "Search outputs…  (Ctrl+F)")) reload();
     ImGui::SameLine();
     int active = (m_filter.tagId ? 1 : 0) + (m_filter.modelId ? 1 : 0) + (m_filter.agentId ? 1 : 0) + (m_filter.promptId ? 1 : 0) +
-                 (m_filter.lookupValueId ? 1 : 0) + (m_filter.minRating ? 1 : 0) + (m_filter.edited ? 1 : 0) +
+                 (m_filter.lookupValueId ? 1 : 0) + (m_filter.minRating ? 1 : 0) + (m_filter.edited ? 1 : 0) + (m_filter.language ? 1 : 0) +
                  (!m_filter.capturedFrom.empty() ? 1 : 0) + (!m_filter.capturedTo.empty() ? 1 : 0);
     std::string fl = active ? "Filters (" + std::to_string(active) + ")###filters" : "Filters###filters";
     if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_HeaderActive));
@@ -164,7 +164,14 @@ void OutputsPanel::drawFilters() {
         m_filter.edited = m_editedChoice == 0 ? std::nullopt : std::optional<bool>(m_editedChoice == 1);
         changed = true;
     }
+    // Narrow panes: the language and the dates go on lines of their own rather than past the edge.
     ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < 150) ImGui::NewLine();
+    ImGui::SetNextItemWidth(150);
+    if (languagePicker("languagefilter", m_filter.language, true, m_otherLanguage)) changed = true;
+    testhook::mark("outputs:language-filter");
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < 330) ImGui::NewLine();
     ImGui::TextUnformatted("Captured");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(120);

@@ -37,6 +37,7 @@ private:
     PagedList<OutputRow> m_rows;
     bool m_showFilters = false;
     int m_editedChoice = 0;  // any / edited / not edited
+    std::string m_otherLanguage;  // a code being typed into the language filter
     int m_ratingChoice = 0;  // any / >=1..5
     std::string m_dateFrom, m_dateTo;
     std::string m_filterLabels[5];

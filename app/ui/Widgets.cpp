@@ -1,5 +1,7 @@
 #include "Widgets.hpp"
 
+#include "Language.hpp"
+
 #include "Store.hpp"
 #include "UiQueries.hpp"
 #include "FontAtlas.hpp"
@@ -448,6 +450,48 @@ bool inputWithHint(const char* label, const char* hint, std::string& s, ImGuiInp
     return carried(label, s, flags, nullptr, [&](std::string& buf, ImGuiInputTextFlags f, ImGuiInputTextCallback cb, void* user) {
         return ImGui::InputTextWithHint(label, hint, &buf, f, cb, user);
     });
+}
+
+std::string languageLabel(const std::string& code) {
+    if (code.empty()) return "not known";
+    if (const char* name = languageName(code)) return std::string(name) + " (" + code + ")";
+    return code;
+}
+
+bool languagePicker(const char* id, std::optional<std::string>& code, bool withAny, std::string& other) {
+    const std::string preview = !code ? std::string("any language") : languageLabel(*code);
+    bool changed = false;
+    ImGui::PushID(id);
+    if (ImGui::BeginCombo("##language", preview.c_str(), ImGuiComboFlags_HeightLarge)) {
+        auto item = [&](const std::string& label, const std::optional<std::string>& value) {
+            if (ImGui::Selectable(label.c_str(), code == value) && code != value) code = value, changed = true;
+            testhook::mark("language:" + label);
+            if (code == value && ImGui::IsWindowAppearing()) ImGui::SetScrollHereY();
+        };
+        if (withAny) item("any language", std::nullopt);
+        item("not known", std::string());
+        for (const auto& c : knownLanguages()) item(languageLabel(c), c);
+        ImGui::Separator();
+        ImGui::SetNextItemWidth(-1);
+        // Another code: typed, Enter takes it (lower case) when it has a code's shape.
+        if (inputWithHint("##other", "other code, e.g. pt-br (Enter)", other, ImGuiInputTextFlags_EnterReturnsTrue)) {
+            std::string lower = other;
+            for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            if (isLanguageCode(lower)) {
+                if (code != lower) code = lower, changed = true;
+                other.clear();
+                ImGui::CloseCurrentPopup();
+            }
+        }
+        if (!other.empty()) {
+            std::string lower = other;
+            for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            if (!isLanguageCode(lower)) ImGui::TextColored(toVec(color::warn), "2-3 letters, then -xx if needed");
+        }
+        ImGui::EndCombo();
+    }
+    ImGui::PopID();
+    return changed;
 }
 
 void typeCharacter(char32_t c) {

@@ -107,6 +107,12 @@ void sectionHeader(const Fonts& fonts, const char* text);
 bool inputText(const char* label, std::string& s, ImGuiInputTextFlags flags = 0);
 bool inputMultiline(const char* label, std::string& s, const ImVec2& size, ImGuiInputTextFlags flags = 0);
 bool inputWithHint(const char* label, const char* hint, std::string& s, ImGuiInputTextFlags flags = 0);
+// outputs.language: "not known" (""), the detector's languages by name, or another code typed in
+// (kept in `other` between frames). With `withAny`, a first entry "any language" (nullopt), for a
+// filter. True when the choice changed.
+bool languagePicker(const char* id, std::optional<std::string>& code, bool withAny, std::string& other);
+// How a language code reads in a list: "English (en)", "pt-br", "not known".
+std::string languageLabel(const std::string& code);
 // Soft word wrap of every multi-line field (inputMultiline); the App sets it from ViewOptions.
 void setSoftWrap(bool on);
 bool softWrap();
