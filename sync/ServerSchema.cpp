@@ -28,7 +28,8 @@ std::string createTableSql(const std::string& s, const TableDef& t) {
         if (c.notNull) sql += " NOT NULL";
         sql += ", ";
     }
-    // _clocks: column -> "hlc@device" of the write that set it (per-column last-writer-wins).
+    // _clocks: column -> "hlc@device" of the write that set it (per-column last-writer-wins);
+    // "*" for every column not named (compact clocks, server step 4; see SyncEngine's colClock).
     // _seq / _xid: the change_log entry and the transaction that last changed the row (pull cursor).
     sql += "_clocks jsonb NOT NULL, _seq bigint NOT NULL, _xid xid8 NOT NULL, PRIMARY KEY (";
     for (size_t i = 0; i < t.key.size(); ++i) sql += (i ? ", " : "") + t.key[i];

@@ -72,13 +72,34 @@ struct UpsertSql {
 
 // The per-column clock rules, written into each statement (never functions in the sync schema:
 // whoever owns it could replace them, and they would run with the rights of the role syncing).
-// mergeClocks: `cur` with every clock of `inc` that is newer; anyNewer: whether `inc` has one.
-std::string mergeClocks(const std::string& cur, const std::string& inc) {
-    return cur + " || COALESCE((SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each_text(" + inc + ") e WHERE e.value COLLATE \"C\" > "
-           "COALESCE(" + cur + "->>e.key, '') COLLATE \"C\"), '{}'::jsonb)";
+// A row's _clocks (server schema 4) is compact: "*" is the clock of every column it does not
+// name, a column's own key overrides it (a row written whole by one change carries one clock,
+// not one per column: ~60 bytes instead of ~850 for an output). A row without "*" names every
+// column it has a clock for (how schema 3 kept them all; none left after step 4 but the rows that
+// never had every column). colClock: one column's clock in a clocks value ('' = none).
+std::string colClock(const std::string& clocks, const std::string& col) {
+    return "COALESCE(" + clocks + "->>'" + col + "', " + clocks + "->>'*', '')";
 }
-std::string anyNewer(const std::string& cur, const std::string& inc) {
-    return "EXISTS (SELECT 1 FROM jsonb_each_text(" + inc + ") e WHERE e.value COLLATE \"C\" > COALESCE(" + cur + "->>e.key, '') COLLATE \"C\")";
+std::string newerCol(const std::string& cur, const std::string& inc, const std::string& col) {
+    return colClock(inc, col) + " COLLATE \"C\" > " + colClock(cur, col) + " COLLATE \"C\"";
+}
+// mergeClocks: per column the newer of `cur` and `inc`, kept compact: "*" stays cur's (or
+// becomes inc's when cur has none) and only the columns whose clock differs from it are named.
+std::string mergeClocks(const TableDef& t, const std::string& cur, const std::string& inc) {
+    const std::string star = "COALESCE(" + cur + "->>'*', " + inc + "->>'*')";
+    std::string sql = "jsonb_strip_nulls(jsonb_build_object('*', " + star;
+    for (const auto& c : t.columns) {
+        const std::string merged = "CASE WHEN " + newerCol(cur, inc, c.name) + " THEN " + colClock(inc, c.name) + " ELSE " +
+                                   colClock(cur, c.name) + " END";
+        sql += ", '" + c.name + "', NULLIF(NULLIF(" + merged + ", " + star + "), '')";
+    }
+    return sql + "))";
+}
+// anyNewer: whether `inc` has a clock newer than cur's for some column.
+std::string anyNewer(const TableDef& t, const std::string& cur, const std::string& inc) {
+    std::string sql = "(";
+    for (size_t i = 0; i < t.columns.size(); ++i) sql += (i ? " OR " : "") + newerCol(cur, inc, t.columns[i].name);
+    return sql + ")";
 }
 
 // Where the upsert reads the batch's rows from, aliased `st`: the table's temp staging table
@@ -102,11 +123,9 @@ UpsertSql upsertSql(const std::string& s, const TableDef& t, const std::string& 
         stageCols += "st." + c.name + ", ";
         bool isKey = std::find(t.key.begin(), t.key.end(), c.name) != t.key.end();
         if (isKey) continue;
-        const std::string newer = "(%s._clocks->>'" + c.name + "') COLLATE \"C\" > COALESCE(cur._clocks->>'" + c.name + "', '') COLLATE \"C\"";
         auto with = [&](const std::string& alias) {
-            std::string n = newer;
-            n.replace(n.find("%s"), 2, alias);
-            return c.name + " = CASE WHEN " + n + " THEN " + alias + "." + c.name + " ELSE cur." + c.name + " END, ";
+            return c.name + " = CASE WHEN " + newerCol("cur._clocks", alias + "._clocks", c.name) + " THEN " + alias + "." + c.name +
+                   " ELSE cur." + c.name + " END, ";
         };
         sets += with("EXCLUDED");
         updSets += with("st");
@@ -116,14 +135,14 @@ UpsertSql upsertSql(const std::string& s, const TableDef& t, const std::string& 
         join += std::string(join.empty() ? "" : " AND ") + "cur." + k + " = st." + k;
     }
     UpsertSql u;
-    u.update = "UPDATE " + s + "." + t.name + " AS cur SET " + updSets + "_clocks = " + mergeClocks("cur._clocks", "st._clocks") + ", "
+    u.update = "UPDATE " + s + "." + t.name + " AS cur SET " + updSets + "_clocks = " + mergeClocks(t, "cur._clocks", "st._clocks") + ", "
                "_seq = $1::bigint, _xid = pg_current_xact_id() FROM " + source + " WHERE " + join + " AND " +
-               anyNewer("cur._clocks", "st._clocks");
+               anyNewer(t, "cur._clocks", "st._clocks");
     u.insert = "INSERT INTO " + s + "." + t.name + " AS cur (" + cols + "_clocks, _seq, _xid) SELECT " + stageCols +
                "st._clocks, $1::bigint, pg_current_xact_id() FROM " + source + " WHERE NOT EXISTS (SELECT 1 FROM " + s + "." + t.name +
                " cur WHERE " + join + ") ON CONFLICT (" + keys + ") DO UPDATE SET " + sets + "_clocks = " +
-               mergeClocks("cur._clocks", "EXCLUDED._clocks") + ", _seq = EXCLUDED._seq, _xid = EXCLUDED._xid WHERE " +
-               anyNewer("cur._clocks", "EXCLUDED._clocks");
+               mergeClocks(t, "cur._clocks", "EXCLUDED._clocks") + ", _seq = EXCLUDED._seq, _xid = EXCLUDED._xid WHERE " +
+               anyNewer(t, "cur._clocks", "EXCLUDED._clocks");
     return u;
 }
 
@@ -142,6 +161,52 @@ std::string textArray(const std::vector<std::string>& values) {
     return out + '}';
 }
 
+// A JSON string (a clock or a column name: plain ASCII, escaped anyway).
+void appendJsonString(std::string& out, const std::string& v) {
+    out += '"';
+    for (unsigned char ch : v) {
+        if (ch == '"' || ch == '\\') {
+            out += '\\';
+            out += static_cast<char>(ch);
+        } else if (ch < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+            out += buf;
+        } else {
+            out += static_cast<char>(ch);
+        }
+    }
+    out += '"';
+}
+
+// The row's clocks as the server keeps them (see colClock): when the batch has a clock for every
+// column (an insert), "*" is the clock most of them share and only the others are named.
+std::string clocksJson(const TableDef& t, const PushRow& r) {
+    std::string out = "{";
+    const std::string* star = nullptr;
+    if (r.clocks.size() == t.columns.size()) {
+        std::map<std::string_view, size_t> uses;
+        size_t best = 0;
+        for (const auto& [k, v] : r.clocks)
+            if (size_t n = ++uses[v]; n > best) {
+                best = n;
+                star = &v;
+            }
+    }
+    if (star) {
+        out += "\"*\":";
+        appendJsonString(out, *star);
+    }
+    for (const auto& [k, v] : r.clocks) {
+        if (star && v == *star) continue;
+        if (out.size() > 1) out += ',';
+        appendJsonString(out, k);
+        out += ':';
+        appendJsonString(out, v);
+    }
+    return out + "}";
+}
+
 // One COPY text line: the table's columns, the clocks, then `tail` (already COPY text) if any.
 void appendCopyRow(std::string& out, const TableDef& t, const PushRow& r, const std::string& tail) {
     for (const auto& c : t.columns) {
@@ -149,9 +214,7 @@ void appendCopyRow(std::string& out, const TableDef& t, const PushRow& r, const 
         appendCopyField(out, it == r.values.end() ? std::nullopt : it->second);
         out += '\t';
     }
-    Json clocks = Json::object();
-    for (const auto& [k, v] : r.clocks) clocks[k] = v;
-    appendCopyField(out, clocks.dump());
+    appendCopyField(out, clocksJson(t, r));
     if (!tail.empty()) out += '\t' + tail;
     out += '\n';
 }
@@ -555,9 +618,7 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
                             auto it = r->values.find(c.name);
                             o[c.name] = it == r->values.end() || !it->second ? Json(nullptr) : Json(*it->second);
                         }
-                        Json clocks = Json::object();
-                        for (const auto& [k, v] : r->clocks) clocks[k] = v;
-                        o["_clocks"] = std::move(clocks);
+                        o["_clocks"] = Json::parse(clocksJson(t, *r));
                         rowsJson.push_back(std::move(o));
                     }
                     try {
@@ -1114,7 +1175,10 @@ PullResult SyncEngine::pull() {
                     for (int c = 0; c < nc; ++c) {
                         const auto& col = t.columns[c];
                         bindValue(apply, c + 1, r, i, c);
-                        std::string remote = clocks.contains(col.name) && clocks[col.name].is_string() ? clocks[col.name].get<std::string>() : "";
+                        // The column's own clock, else the row's "*" (see colClock).
+                        std::string remote;
+                        if (clocks.contains(col.name) && clocks[col.name].is_string()) remote = clocks[col.name].get<std::string>();
+                        else if (clocks.contains("*") && clocks["*"].is_string()) remote = clocks["*"].get<std::string>();
                         bool take = true;
                         if (auto lc = localClock.find(col.name); lc != localClock.end() && lc->second >= remote) {
                             take = false;  // a newer local edit of this column waits to be pushed

@@ -18,7 +18,7 @@ namespace pv::sync {
 // Version of the PostgreSQL side (table promptvault.schema_version). Bump it with a new frozen
 // step sync/migrations/server_NN.sql (literal SQL, never edited afterwards); a server at a newer
 // version is refused.
-constexpr int kServerSchemaVersion = 3;
+constexpr int kServerSchemaVersion = 4;
 
 struct SyncOptions {
     std::string conninfo;              // libpq string; empty = PG* variables, service file, .pgpass

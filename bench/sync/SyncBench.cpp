@@ -11,7 +11,7 @@
 //  server (every backend, live or exited, and its background processes), which a loaded
 //  machine disturbs far less than wall time.
 // Usage: pv-bench-sync --conninfo CI --psql PATH --dir DIR [--outputs N] [--output-bytes B]
-//        [--latency-runs K] [--pg-pid-file DATA/postmaster.pid] [--cache DIR]
+//        [--latency-runs K] [--pg-pid-file DATA/postmaster.pid] [--cache DIR] [--push-only 1]
 // --output-bytes 0 keeps the generator's texts (about 3.7 KB). --cache keeps each generated
 // vault A (by N and B) for the next run, so two builds compared alternately push the same rows.
 #include "Generator.hpp"
@@ -131,6 +131,7 @@ int main(int argc, char** argv) {
     std::string conninfo, psql = "psql", dir = "/tmp/pv-bench-sync", pidFile, cache;
     int64_t outputs = 100000, bytes = 0;
     int latencyRuns = 10;
+    bool pushOnly = false;  // stop after the push (for perf record of the push alone)
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i], v = argv[i + 1];
         if (a == "--conninfo") conninfo = v;
@@ -141,6 +142,7 @@ int main(int argc, char** argv) {
         else if (a == "--latency-runs") latencyRuns = std::stoi(v);
         else if (a == "--pg-pid-file") pidFile = v;
         else if (a == "--cache") cache = v;
+        else if (a == "--push-only") pushOnly = v == "1";
         else {
             std::cerr << "unknown option " << a << "\n";
             return 2;
@@ -255,6 +257,11 @@ int main(int argc, char** argv) {
         pushPh = m.done();
     }
     const double pushSec = pushPh.wall;
+    if (pushOnly) {
+        std::printf("push: %lld changes in %.2f s (CPU %.1f + %.1f s); \\copy keyed %.2f s: %.2fx\n", static_cast<long long>(push.pushed), pushSec,
+                    pushPh.client, pushPh.server, copySec, pushSec / copySec);
+        return 0;
+    }
     // 4. Pull into a fresh vault B.
     sync::PullResult pull;
     Phase pullPh;
