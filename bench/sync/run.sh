@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 BUILD_DIR="${BUILD_DIR:-$PWD/build}"
 DIR="${PV_BENCH_DIR:-/tmp/pv-bench-sync}"
 CACHE="${PV_BENCH_CACHE:-$DIR/cache}"
-CASES="${PV_BENCH_SYNC_CASES:-400:200000 2000:100000 8000:30000 0:100000}"
+CASES="${PV_BENCH_SYNC_CASES:-400:100000 2000:50000 8000:20000 0:50000}"
 PGBIN="${PV_PG_BIN:-/usr/lib/postgresql/15/bin}"
 BIN="${PV_BENCH_BIN:-}"
 if [ -z "$BIN" ]; then
