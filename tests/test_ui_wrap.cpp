@@ -592,3 +592,30 @@ TEST_CASE("Escape in a wrapped editor leaves no soft break behind as a real one"
     CHECK(withoutNewlines(activeBuffer()) == h.app->outputEditor().draft().output);
     CHECK(activeNewlines().size() > 3);
 }
+
+TEST_CASE("the Wrap toggle keeps a margin to the pane's right edge, like the text inside the fields (output and prompt editors)") {
+    // Seen in the app: its "p" touched the editor pane's scrollbar.
+    Harness h;
+    openLongOutput(h, paragraph(3000));
+    h.settle(2);
+    const float pad = ImGui::GetStyle().FramePadding.x;
+    auto toggle = testhook::rect("wrap:toggle");
+    auto field = testhook::rect("field:##raw");
+    REQUIRE(toggle);
+    REQUIRE(field);
+    // The fields are sized to the pane less one pixel (ImVec2(-1, h)): a padding in from the pane's edge.
+    CHECK(toggle->Max.x <= field->Max.x + 1 - pad);
+    CHECK(toggle->Min.y < field->Min.y);  // still on the tabs' line, above the text
+
+    Prompt p;
+    p.title = "wrap margin";
+    p.body = paragraph(2000);
+    p = h.store.createPrompt(p);
+    h.app->open({Kind::Prompt, p.id});
+    h.settle(4);
+    toggle = testhook::rect("wrap:toggle");
+    field = testhook::rect("field:##body");
+    REQUIRE(toggle);
+    REQUIRE(field);
+    CHECK(toggle->Max.x <= field->Max.x + 1 - pad);
+}

@@ -423,11 +423,18 @@ bool wrapToggle(ViewOptions& view) {
     return clicked;
 }
 
+float wrapToggleX(float margin) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float boxW = ImGui::GetFrameHeight() + st.ItemInnerSpacing.x + ImGui::CalcTextSize("Wrap").x;
+    return ImGui::GetCursorPosX() + std::max(0.0f, ImGui::GetContentRegionAvail().x - boxW - margin);
+}
+
 bool wrapToggleAt(ViewOptions& view, float y) {
     const ImVec2 back = ImGui::GetCursorPos();
+    const float margin = ImGui::GetStyle().FramePadding.x;  // the fields' padding, before this one's
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(2, 0));  // as tall as a line of text
-    const float boxW = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("Wrap").x;
-    ImGui::SetCursorPos({back.x + std::max(0.0f, ImGui::GetContentRegionAvail().x - boxW), y});
+    const float x = wrapToggleX(margin);
+    ImGui::SetCursorPos({x, y});
     const bool clicked = wrapToggle(view);
     ImGui::PopStyleVar();
     ImGui::SetCursorPos(back);
