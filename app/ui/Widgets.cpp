@@ -150,12 +150,14 @@ struct WrapLayout {
 };
 // The text width of a multi-line field drawn at `size`: its frame (as InputTextMultiline sizes it)
 // less the padding and, always, a vertical scrollbar, so the scrollbar coming and going cannot
-// move the breaks. A trailing blank may hang into the padding: ImGui 1.86 only scrolls a multi-line
-// field sideways once the cursor passes frame width - scrollbar, which is two paddings further.
+// move the breaks. Trailing blanks may hang into the right padding, less one pixel for the caret:
+// ImGui 1.86 scrolls the whole field sideways (a quarter of its width) as soon as the caret reaches
+// the padding's far side, and the caret after blanks hanging that far was cut off or jumped the
+// text sideways.
 WrapLayout wrapLayout(const ImVec2& size) {
     const ImGuiStyle& st = ImGui::GetStyle();
     const ImVec2 frame = ImGui::CalcItemSize(size, ImGui::CalcItemWidth(), ImGui::GetFontSize() * 8.0f + st.FramePadding.y * 2.0f);
-    return {frame.x - st.FramePadding.x * 2.0f - st.ScrollbarSize, std::max(0.0f, st.FramePadding.x * 2.0f - 1.0f)};
+    return {frame.x - st.FramePadding.x * 2.0f - st.ScrollbarSize, std::max(0.0f, st.FramePadding.x - 1.0f)};
 }
 
 bool keyPressed(ImGuiKey key) {
