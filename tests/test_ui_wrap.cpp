@@ -687,3 +687,21 @@ TEST_CASE("the caret stays in view at a soft break: after blanks hanging past th
     CHECK(activeState()->TextW[end] == '\n');
     checkCaretShown(h);
 }
+
+TEST_CASE("a long multilingual text pasted into a new draft's wrapped editor") {
+    // Seen in the app: Ctrl+V of this text into a fresh Ctrl+N draft aborted it in InputTextEx
+    // (callback_data.BufTextLen == strlen(callback_data.Buf)).
+    Harness h;
+    carryClipboard();
+    std::string text = "An old silent pond\na frog jumps *into* the pond —\nsplash! Silence again.\n\n";
+    for (int i = 0; i < 40; ++i)
+        text += "Long paragraph with emoji 🚀👩‍💻 and CJK 日本語の文章 中文测试 and Hebrew שלום עולם, naïve café 𝑥² " + std::to_string(i) + " ";
+    ImGui::SetClipboardText(text.c_str());
+    h.ctrl('N');
+    h.settle();
+    h.click("text:raw");
+    ctrlKey(h, ImGuiKey_V);
+    h.settle(2);
+    CHECK(h.app->outputEditor().draft().output == text);
+    CHECK(carry::fromWidget(withoutNewlines(activeBuffer())) == withoutNewlines(text));
+}

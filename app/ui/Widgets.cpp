@@ -95,6 +95,16 @@ std::string& pendingInsert() {
     return text;
 }
 
+// InsertChars from a field's callback. ImGui 1.86 grows a resizable field's buffer with
+// ImVector::reserve, which copies only the vector's Size bytes, and Size is not moved past the text:
+// a second growth in one callback (a paste, then its soft breaks) kept only the field's first bytes
+// and aborted in InputTextEx. Keeping Size over the text makes each growth copy all of it.
+void insertChars(ImGuiInputTextCallbackData* data, int pos, const char* from, const char* to) {
+    data->InsertChars(pos, from, to);
+    ImGuiInputTextState* st = ImGui::GetInputTextState(ImGui::GetActiveID());
+    if (st && st->TextA.Data == data->Buf && st->TextA.Size < data->BufTextLen + 1) st->TextA.resize(data->BufTextLen + 1);
+}
+
 int insertPending(ImGuiInputTextCallbackData* data) {
     auto& text = pendingInsert();
     if (data->EventFlag != ImGuiInputTextFlags_CallbackAlways || text.empty()) return 0;
@@ -103,7 +113,7 @@ int insertPending(ImGuiInputTextCallbackData* data) {
         data->DeleteChars(from, to - from);
         data->CursorPos = from;
     }
-    data->InsertChars(data->CursorPos, text.data(), text.data() + text.size());
+    insertChars(data, data->CursorPos, text.data(), text.data() + text.size());
     data->SelectionStart = data->SelectionEnd = data->CursorPos;
     text.clear();
     return 0;
@@ -175,7 +185,7 @@ void replaceBuffer(ImGuiInputTextCallbackData* data, std::string_view target) {
     while (sfx < n - p && now[now.size() - 1 - sfx] == target[target.size() - 1 - sfx]) ++sfx;
     if (p == now.size() && p == target.size()) return;
     if (now.size() - sfx > p) data->DeleteChars(int(p), int(now.size() - sfx - p));
-    if (target.size() - sfx > p) data->InsertChars(int(p), target.data() + p, target.data() + target.size() - sfx);
+    if (target.size() - sfx > p) insertChars(data, int(p), target.data() + p, target.data() + target.size() - sfx);
 }
 
 // An edit for our undo: a run of typed characters is one step, anything else a step of its own.
