@@ -325,7 +325,7 @@ PgResult PgConn::exec(const std::string& sql, const std::vector<std::optional<st
     return PgResult(r);
 }
 
-void PgConn::copyIn(const std::string& copySql, const std::string& data) {
+void PgConn::copyIn(const std::string& copySql, const std::string& data, const std::function<void()>& whileApplying) {
     if (!m_conn) throw PgError("not connected to PostgreSQL", true);
     struct Traced {
         const std::string& sql;
@@ -341,6 +341,8 @@ void PgConn::copyIn(const std::string& copySql, const std::string& data) {
         if (PQputCopyData(m_conn.get(), data.data() + off, static_cast<int>(n)) != 1) fail(nullptr, copySql);
     }
     if (PQputCopyEnd(m_conn.get(), nullptr) != 1) fail(nullptr, copySql);
+    // The server is still applying the rows (their triggers run at the statement's end).
+    if (whileApplying) whileApplying();
     PGresult* last = nullptr;
     while (PGresult* res = PQgetResult(m_conn.get())) {
         if (PQresultStatus(res) != PGRES_COMMAND_OK) {

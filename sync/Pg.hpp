@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -88,7 +89,9 @@ public:
     void send(const std::string& sql);
     PgResult receive(const std::string& sql);
     // COPY ... FROM STDIN with data already in COPY text format.
-    void copyIn(const std::string& copySql, const std::string& data);
+    // whileApplying (if any) runs once the data is sent, while the server applies it; it must not
+    // use this connection.
+    void copyIn(const std::string& copySql, const std::string& data, const std::function<void()>& whileApplying = {});
     // Pending NOTIFYs: consumes input, returns payloads received.
     std::vector<std::string> notifications();
     int socket() const { return PQsocket(m_conn.get()); }

@@ -30,7 +30,8 @@ std::string createTableSql(const std::string& s, const TableDef& t) {
     };
     for (const auto& c : t.columns)
         if (!c.addedIn) column(c);
-    // _clocks: column -> "hlc@device" of the write that set it (per-column last-writer-wins).
+    // _clocks: column -> "hlc@device" of the write that set it (per-column last-writer-wins);
+    // "*" for every column not named (compact clocks, server step 4; see SyncEngine's colClock).
     // _seq / _xid: the change_log entry and the transaction that last changed the row (pull cursor).
     sql += "_clocks jsonb NOT NULL, _seq bigint NOT NULL, _xid xid8 NOT NULL, ";
     // Columns added later follow, where ALTER TABLE ADD COLUMN put them on older servers.

@@ -14,7 +14,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <limits>
 #include <map>
+#include <memory>
 #include <set>
 #include <unordered_set>
 #include <algorithm>
@@ -53,11 +55,18 @@ int tableIndex(const std::string& name) {
 }
 
 // One row of a push batch: the changes of one row collapsed, per column the value of the newest clock.
+// One entry of the vault's change log, as the push reads it.
+struct LocalChange {
+    int64_t seq;
+    std::string tbl, rowKey, cols, clock;
+};
+
+// Values and clocks by column index (a column without a clock is not in the row's change).
 struct PushRow {
     int table = 0;
     std::string rowKey;
-    std::map<std::string, std::optional<std::string>> values;
-    std::map<std::string, std::string> clocks;
+    std::vector<std::optional<std::string>> values;
+    std::vector<std::string> clocks;  // "" = no clock
     std::vector<int64_t> seqs;
     std::string error;
 };
@@ -72,13 +81,34 @@ struct UpsertSql {
 
 // The per-column clock rules, written into each statement (never functions in the sync schema:
 // whoever owns it could replace them, and they would run with the rights of the role syncing).
-// mergeClocks: `cur` with every clock of `inc` that is newer; anyNewer: whether `inc` has one.
-std::string mergeClocks(const std::string& cur, const std::string& inc) {
-    return cur + " || COALESCE((SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each_text(" + inc + ") e WHERE e.value COLLATE \"C\" > "
-           "COALESCE(" + cur + "->>e.key, '') COLLATE \"C\"), '{}'::jsonb)";
+// A row's _clocks (server schema 4) is compact: "*" is the clock of every column it does not
+// name, a column's own key overrides it (a row written whole by one change carries one clock,
+// not one per column: ~60 bytes instead of ~850 for an output). A row without "*" names every
+// column it has a clock for (how schema 3 kept them all; none left after step 4 but the rows that
+// never had every column). colClock: one column's clock in a clocks value ('' = none).
+std::string colClock(const std::string& clocks, const std::string& col) {
+    return "COALESCE(" + clocks + "->>'" + col + "', " + clocks + "->>'*', '')";
 }
-std::string anyNewer(const std::string& cur, const std::string& inc) {
-    return "EXISTS (SELECT 1 FROM jsonb_each_text(" + inc + ") e WHERE e.value COLLATE \"C\" > COALESCE(" + cur + "->>e.key, '') COLLATE \"C\")";
+std::string newerCol(const std::string& cur, const std::string& inc, const std::string& col) {
+    return colClock(inc, col) + " COLLATE \"C\" > " + colClock(cur, col) + " COLLATE \"C\"";
+}
+// mergeClocks: per column the newer of `cur` and `inc`, kept compact: "*" stays cur's (or
+// becomes inc's when cur has none) and only the columns whose clock differs from it are named.
+std::string mergeClocks(const TableDef& t, const std::string& cur, const std::string& inc) {
+    const std::string star = "COALESCE(" + cur + "->>'*', " + inc + "->>'*')";
+    std::string sql = "jsonb_strip_nulls(jsonb_build_object('*', " + star;
+    for (const auto& c : t.columns) {
+        const std::string merged = "CASE WHEN " + newerCol(cur, inc, c.name) + " THEN " + colClock(inc, c.name) + " ELSE " +
+                                   colClock(cur, c.name) + " END";
+        sql += ", '" + c.name + "', NULLIF(NULLIF(" + merged + ", " + star + "), '')";
+    }
+    return sql + "))";
+}
+// anyNewer: whether `inc` has a clock newer than cur's for some column.
+std::string anyNewer(const TableDef& t, const std::string& cur, const std::string& inc) {
+    std::string sql = "(";
+    for (size_t i = 0; i < t.columns.size(); ++i) sql += (i ? " OR " : "") + newerCol(cur, inc, t.columns[i].name);
+    return sql + ")";
 }
 
 // Where the upsert reads the batch's rows from, aliased `st`: the table's temp staging table
@@ -102,11 +132,9 @@ UpsertSql upsertSql(const std::string& s, const TableDef& t, const std::string& 
         stageCols += "st." + c.name + ", ";
         bool isKey = std::find(t.key.begin(), t.key.end(), c.name) != t.key.end();
         if (isKey) continue;
-        const std::string newer = "(%s._clocks->>'" + c.name + "') COLLATE \"C\" > COALESCE(cur._clocks->>'" + c.name + "', '') COLLATE \"C\"";
         auto with = [&](const std::string& alias) {
-            std::string n = newer;
-            n.replace(n.find("%s"), 2, alias);
-            return c.name + " = CASE WHEN " + n + " THEN " + alias + "." + c.name + " ELSE cur." + c.name + " END, ";
+            return c.name + " = CASE WHEN " + newerCol("cur._clocks", alias + "._clocks", c.name) + " THEN " + alias + "." + c.name +
+                   " ELSE cur." + c.name + " END, ";
         };
         sets += with("EXCLUDED");
         updSets += with("st");
@@ -116,14 +144,14 @@ UpsertSql upsertSql(const std::string& s, const TableDef& t, const std::string& 
         join += std::string(join.empty() ? "" : " AND ") + "cur." + k + " = st." + k;
     }
     UpsertSql u;
-    u.update = "UPDATE " + s + "." + t.name + " AS cur SET " + updSets + "_clocks = " + mergeClocks("cur._clocks", "st._clocks") + ", "
+    u.update = "UPDATE " + s + "." + t.name + " AS cur SET " + updSets + "_clocks = " + mergeClocks(t, "cur._clocks", "st._clocks") + ", "
                "_seq = $1::bigint, _xid = pg_current_xact_id() FROM " + source + " WHERE " + join + " AND " +
-               anyNewer("cur._clocks", "st._clocks");
+               anyNewer(t, "cur._clocks", "st._clocks");
     u.insert = "INSERT INTO " + s + "." + t.name + " AS cur (" + cols + "_clocks, _seq, _xid) SELECT " + stageCols +
                "st._clocks, $1::bigint, pg_current_xact_id() FROM " + source + " WHERE NOT EXISTS (SELECT 1 FROM " + s + "." + t.name +
                " cur WHERE " + join + ") ON CONFLICT (" + keys + ") DO UPDATE SET " + sets + "_clocks = " +
-               mergeClocks("cur._clocks", "EXCLUDED._clocks") + ", _seq = EXCLUDED._seq, _xid = EXCLUDED._xid WHERE " +
-               anyNewer("cur._clocks", "EXCLUDED._clocks");
+               mergeClocks(t, "cur._clocks", "EXCLUDED._clocks") + ", _seq = EXCLUDED._seq, _xid = EXCLUDED._xid WHERE " +
+               anyNewer(t, "cur._clocks", "EXCLUDED._clocks");
     return u;
 }
 
@@ -142,16 +170,63 @@ std::string textArray(const std::vector<std::string>& values) {
     return out + '}';
 }
 
+// A JSON string (a clock or a column name: plain ASCII, escaped anyway).
+void appendJsonString(std::string& out, const std::string& v) {
+    out += '"';
+    for (unsigned char ch : v) {
+        if (ch == '"' || ch == '\\') {
+            out += '\\';
+            out += static_cast<char>(ch);
+        } else if (ch < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+            out += buf;
+        } else {
+            out += static_cast<char>(ch);
+        }
+    }
+    out += '"';
+}
+
+// The row's clocks as the server keeps them (see colClock): when the batch has a clock for every
+// column (an insert), "*" is the clock most of them share and only the others are named.
+std::string clocksJson(const TableDef& t, const PushRow& r) {
+    std::string out = "{";
+    const std::string* star = nullptr;
+    if (std::none_of(r.clocks.begin(), r.clocks.end(), [](const std::string& c) { return c.empty(); })) {
+        // Mostly one clock (an insert): the first, unless another one is shared by more columns.
+        size_t best = 0;
+        for (size_t i = 0; i < r.clocks.size() && best * 2 <= r.clocks.size(); ++i) {
+            if (star && r.clocks[i] == *star) continue;
+            const size_t n = static_cast<size_t>(std::count(r.clocks.begin(), r.clocks.end(), r.clocks[i]));
+            if (n > best) {
+                best = n;
+                star = &r.clocks[i];
+            }
+        }
+    }
+    if (star) {
+        out += "\"*\":";
+        appendJsonString(out, *star);
+    }
+    for (size_t i = 0; i < r.clocks.size(); ++i) {
+        const std::string& v = r.clocks[i];
+        if (v.empty() || (star && v == *star)) continue;
+        if (out.size() > 1) out += ',';
+        appendJsonString(out, t.columns[i].name);
+        out += ':';
+        appendJsonString(out, v);
+    }
+    return out + "}";
+}
+
 // One COPY text line: the table's columns, the clocks, then `tail` (already COPY text) if any.
 void appendCopyRow(std::string& out, const TableDef& t, const PushRow& r, const std::string& tail) {
-    for (const auto& c : t.columns) {
-        auto it = r.values.find(c.name);
-        appendCopyField(out, it == r.values.end() ? std::nullopt : it->second);
+    for (const auto& v : r.values) {
+        appendCopyField(out, v);
         out += '\t';
     }
-    Json clocks = Json::object();
-    for (const auto& [k, v] : r.clocks) clocks[k] = v;
-    appendCopyField(out, clocks.dump());
+    appendCopyField(out, clocksJson(t, r));
     if (!tail.empty()) out += '\t' + tail;
     out += '\n';
 }
@@ -370,9 +445,10 @@ PushResult SyncEngine::push() {
     int64_t afterSeq = 0;
     bool more = true;
     bool forked = false;
+    std::unique_ptr<PushPrep> next;  // the next batch, read while the server applied this one
     while (more) {
         try {
-            pushBatch(result, afterSeq, more);
+            pushBatch(result, afterSeq, more, next);
         } catch (const HistoryMismatch& m) {
             // Another copy of this vault pushed under the same device id meanwhile.
             if (forked) throw PgError("sync: " + m.why + ", again after taking a new device id; nothing was pushed", false);
@@ -385,21 +461,125 @@ PushResult SyncEngine::push() {
     return result;
 }
 
-void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
-    auto& db = m_store.db();
-    const auto traceRead = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
-    struct LocalChange {
-        int64_t seq;
-        std::string tbl, rowKey, cols, clock;
-    };
+// One batch of the log as this vault has it: its changes, and the rows they make (values read
+// from the vault now). Read before the batch's server transaction, or while the server applies
+// the batch before it; the server's answers (changes an interrupted push applied, clocks too far
+// ahead) only ever take changes out, and then the rows are made again without them.
+struct SyncEngine::PushPrep {
+    int64_t afterSeq = 0;
+    std::string deviceId;  // the device the clocks name (a new device id makes another batch)
     std::vector<LocalChange> changes;
+    std::map<std::pair<int, std::string>, PushRow> rows;  // parents before children, then by key
+    std::map<int64_t, std::string> refused;               // seq -> why (this vault's own reasons)
+};
+
+std::unique_ptr<SyncEngine::PushPrep> SyncEngine::preparePush(int64_t afterSeq) {
+    auto& db = m_store.db();
+    auto prep = std::make_unique<PushPrep>();
+    prep->afterSeq = afterSeq;
+    prep->deviceId = m_deviceId;
     {
         auto& s = db.cached("SELECT seq, tbl, row_key, cols, hlc || '@' || device_id FROM pv_changes "
                             "WHERE status = 'pending' AND seq > ? ORDER BY seq LIMIT ?");
         sql::StmtUse use(s);
         s.bind(1, afterSeq).bind(2, static_cast<int64_t>(m_opt.batchSize));
-        while (s.step()) changes.push_back({s.getInt(0), s.getText(1), s.getText(2), s.getText(3), s.getText(4)});
+        while (s.step()) prep->changes.push_back({s.getInt(0), s.getText(1), s.getText(2), s.getText(3), s.getText(4)});
     }
+    buildPushRows(*prep, std::numeric_limits<int64_t>::max() / 4, {});
+    return prep;
+}
+
+// The rows of prep's changes, leaving out `skip` and refusing a clock ahead of serverNow.
+void SyncEngine::buildPushRows(PushPrep& prep, int64_t serverNow, const std::set<int64_t>& skip) {
+    const auto& tables = syncedTables();
+    auto& changes = prep.changes;
+    auto& rows = prep.rows;
+    auto& refused = prep.refused;
+    rows.clear();
+    refused.clear();
+    // An insert's column list is the same text for every insert of a table: parsed once.
+    std::map<std::pair<int, std::string>, std::vector<size_t>> insertColumns;
+    for (const auto& c : changes) {
+        if (skip.count(c.seq)) continue;
+        int ti = tableIndex(c.tbl);
+        if (ti < 0) {
+            refused[c.seq] = "unknown table '" + c.tbl + "'";
+            continue;
+        }
+        if (clockMs(c.clock) > serverNow + m_opt.maxClockAheadMs) {
+            refused[c.seq] = "clock of this change (" + c.clock.substr(0, c.clock.find('@')) + ") is " +
+                             std::to_string((clockMs(c.clock) - serverNow) / 1000) +
+                             " s ahead of the server's; check this device's clock";
+            continue;
+        }
+        const TableDef& t = tables[ti];
+        const std::vector<size_t>* named = nullptr;  // an insert's columns, by index
+        Json cols;
+        if (auto known = insertColumns.find({ti, c.cols}); known != insertColumns.end()) {
+            named = &known->second;
+        } else {
+            try {
+                cols = Json::parse(c.cols);
+            } catch (const std::exception& e) {
+                refused[c.seq] = std::string("unreadable change: ") + e.what();
+                continue;
+            }
+            if (cols.is_array()) {
+                std::vector<size_t> idx;
+                for (const auto& name : cols) {
+                    if (!name.is_string()) continue;
+                    for (size_t i = 0; i < t.columns.size(); ++i)
+                        if (t.columns[i].name == name.get_ref<const std::string&>()) idx.push_back(i);
+                }
+                named = &insertColumns.emplace(std::make_pair(ti, c.cols), std::move(idx)).first->second;
+            }
+        }
+        const std::vector<std::string> keyValues = splitRowKey(t, c.rowKey);
+        // An insert names its columns (a JSON array) and the values are the row's own; an
+        // update carries the values it wrote (a JSON object).
+        std::optional<std::vector<std::optional<std::string>>> current;
+        if (named) {
+            current = readLocalRow(t, keyValues);
+            if (!current) {
+                refused[c.seq] = "the row " + t.name + " '" + c.rowKey + "' is no longer in this vault";
+                continue;
+            }
+        }
+        auto& row = rows[{ti, c.rowKey}];
+        row.seqs.push_back(c.seq);
+        if (row.seqs.size() == 1) {
+            row.table = ti;
+            row.rowKey = c.rowKey;
+            row.values.resize(t.columns.size());
+            row.clocks.resize(t.columns.size());
+            for (size_t k = 0; k < t.key.size(); ++k)
+                for (size_t i = 0; i < t.columns.size(); ++i)
+                    if (t.columns[i].name == t.key[k]) row.values[i] = keyValues[k];
+        }
+        auto take = [&](size_t i, auto&& value) {
+            if (c.clock > row.clocks[i]) {
+                row.clocks[i] = c.clock;
+                row.values[i] = value();
+            }
+        };
+        if (current) {
+            for (size_t i : *named) take(i, [&] { return (*current)[i]; });
+        } else {
+            for (auto it = cols.begin(); it != cols.end(); ++it)
+                for (size_t i = 0; i < t.columns.size(); ++i)
+                    if (t.columns[i].name == it.key()) take(i, [&] { return jsonToText(it.value()); });
+        }
+    }
+}
+
+void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more, std::unique_ptr<PushPrep>& next) {
+    auto& db = m_store.db();
+    const auto traceRead = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
+    std::unique_ptr<PushPrep> prep;
+    if (next && next->afterSeq == afterSeq && next->deviceId == m_deviceId) prep = std::move(next);
+    else prep = preparePush(afterSeq);
+    next.reset();
+    const std::vector<LocalChange>& changes = prep->changes;
     if (changes.empty()) {
         more = false;
         return;
@@ -408,9 +588,21 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
     const int64_t firstSeq = changes.front().seq, lastSeq = changes.back().seq;
     afterSeq = lastSeq;
 
-    std::map<int64_t, std::string> refused;  // seq -> why
     std::set<int64_t> skip;                   // already applied by an interrupted push
     const auto& tables = syncedTables();
+    // The server applies the batch's largest COPY while this side reads the next batch.
+    std::function<void()> overlap;
+    if (more)
+        overlap = [&] {
+            try {
+                next = preparePush(lastSeq);
+            } catch (...) {
+                next.reset();  // read again, with its error, when its turn comes
+            }
+        };
+    std::map<int64_t, std::string>& refused = prep->refused;  // seq -> why
+    std::map<int64_t, std::string> serverRefused;             // recorded by an interrupted push
+    auto& rows = prep->rows;
 
     step("push-begin");
     m_conn.exec("BEGIN");
@@ -431,68 +623,15 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
         if (pushedSeq >= firstSeq) {
             auto r = m_conn.exec("SELECT seq, error FROM " + m_s + ".refused_changes WHERE device_id = $1 AND seq BETWEEN $2 AND $3",
                                  {m_deviceId, std::to_string(firstSeq), std::to_string(lastSeq)});
-            for (int i = 0; i < r.rows(); ++i) refused[r.integer(i, 0)] = r.text(i, 1);
+            for (int i = 0; i < r.rows(); ++i) serverRefused[r.integer(i, 0)] = r.text(i, 1);
             for (const auto& c : changes)
                 if (c.seq <= pushedSeq) skip.insert(c.seq);
         }
-
-        std::map<std::pair<int, std::string>, PushRow> rows;  // parents before children, then by key
-        for (const auto& c : changes) {
-            if (skip.count(c.seq)) continue;
-            int ti = tableIndex(c.tbl);
-            if (ti < 0) {
-                refused[c.seq] = "unknown table '" + c.tbl + "'";
-                continue;
-            }
-            if (clockMs(c.clock) > serverNow + m_opt.maxClockAheadMs) {
-                refused[c.seq] = "clock of this change (" + c.clock.substr(0, c.clock.find('@')) + ") is " +
-                                 std::to_string((clockMs(c.clock) - serverNow) / 1000) +
-                                 " s ahead of the server's; check this device's clock";
-                continue;
-            }
-            Json cols;
-            try {
-                cols = Json::parse(c.cols);
-            } catch (const std::exception& e) {
-                refused[c.seq] = std::string("unreadable change: ") + e.what();
-                continue;
-            }
-            const TableDef& t = tables[ti];
-            const std::vector<std::string> keyValues = splitRowKey(t, c.rowKey);
-            // An insert names its columns (a JSON array) and the values are the row's own; an
-            // update carries the values it wrote (a JSON object).
-            std::optional<std::vector<std::optional<std::string>>> current;
-            if (cols.is_array()) {
-                current = readLocalRow(t, keyValues);
-                if (!current) {
-                    refused[c.seq] = "the row " + t.name + " '" + c.rowKey + "' is no longer in this vault";
-                    continue;
-                }
-            }
-            auto& row = rows[{ti, c.rowKey}];
-            row.table = ti;
-            row.rowKey = c.rowKey;
-            row.seqs.push_back(c.seq);
-            if (row.seqs.size() == 1)
-                for (size_t k = 0; k < t.key.size(); ++k) row.values[t.key[k]] = keyValues[k];
-            auto take = [&](const std::string& column, auto&& value) {
-                auto& clock = row.clocks[column];
-                if (c.clock > clock) {
-                    clock = c.clock;
-                    row.values[column] = value();
-                }
-            };
-            if (current) {
-                for (const auto& name : cols) {
-                    if (!name.is_string()) continue;
-                    for (size_t i = 0; i < t.columns.size(); ++i)
-                        if (t.columns[i].name == name.get_ref<const std::string&>()) take(t.columns[i].name, [&] { return (*current)[i]; });
-                }
-            } else {
-                for (auto it = cols.begin(); it != cols.end(); ++it)
-                    if (t.hasColumn(it.key())) take(it.key(), [&] { return jsonToText(it.value()); });
-            }
-        }
+        // Rows built before the server answered: made again when it takes a change out.
+        const bool ahead = std::any_of(changes.begin(), changes.end(),
+                                       [&](const LocalChange& c) { return clockMs(c.clock) > serverNow + m_opt.maxClockAheadMs; });
+        if (!skip.empty() || ahead) buildPushRows(*prep, serverNow, skip);
+        for (const auto& [seq, why] : serverRefused) refused[seq] = why;
 
         auto log = m_conn.exec("INSERT INTO " + m_s + ".change_log(device_id, first_seq, last_seq, changes) VALUES ($1, $2, $3, $4) "
                                "RETURNING server_seq",
@@ -535,7 +674,8 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
                         ++fresh;
                     }
                     if (fresh > 0) {
-                        m_conn.copyIn("COPY " + m_s + "." + t.name + " (" + cols + "_clocks, _seq, _xid) FROM STDIN", data);
+                        m_conn.copyIn("COPY " + m_s + "." + t.name + " (" + cols + "_clocks, _seq, _xid) FROM STDIN", data, overlap);
+                        overlap = nullptr;
                         step("push-after-copy");
                         changed += fresh;
                     }
@@ -551,13 +691,9 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
                     Json rowsJson = Json::array();
                     for (const auto* r : staged) {
                         Json o = Json::object();
-                        for (const auto& c : t.columns) {
-                            auto it = r->values.find(c.name);
-                            o[c.name] = it == r->values.end() || !it->second ? Json(nullptr) : Json(*it->second);
-                        }
-                        Json clocks = Json::object();
-                        for (const auto& [k, v] : r->clocks) clocks[k] = v;
-                        o["_clocks"] = std::move(clocks);
+                        for (size_t i = 0; i < t.columns.size(); ++i)
+                            o[t.columns[i].name] = r->values[i] ? Json(*r->values[i]) : Json(nullptr);
+                        o["_clocks"] = Json::parse(clocksJson(t, *r));
                         rowsJson.push_back(std::move(o));
                     }
                     try {
@@ -576,7 +712,8 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
                 // Staging: COPY the rows into the table's staging table, then one set-based upsert.
                 std::string data;
                 for (const auto* r : staged) appendCopyRow(data, t, *r, {});
-                m_conn.copyIn("COPY pg_temp.pv_stage_" + t.name + " FROM STDIN", data);
+                m_conn.copyIn("COPY pg_temp.pv_stage_" + t.name + " FROM STDIN", data, overlap);
+                overlap = nullptr;
                 step("push-after-copy");
                 auto up = upsertSql(m_s, t, stagedSource(t));
                 auto r1 = m_conn.exec(up.update, {seqText});
@@ -698,17 +835,23 @@ void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more) {
     sql::Transaction tx(db);
     auto& mark = db.cached("UPDATE pv_changes SET status = ?, error = ? WHERE seq = ? AND status = 'pending'");
     for (const auto& c : changes) {
-        sql::StmtUse use(mark);
         auto it = refused.find(c.seq);
         if (it != refused.end()) {
+            sql::StmtUse use(mark);
             freezeInsert(c.seq, c.tbl, c.rowKey, c.cols);
             mark.bind(1, "set_aside").bind(2, it->second).bind(3, c.seq).exec();
             result.setAside.push_back({c.seq, c.tbl, c.rowKey, it->second});
         } else {
-            mark.bind(1, "pushed").bind(2, nullptr).bind(3, c.seq).exec();
             if (skip.count(c.seq)) ++result.alreadyApplied;
             else ++result.pushed;
         }
+    }
+    // The rest at once: every change of the batch is pending and in [firstSeq, lastSeq] (the log
+    // grows at its end, and the batch took every pending change of that range).
+    {
+        auto& rest = db.cached("UPDATE pv_changes SET status = 'pushed', error = NULL WHERE seq BETWEEN ? AND ? AND status = 'pending'");
+        sql::StmtUse use(rest);
+        rest.bind(1, firstSeq).bind(2, lastSeq).exec();
     }
     tx.commit();
     ++result.batches;
@@ -1114,7 +1257,10 @@ PullResult SyncEngine::pull() {
                     for (int c = 0; c < nc; ++c) {
                         const auto& col = t.columns[c];
                         bindValue(apply, c + 1, r, i, c);
-                        std::string remote = clocks.contains(col.name) && clocks[col.name].is_string() ? clocks[col.name].get<std::string>() : "";
+                        // The column's own clock, else the row's "*" (see colClock).
+                        std::string remote;
+                        if (clocks.contains(col.name) && clocks[col.name].is_string()) remote = clocks[col.name].get<std::string>();
+                        else if (clocks.contains("*") && clocks["*"].is_string()) remote = clocks["*"].get<std::string>();
                         bool take = true;
                         if (auto lc = localClock.find(col.name); lc != localClock.end() && lc->second >= remote) {
                             take = false;  // a newer local edit of this column waits to be pushed

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -99,7 +100,10 @@ private:
     std::optional<std::string> historyMismatch(int64_t serverPushedSeq, const std::optional<std::string>& serverMark);
     void becomeNewDevice(const std::string& why, std::string* noteOut);
     std::string changeMark(int64_t seq);  // what identifies one change of the log: clock, device, row
-    void pushBatch(PushResult& result, int64_t& afterSeq, bool& more);
+    struct PushPrep;  // one batch of the log and the rows it makes, read from the vault
+    void pushBatch(PushResult& result, int64_t& afterSeq, bool& more, std::unique_ptr<PushPrep>& next);
+    std::unique_ptr<PushPrep> preparePush(int64_t afterSeq);
+    void buildPushRows(PushPrep& prep, int64_t serverNow, const std::set<int64_t>& skip);
     void createStaging();
     static std::vector<std::string> splitRowKey(const TableDef& t, const std::string& rowKey);
     // An insert entry names its columns; when set aside it keeps the row's values as they are now.

@@ -225,3 +225,29 @@ TEST_CASE("view options are saved when they change and on SIGTERM, which closes 
     INFO("kept: " << *kept);
     CHECK(kept->find("typed just before the logout") != std::string::npos);
 }
+
+TEST_CASE("at 900x600 the recovered-draft banner keeps its buttons in the pane, and Discard works") {
+    // Seen in the app at 900x600: the message ran off the pane and took both buttons with it.
+    TempDir dir;
+    const auto v = dir.file("v.db");
+    Harness h(v, nullptr, ImVec2(900, 600));
+    h.ctrl('N');
+    h.click("text:raw");
+    h.type("a draft typed at 900 px");
+    REQUIRE(h.framesUntil([&] { return keptField(v, "output", "output").has_value(); }) >= 0);
+    h.app.reset();
+    h.open();
+    REQUIRE(h.app->outputEditor().recovered());
+    h.settle(2);
+    auto field = testhook::rect("field:##raw");
+    REQUIRE(field);
+    for (const char* key : {"draft:discard", "draft:keep"}) {
+        auto r = testhook::rect(key);
+        REQUIRE(r);
+        CHECK(r->Max.x <= field->Max.x + 1);
+        CHECK(r->Max.y < field->Min.y);  // above the text, not over it
+    }
+    h.click("draft:discard");
+    CHECK_FALSE(h.app->outputEditor().isNew());
+    CHECK(h.framesUntil([&] { return keptDrafts(v).empty(); }) >= 0);
+}

@@ -592,3 +592,116 @@ TEST_CASE("Escape in a wrapped editor leaves no soft break behind as a real one"
     CHECK(withoutNewlines(activeBuffer()) == h.app->outputEditor().draft().output);
     CHECK(activeNewlines().size() > 3);
 }
+
+TEST_CASE("the Wrap toggle keeps a margin to the pane's right edge, like the text inside the fields (output and prompt editors)") {
+    // Seen in the app: its "p" touched the editor pane's scrollbar.
+    Harness h;
+    openLongOutput(h, paragraph(3000));
+    h.settle(2);
+    const float pad = ImGui::GetStyle().FramePadding.x;
+    auto toggle = testhook::rect("wrap:toggle");
+    auto field = testhook::rect("field:##raw");
+    REQUIRE(toggle);
+    REQUIRE(field);
+    // The fields are sized to the pane less one pixel (ImVec2(-1, h)): a padding in from the pane's edge.
+    CHECK(toggle->Max.x <= field->Max.x + 1 - pad);
+    CHECK(toggle->Min.y < field->Min.y);  // still on the tabs' line, above the text
+
+    Prompt p;
+    p.title = "wrap margin";
+    p.body = paragraph(2000);
+    p = h.store.createPrompt(p);
+    h.app->open({Kind::Prompt, p.id});
+    h.settle(4);
+    toggle = testhook::rect("wrap:toggle");
+    field = testhook::rect("field:##body");
+    REQUIRE(toggle);
+    REQUIRE(field);
+    CHECK(toggle->Max.x <= field->Max.x + 1 - pad);
+}
+
+namespace {
+// The field window of the active multi-line field (ImGui draws its text in a child window).
+ImGuiWindow* activeFieldWindow() {
+    const ImGuiID id = ImGui::GetActiveID();
+    for (ImGuiWindow* w : GImGui->Windows)
+        if (w->ChildId == id) return w;
+    return nullptr;
+}
+// Where ImGui draws the caret of the active field, in screen pixels (its left edge).
+float caretX(const Harness& h) {
+    ImGuiInputTextState* st = activeState();
+    REQUIRE(st);
+    ImGuiWindow* w = activeFieldWindow();
+    REQUIRE(w);
+    int from = st->Stb.cursor;
+    while (from > 0 && st->TextW[from - 1] != '\n') --from;
+    ImFont* font = h.fonts.mono;
+    float x = 0;
+    for (int k = from; k < st->Stb.cursor; ++k) x += font->GetCharAdvance(st->TextW[k]);
+    return w->Pos.x + ImGui::GetStyle().FramePadding.x + x - st->ScrollX;
+}
+} // namespace
+
+// Is the caret of the active field drawn inside the field's clip rectangle, with no sideways scroll?
+void checkCaretShown(const Harness& h) {
+    ImGuiWindow* w = activeFieldWindow();
+    REQUIRE(w);
+    const float x = caretX(h);
+    CHECK(activeState()->ScrollX == 0.0f);
+    CHECK(x >= w->InnerClipRect.Min.x);
+    CHECK(x + 1 <= w->InnerClipRect.Max.x);  // ImGui draws it one pixel wide from x
+}
+
+TEST_CASE("the caret stays in view at a soft break: a word cut mid-word as it is typed") {
+    Harness h;
+    // A word typed one character a frame at the start of a long text grows past a line: it is cut
+    // between characters, and the caret follows each character (at the cut, the next line's start).
+    openLongOutput(h, paragraph(3000));
+    h.click("text:raw");
+    placeCursor(0);
+    for (int i = 0; i < 200; ++i) {
+        h.type("k");
+        checkCaretShown(h);
+        const std::string typed = h.app->outputEditor().draft().output.substr(0, size_t(i + 1));
+        REQUIRE(typed == std::string(size_t(i + 1), 'k'));
+    }
+    CHECK(activeNewlines().front() < 200);  // the word was cut
+}
+
+TEST_CASE("the caret stays in view at a soft break: after blanks hanging past the line end") {
+    Harness h;
+    // A line exactly full of ink, then blanks: those that hang past the line's end (they draw
+    // nothing) must not carry the caret, at the end of that line, out of the field.
+    openLongOutput(h, "measuring");
+    const float room = textWidthOf("text:raw");
+    const float adv = h.fonts.mono->GetCharAdvance('a');
+    const size_t n = size_t(room / adv);
+    openLongOutput(h, std::string(n, 'a') + "   next " + paragraph(3000));
+    h.click("text:raw");
+    REQUIRE(activeNewlines().size() > 3);
+    placeCursor(0);
+    h.press(ImGuiKey_End);  // the end of the first visual line: after its hanging blanks
+    const int end = activeState()->Stb.cursor;
+    CHECK(end > int(n));
+    CHECK(activeState()->TextW[end] == '\n');
+    checkCaretShown(h);
+}
+
+TEST_CASE("a long multilingual text pasted into a new draft's wrapped editor") {
+    // Seen in the app: Ctrl+V of this text into a fresh Ctrl+N draft aborted it in InputTextEx
+    // (callback_data.BufTextLen == strlen(callback_data.Buf)).
+    Harness h;
+    carryClipboard();
+    std::string text = "An old silent pond\na frog jumps *into* the pond —\nsplash! Silence again.\n\n";
+    for (int i = 0; i < 40; ++i)
+        text += "Long paragraph with emoji 🚀👩‍💻 and CJK 日本語の文章 中文测试 and Hebrew שלום עולם, naïve café 𝑥² " + std::to_string(i) + " ";
+    ImGui::SetClipboardText(text.c_str());
+    h.ctrl('N');
+    h.settle();
+    h.click("text:raw");
+    ctrlKey(h, ImGuiKey_V);
+    h.settle(2);
+    CHECK(h.app->outputEditor().draft().output == text);
+    CHECK(carry::fromWidget(withoutNewlines(activeBuffer())) == withoutNewlines(text));
+}

@@ -44,39 +44,77 @@ void Editor::keepMyDraft() {
     m_keptOver = storedStamp();
 }
 
+namespace {
+// A banner as tall as its contents, the pane's width: its message wraps and its buttons go on the
+// message's line when they fit and onto lines of their own when not, so at 900 px they stay in
+// view (a fixed-height child clipped them off the pane's right edge).
+struct BannerButton {
+    const char* label;
+    const char* mark;  // testhook key, or nullptr
+};
+int banner(ImU32 bg, const char* message, std::initializer_list<BannerButton> buttons) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 start = ImGui::GetCursorScreenPos();
+    const float w = ImGui::GetContentRegionAvail().x;
+    const ImVec2 pad = st.WindowPadding;
+    float buttonsW = 0;
+    for (const auto& b : buttons) buttonsW += ImGui::CalcTextSize(b.label).x + st.FramePadding.x * 2 + st.ItemSpacing.x;
+    const float room = w - pad.x * 2;
+    dl->ChannelsSplit(2);
+    dl->ChannelsSetCurrent(1);
+    ImGui::SetCursorScreenPos({start.x + pad.x, start.y + pad.y});
+    ImGui::BeginGroup();
+    int pressed = -1;
+    const bool oneLine = ImGui::CalcTextSize(message).x + buttonsW <= room;
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + room);
+    ImGui::TextWrapped("%s", message);
+    ImGui::PopTextWrapPos();
+    const float left = ImGui::GetCursorPosX();
+    int i = 0;
+    for (const auto& b : buttons) {
+        const float bw = ImGui::CalcTextSize(b.label).x + st.FramePadding.x * 2;
+        if (oneLine || i > 0) {
+            ImGui::SameLine();
+            if (!oneLine && ImGui::GetCursorPosX() + bw > left + room) ImGui::NewLine();
+        }
+        if (ImGui::SmallButton(b.label)) pressed = i;
+        if (b.mark) testhook::mark(b.mark);
+        ++i;
+    }
+    ImGui::EndGroup();
+    const ImVec2 end(start.x + w, ImGui::GetItemRectMax().y + pad.y);
+    dl->ChannelsSetCurrent(0);
+    dl->AddRectFilled(start, end, bg, st.ChildRounding);
+    dl->ChannelsMerge();
+    ImGui::SetCursorScreenPos(start);
+    ImGui::Dummy({w, end.y - start.y});
+    return pressed;
+}
+} // namespace
+
 void Editor::drawBanners() {
     if (m_recovered && dirty()) {
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(44, 62, 96, 255));
-        ImGui::BeginChild("##recovered", {0, ImGui::GetFrameHeightWithSpacing() + 14}, true);
-        ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted("Unsaved draft recovered: these edits were kept while you typed.");
-        ImGui::SameLine();
-        if (ImGui::SmallButton("Discard draft")) {
+        switch (banner(IM_COL32(44, 62, 96, 255), "Unsaved draft recovered: these edits were kept while you typed.",
+                       {{"Discard draft", "draft:discard"}, {"Keep editing", "draft:keep"}})) {
+        case 0:
             discard();
             m_recovered = false;
+            break;
+        case 1: m_recovered = false; break;
+        default: break;
         }
-        testhook::mark("draft:discard");
-        ImGui::SameLine();
-        if (ImGui::SmallButton("Keep editing")) m_recovered = false;
-        ImGui::EndChild();
-        ImGui::PopStyleColor();
     } else if (m_recovered && !dirty()) {
         m_recovered = false;
     }
     if (m_changedElsewhere) {
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(92, 70, 30, 255));
-        ImGui::BeginChild("##elsewhere", {0, ImGui::GetFrameHeightWithSpacing() + 14}, true);
-        ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(storedStamp().empty() ? "This record was removed elsewhere; your edits are still here."
-                                                     : "This record changed elsewhere while you were editing it.");
-        ImGui::SameLine();
-        if (ImGui::SmallButton("Reload")) reloadFromVault();
-        testhook::mark("elsewhere:reload");
-        ImGui::SameLine();
-        if (ImGui::SmallButton("Keep my draft")) keepMyDraft();
-        testhook::mark("elsewhere:keep");
-        ImGui::EndChild();
-        ImGui::PopStyleColor();
+        const char* what = storedStamp().empty() ? "This record was removed elsewhere; your edits are still here."
+                                                 : "This record changed elsewhere while you were editing it.";
+        switch (banner(IM_COL32(92, 70, 30, 255), what, {{"Reload", "elsewhere:reload"}, {"Keep my draft", "elsewhere:keep"}})) {
+        case 0: reloadFromVault(); break;
+        case 1: keepMyDraft(); break;
+        default: break;
+        }
     }
 }
 

@@ -335,8 +335,7 @@ void OutputEditor::drawTexts() {
     {
         // The Wrap toggle sits at the right end of the tabs' line.
         const ImVec2 at = ImGui::GetCursorPos();
-        const float boxW = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("Wrap").x;
-        ImGui::SetCursorPos({at.x + std::max(0.0f, ImGui::GetContentRegionAvail().x - boxW), at.y});
+        ImGui::SetCursorPos({wrapToggleX(ImGui::GetStyle().FramePadding.x), at.y});
         wrapToggle(m_ctx.view());
         ImGui::SetCursorPos(at);
     }

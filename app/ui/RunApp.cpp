@@ -68,7 +68,7 @@ struct AppOptions {
     std::string show, select, screenshot;
     int tab = -1;  // the output editor's text tab
     int width = 0, height = 0;
-    std::string bench;  // "scroll" or "type" (bench/ui)
+    std::string bench;  // a phase (scroll, glyphs, editor, type) or "all" (bench/ui)
     int benchFrames = 300;
 };
 
@@ -340,6 +340,40 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
                     // One keystroke every 3 frames (≈ 20 characters a second at 60 Hz), then the results settle.
                     if (i % 3 == 0 && size_t(i / 3) < text.size()) app.outputsPanel().setSearch(text.substr(0, size_t(i / 3) + 1));
                 }, std::max(n, int(text.size()) * 3 + 30));
+            }
+            if (opt.bench == "editor" || opt.bench == "all") {
+                // The longest of the first rows open in the output editor, its raw text soft-wrapped
+                // (the Wrap option, on by default): idle frames, then the list scrolling beside it. Last, so
+                // the other phases run with no record open, as before.
+                app.outputsPanel().setSearch("");
+                app.outputsPanel().scrollToIndex(0);
+                auto settle = [&] {
+                    app.worker().waitIdle();
+                    glfwPollEvents();
+                    app.pump();
+                    growFonts();
+                    render();
+                    glfwSwapBuffers(window);
+                };
+                for (int i = 0; i < 400 && (app.worker().busy() || !app.outputsPanel().rows().row(0)); ++i) settle();
+                std::string longest;
+                size_t bytes = 0;
+                for (int64_t i = 0; i < 100; ++i) {
+                    const OutputRow* r = app.outputsPanel().rows().row(i);
+                    if (!r) break;
+                    if (auto o = store.getOutput(r->id); o && o->output.size() > bytes) longest = o->id, bytes = o->output.size();
+                }
+                if (!longest.empty()) {
+                    app.open({Kind::Output, longest});
+                    for (int i = 0; i < 10; ++i) settle();  // the editor loads and lays its text out
+                    std::printf("editor_text bytes %zu wrap %d\n", app.outputEditor().draft().output.size(), softWrap() ? 1 : 0);
+                    measure("editor_idle", [](int) {}, n);
+                    measure("editor_scroll", [&](int i) { app.outputsPanel().scrollToIndex(int64_t(i) * 3); }, n);
+                    // The same editor with Wrap off: what wrapping itself costs a frame.
+                    view.wrapText = false;
+                    measure("editor_idle_nowrap", [](int) {}, n);
+                    view.wrapText = true;
+                }
             }
         } else if (rc == 0 && !opt.screenshot.empty()) {
             // A few frames so layout settles, waiting for the worker's pages between them, and at

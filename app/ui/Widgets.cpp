@@ -97,6 +97,16 @@ std::string& pendingInsert() {
     return text;
 }
 
+// InsertChars from a field's callback. ImGui 1.86 grows a resizable field's buffer with
+// ImVector::reserve, which copies only the vector's Size bytes, and Size is not moved past the text:
+// a second growth in one callback (a paste, then its soft breaks) kept only the field's first bytes
+// and aborted in InputTextEx. Keeping Size over the text makes each growth copy all of it.
+void insertChars(ImGuiInputTextCallbackData* data, int pos, const char* from, const char* to) {
+    data->InsertChars(pos, from, to);
+    ImGuiInputTextState* st = ImGui::GetInputTextState(ImGui::GetActiveID());
+    if (st && st->TextA.Data == data->Buf && st->TextA.Size < data->BufTextLen + 1) st->TextA.resize(data->BufTextLen + 1);
+}
+
 int insertPending(ImGuiInputTextCallbackData* data) {
     auto& text = pendingInsert();
     if (data->EventFlag != ImGuiInputTextFlags_CallbackAlways || text.empty()) return 0;
@@ -105,7 +115,7 @@ int insertPending(ImGuiInputTextCallbackData* data) {
         data->DeleteChars(from, to - from);
         data->CursorPos = from;
     }
-    data->InsertChars(data->CursorPos, text.data(), text.data() + text.size());
+    insertChars(data, data->CursorPos, text.data(), text.data() + text.size());
     data->SelectionStart = data->SelectionEnd = data->CursorPos;
     text.clear();
     return 0;
@@ -152,12 +162,14 @@ struct WrapLayout {
 };
 // The text width of a multi-line field drawn at `size`: its frame (as InputTextMultiline sizes it)
 // less the padding and, always, a vertical scrollbar, so the scrollbar coming and going cannot
-// move the breaks. A trailing blank may hang into the padding: ImGui 1.86 only scrolls a multi-line
-// field sideways once the cursor passes frame width - scrollbar, which is two paddings further.
+// move the breaks. Trailing blanks may hang into the right padding, less one pixel for the caret:
+// ImGui 1.86 scrolls the whole field sideways (a quarter of its width) as soon as the caret reaches
+// the padding's far side, and the caret after blanks hanging that far was cut off or jumped the
+// text sideways.
 WrapLayout wrapLayout(const ImVec2& size) {
     const ImGuiStyle& st = ImGui::GetStyle();
     const ImVec2 frame = ImGui::CalcItemSize(size, ImGui::CalcItemWidth(), ImGui::GetFontSize() * 8.0f + st.FramePadding.y * 2.0f);
-    return {frame.x - st.FramePadding.x * 2.0f - st.ScrollbarSize, std::max(0.0f, st.FramePadding.x * 2.0f - 1.0f)};
+    return {frame.x - st.FramePadding.x * 2.0f - st.ScrollbarSize, std::max(0.0f, st.FramePadding.x - 1.0f)};
 }
 
 bool keyPressed(ImGuiKey key) {
@@ -175,7 +187,7 @@ void replaceBuffer(ImGuiInputTextCallbackData* data, std::string_view target) {
     while (sfx < n - p && now[now.size() - 1 - sfx] == target[target.size() - 1 - sfx]) ++sfx;
     if (p == now.size() && p == target.size()) return;
     if (now.size() - sfx > p) data->DeleteChars(int(p), int(now.size() - sfx - p));
-    if (target.size() - sfx > p) data->InsertChars(int(p), target.data() + p, target.data() + target.size() - sfx);
+    if (target.size() - sfx > p) insertChars(data, int(p), target.data() + p, target.data() + target.size() - sfx);
 }
 
 // An edit for our undo: a run of typed characters is one step, anything else a step of its own.
@@ -425,11 +437,18 @@ bool wrapToggle(ViewOptions& view) {
     return clicked;
 }
 
+float wrapToggleX(float margin) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float boxW = ImGui::GetFrameHeight() + st.ItemInnerSpacing.x + ImGui::CalcTextSize("Wrap").x;
+    return ImGui::GetCursorPosX() + std::max(0.0f, ImGui::GetContentRegionAvail().x - boxW - margin);
+}
+
 bool wrapToggleAt(ViewOptions& view, float y) {
     const ImVec2 back = ImGui::GetCursorPos();
+    const float margin = ImGui::GetStyle().FramePadding.x;  // the fields' padding, before this one's
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(2, 0));  // as tall as a line of text
-    const float boxW = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("Wrap").x;
-    ImGui::SetCursorPos({back.x + std::max(0.0f, ImGui::GetContentRegionAvail().x - boxW), y});
+    const float x = wrapToggleX(margin);
+    ImGui::SetCursorPos({x, y});
     const bool clicked = wrapToggle(view);
     ImGui::PopStyleVar();
     ImGui::SetCursorPos(back);

@@ -118,6 +118,10 @@ void setSoftWrap(bool on);
 bool softWrap();
 // The user-facing "Wrap" checkbox: flips view.wrapText (saved with the view options).
 bool wrapToggle(ViewOptions& view);
+// Where wrapToggle() goes on the current line to end `margin` short of its right end (window x).
+// The editors leave the fields' frame padding, so the label ends where the text in the fields ends
+// instead of touching the pane's edge (its scrollbar).
+float wrapToggleX(float margin);
 // The same, right-aligned on the line at window y `y` (a section header's), the cursor left as it was.
 bool wrapToggleAt(ViewOptions& view, float y);
 // A typed character (GLFW's char callback): astral ones reach ImGui as their stand-ins.
