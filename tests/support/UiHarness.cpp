@@ -78,6 +78,16 @@ void UiHarness::clickAt(ImVec2 pos, bool withCtrl) {
     io.KeyCtrl = false;
 }
 
+void UiHarness::wheel(const std::string& key, float lines) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = centre(key);
+    frame();
+    io.MouseWheel = lines;
+    frame();
+    io.MouseWheel = 0;
+    frame();
+}
+
 void UiHarness::type(const std::string& text) {
     ImGui::GetIO().AddInputCharactersUTF8(text.c_str());
     frame();

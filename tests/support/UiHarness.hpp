@@ -35,6 +35,7 @@ public:
     ImVec2 centre(const std::string& key);  // of a widget marked with testhook::mark; REQUIREs it drawn
     void click(const std::string& key);
     void clickAt(ImVec2 pos, bool ctrl = false);
+    void wheel(const std::string& key, float lines);  // over a marked widget; > 0 scrolls up
     void type(const std::string& text);
     void press(int imguiKey);  // an ImGuiKey_* held for one frame
     void ctrl(int asciiKey);   // Ctrl + a letter
