@@ -69,11 +69,18 @@ TEST_CASE("a server filled at version 3 has its clocks compacted in place and ke
     a.updateOutput(oa);
     syncVault(a, ci);
 
-    // The server as a version-3 build leaves it: every column named with its own clock.
+    // The server as a version-3 build leaves it: every column named with its own clock, and none
+    // of the columns later steps add (outputs.language, server step 5).
     sync::PgConn conn(ci);
     for (const auto& t : syncedTables()) {
         std::string cols;
-        for (const auto& c : t.columns) cols += std::string(cols.empty() ? "" : ",") + "'" + c.name + "'";
+        for (const auto& c : t.columns) {
+            if (c.addedIn) {
+                conn.exec("ALTER TABLE promptvault." + t.name + " DROP COLUMN " + c.name);
+                continue;
+            }
+            cols += std::string(cols.empty() ? "" : ",") + "'" + c.name + "'";
+        }
         conn.exec("UPDATE promptvault." + t.name + " SET _clocks = (SELECT jsonb_object_agg(c, COALESCE(_clocks->>c, _clocks->>'*')) FROM unnest(ARRAY[" +
                   cols + "]) c)");
     }
