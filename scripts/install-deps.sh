@@ -6,7 +6,7 @@ packages=(
   cmake ninja-build g++ pkg-config make
   libsqlite3-dev sqlite3
   libpq-dev postgresql-15 postgresql-client-15 faketime
-  nlohmann-json3-dev doctest-dev
+  nlohmann-json3-dev doctest-dev libcli11-dev
   libimgui-dev libglfw3-dev libstb-dev libgl-dev libdtl-dev libmd4c-dev libzip-dev
   fonts-dejavu-core fonts-dejavu-extra fonts-noto-cjk fonts-noto-color-emoji fonts-symbola fonts-lohit-deva
   libfreetype-dev libfribidi-dev
