@@ -125,7 +125,7 @@ TEST_CASE("--help of every command exits 0 and prints its usage") {
         CAPTURE(cmd);
         auto r = runPv(vault, cmd);
         CHECK(r.exitCode == 0);
-        CHECK(r.out.find("usage") != std::string::npos);
+        CHECK(r.out.find("Usage: promptvault") != std::string::npos);
         CHECK(r.err.empty());
     }
     // --help never creates or touches a vault.
@@ -143,31 +143,45 @@ TEST_CASE("bad arguments: a clear message on stderr and a non-zero exit, nothing
         std::string message;
     };
     const Case cases[] = {
-        {"frobnicate", 2, "unknown command 'frobnicate'"},
-        {"add", 2, "expected 'add output'"},
-        {"add prompt --text x", 2, "expected 'add output'"},
+        {"frobnicate", 2, "promptvault: The following argument was not expected: frobnicate (see --help)"},
+        {"add", 2, "promptvault add: expected a command: output"},
+        {"add prompt --text x", 2, "expected a command: output"},
         {"add output", 2, "no output text"},
         {"add output --text a --stdin", 2, "give the output text once"},
-        {"add output --text x --rating abc", 2, "--rating must be a whole number 1..5, got 'abc'"},
-        {"add output --text x --rating 9", 2, "--rating must be a whole number 1..5, got '9'"},
-        {"add output --text x --bogus", 1, "unknown option '--bogus'"},
-        {"add output --text", 1, "option --text needs a value"},
+        {"add output --text a --text b", 2, "--text: give it once"},
+        {"add output --text x --rating abc", 2, "--rating: must be a whole number 1..5, got 'abc'"},
+        {"add output --text x --rating 9", 2, "--rating: must be a whole number 1..5, got '9'"},
+        {"add output --text x --bogus", 2, "promptvault add output: The following argument was not expected: --bogus"},
+        {"add output --text", 2, "--text: needs a value"},
+        {"add output --text x --language xx-yy-zz", 2, "--language: must be a language code such as 'en' or 'pt-br', got 'xx-yy-zz'"},
         {"add output --text x --prompt-id nope", 1, "--prompt-id 'nope' does not exist"},
         {"add output --file /nonexistent/answer.txt", 1, "cannot read --file '/nonexistent/answer.txt'"},
-        {"export", 2, "expected 'export json'"},
-        {"export csv", 2, "expected 'export json'"},
-        {"export json --nope", 1, "unknown option '--nope'"},
-        {"stats --verbose", 1, "unknown option '--verbose'"},
+        {"export", 2, "expected a command: json or markdown"},
+        {"export csv", 2, "expected a command: json or markdown"},
+        {"export json --nope", 2, "argument was not expected: --nope"},
+        {"stats --verbose", 2, "argument was not expected: --verbose"},
+        {"import", 2, "kind is required"},
+        {"import foo x", 2, "kind: expected chatgpt or claude, got 'foo'"},
+        {"import chatgpt", 2, "path is required"},
+        {"sync --batch x", 2, "--batch: expected a whole number from 1 to 1000000, got 'x'"},
+        {"sync --list --retry 3", 2, "--list excludes --retry"},
+        {"--tab nope", 2, "--tab: expected raw, edited, diff or preview, got 'nope'"},
+        {"--size 10x10", 2, "--size: expected WIDTHxHEIGHT of at least 320x240"},
+        {"--bench-frames 5", 2, "--bench-frames: expected a whole number from 10 to 1000000, got '5'"},
+        {"--show outputs stats", 2, "--show is an app option; it cannot be used with the stats command"},
+        // A password in a mistyped connection string is masked in the message.
+        {"sync 'postgresql://me:s3cret@db.example/pv'", 2, "not expected: postgresql://me:***@db.example/pv"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.args);
         auto r = runPv(vault, c.args);
         CHECK(r.exitCode == c.exitCode);
         CHECK_MESSAGE(r.err.find(c.message) != std::string::npos, r.err);
+        CHECK(r.err.find("s3cret") == std::string::npos);
     }
     auto r = runCommand(shellQuote(pv::test::promptvaultBinary()) + " --vault");
-    CHECK(r.exitCode == 1);
-    CHECK(r.err.find("--vault needs a file path") != std::string::npos);
+    CHECK(r.exitCode == 2);
+    CHECK(r.err.find("--vault: needs a value") != std::string::npos);
     CHECK(exportJson(vault) == before);
 }
 
@@ -262,14 +276,14 @@ TEST_CASE("add output: --rating, --captured-at and --prompt-id are validated wit
         CAPTURE(bad);
         auto r = runPv(vault, "add output --text t --rating " + shellQuote(bad));
         CHECK(r.exitCode == 2);
-        CHECK(r.err.find("--rating must be a whole number 1..5, got '" + bad + "'") != std::string::npos);
+        CHECK(r.err.find("--rating: must be a whole number 1..5, got '" + bad + "'") != std::string::npos);
     }
     for (const std::string bad : {"yesterday", "2026-13-01", "2026-02-30", "2026-12-04T25:00", "2026-12-04T10:00:00+2", "2026-12-04x",
                                   "2026-12-04T10:00:00.Z", "12/04/2026"}) {
         CAPTURE(bad);
         auto r = runPv(vault, "add output --text t --captured-at " + shellQuote(bad));
         CHECK(r.exitCode == 2);
-        CHECK(r.err.find("--captured-at must be an ISO-8601 date or time") != std::string::npos);
+        CHECK(r.err.find("--captured-at: must be an ISO-8601 date or time") != std::string::npos);
         CHECK(r.err.find("'" + bad + "'") != std::string::npos);
     }
     CHECK(statsOf(vault) == before);

@@ -737,13 +737,11 @@ TEST_CASE("CLI: import prints counts of new and already-present records, progres
     TempDir dir;
     writeJson(dir.file("conversations.json"), json::array({lifetimesConversation().j}));
     auto runCli = [&](std::vector<std::string> args, std::string& out, std::string& err) {
-        cli::GlobalOptions g;
-        g.vaultPath = dir.file("v.db");
-        g.rest = std::move(args);
+        args.insert(args.begin(), {"--vault", dir.file("v.db")});
         std::ostringstream o, e;
         auto* oldOut = std::cout.rdbuf(o.rdbuf());
         auto* oldErr = std::cerr.rdbuf(e.rdbuf());
-        int code = cli::run(g);
+        int code = cli::main(args);
         std::cout.rdbuf(oldOut);
         std::cerr.rdbuf(oldErr);
         out = o.str();
@@ -765,7 +763,7 @@ TEST_CASE("CLI: import prints counts of new and already-present records, progres
     CHECK(runCli({"import", "claude", dir.file("conversations.json")}, out, err) == 2);
     CHECK(contains(err, "import chatgpt"));
     CHECK(runCli({"import", "gemini", dir.file("conversations.json")}, out, err) == 2);
-    CHECK(contains(err, "unknown export kind 'gemini'"));
+    CHECK(contains(err, "kind: expected chatgpt or claude, got 'gemini'"));
     CHECK(runCli({"import", "chatgpt"}, out, err) == 2);
 }
 

@@ -146,22 +146,19 @@ TEST_CASE("CLI export markdown") {
         o.output = "Hello!";
         s.createOutput(o);
     }
-    cli::GlobalOptions g;
-    g.vaultPath = dir.file("v.db");
-    g.rest = {"export", "markdown", "--out", dir.file("md")};
+    const std::string vault = dir.file("v.db");
     std::ostringstream out;
     auto* old = std::cout.rdbuf(out.rdbuf());
-    int code = cli::run(g);
+    int code = cli::main({"--vault", vault, "export", "markdown", "--out", dir.file("md")});
     std::cout.rdbuf(old);
     CHECK(code == 0);
     CHECK(contains(out.str(), "1 files written"));
     CHECK(mdFiles(dir.file("md")).size() == 1);
-    g.rest = {"export", "markdown"};
     std::ostringstream err;
     auto* oldErr = std::cerr.rdbuf(err.rdbuf());
-    CHECK(cli::run(g) == 2);
+    CHECK(cli::main({"--vault", vault, "export", "markdown"}) == 2);
     std::cerr.rdbuf(oldErr);
-    CHECK(contains(err.str(), "--out DIR is required"));
+    CHECK(contains(err.str(), "--out is required"));
 }
 
 namespace {

@@ -1,52 +1,12 @@
 #include "Cli.hpp"
 
+#include "CommandLine.hpp"
+#include "Pg.hpp"
+
 #include <cstdlib>
 #include <iostream>
-#include <stdexcept>
 
 namespace pv::cli {
-
-bool Args::flag(const std::string& name) {
-    for (size_t i = 0; i < m_args.size(); ++i)
-        if (!m_used[i] && m_args[i] == name) return m_used[i] = true;
-    return false;
-}
-
-std::optional<std::string> Args::value(const std::string& name) {
-    auto all = values(name);
-    if (all.empty()) return std::nullopt;
-    return all.back();
-}
-
-std::vector<std::string> Args::values(const std::string& name) {
-    std::vector<std::string> out;
-    for (size_t i = 0; i < m_args.size(); ++i) {
-        if (m_used[i]) continue;
-        if (m_args[i] == name) {
-            if (i + 1 >= m_args.size()) throw std::runtime_error("option " + name + " needs a value");
-            m_used[i] = m_used[i + 1] = true;
-            out.push_back(m_args[i + 1]);
-            ++i;
-        } else if (m_args[i].rfind(name + "=", 0) == 0) {
-            m_used[i] = true;
-            out.push_back(m_args[i].substr(name.size() + 1));
-        }
-    }
-    return out;
-}
-
-std::vector<std::string> Args::positionals() const {
-    std::vector<std::string> out;
-    for (size_t i = 0; i < m_args.size(); ++i)
-        if (!m_used[i] && (m_args[i].empty() || m_args[i][0] != '-' || m_args[i] == "-")) out.push_back(m_args[i]);
-    return out;
-}
-
-void Args::requireConsumed() const {
-    for (size_t i = 0; i < m_args.size(); ++i)
-        if (!m_used[i] && !m_args[i].empty() && m_args[i][0] == '-' && m_args[i] != "-")
-            throw std::runtime_error("unknown option '" + m_args[i] + "' (see --help)");
-}
 
 std::string defaultVaultPath() {
     if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/promptvault/vault.db";
@@ -54,53 +14,82 @@ std::string defaultVaultPath() {
     return std::string(home && *home ? home : ".") + "/.local/share/promptvault/vault.db";
 }
 
-GlobalOptions parseGlobal(int argc, char** argv) {
-    GlobalOptions g;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (g.rest.empty() && a == "--vault") {
-            if (i + 1 >= argc) throw std::runtime_error("--vault needs a file path");
-            g.vaultPath = argv[++i];
-        } else if (g.rest.empty() && a.rfind("--vault=", 0) == 0) {
-            g.vaultPath = a.substr(8);
-        } else if (g.rest.empty() && (a == "--help" || a == "-h")) {
-            g.help = true;
-        } else {
-            g.rest.push_back(a);
-        }
-    }
-    if (g.vaultPath.empty()) g.vaultPath = defaultVaultPath();
-    return g;
+namespace {
+
+// The app's own options, in their own group of the root's help.
+const std::vector<std::string> kTabs = {"raw", "edited", "diff", "preview"};
+
+void addAppOptions(CLI::App& root, AppOptions& o, std::string& size, std::string& tab) {
+    const char* group = "App options (no command)";
+    root.add_option("--show", o.show, "open on a screen: outputs, prompts, agents, models, tags, qa, lookups, import, sync, graph")
+        ->group(group);
+    root.add_option("--select", o.select, "open with the record ID selected")->group(group);
+    root.add_option("--tab", tab, "the output editor's tab")->check(cmdline::oneOf(kTabs))->group(group);
+    root.add_option("--screenshot", o.screenshot, "draw one settled frame, save it as this PNG and exit")->group(group);
+    root.add_option("--size", size, "window size WIDTHxHEIGHT, e.g. 1440x900 (at least 320x240)")
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string {
+                int w = 0, h = 0;
+                char tail = 0;
+                if (std::sscanf(v.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 320 || h < 240)
+                    return "expected WIDTHxHEIGHT of at least 320x240, e.g. 1440x900, got '" + v + "'";
+                return {};
+            },
+            "WxH"))
+        ->group(group);
+    root.add_option("--bench", o.bench, "measure frames: scroll, glyphs, editor, type or all (bench/ui)")->group(group);
+    root.add_option("--bench-frames", o.benchFrames, "frames per bench phase")->check(cmdline::wholeNumber(10, 1000000))->group(group);
 }
 
-void printUsage(std::ostream& out) {
-    out << "promptvault: your own record of prompts and LLM outputs\n\n"
-           "usage:\n"
-           "  promptvault [--vault FILE]                          open the app\n"
-           "  promptvault [--vault FILE] add output ...           capture one output with its relations\n"
-           "  promptvault [--vault FILE] import chatgpt|claude PATH   import a data export (.zip or conversations.json)\n"
-           "  promptvault [--vault FILE] export json [--out F]    every table as JSON\n"
-           "  promptvault [--vault FILE] sync [--pg CONNINFO]     push and pull once\n"
-           "  promptvault [--vault FILE] stats                    row counts per table, pending changes\n\n"
-           "  --vault FILE   the vault (default " << defaultVaultPath() << ")\n"
-           "  COMMAND --help shows the options of a command.\n";
-}
+} // namespace
 
-int run(const GlobalOptions& g) {
-    const std::string& cmd = g.rest[0];
-    std::vector<std::string> args(g.rest.begin() + 1, g.rest.end());
-    if (cmd == "add") return cmdAdd(g.vaultPath, args);
-    if (cmd == "export") return cmdExport(g.vaultPath, args);
-    if (cmd == "stats") return cmdStats(g.vaultPath, args);
-    if (cmd == "import") return cmdImport(g.vaultPath, args);
-    if (cmd == "sync") return cmdSync(g.vaultPath, args);
-    if (cmd == "help") {
-        printUsage(std::cout);
+int main(int argc, char** argv, const OpenApp& openApp) { return main(std::vector<std::string>(argv + 1, argv + argc), openApp); }
+
+int main(std::vector<std::string> args, const OpenApp& openApp) {
+    CLI::App root("Promptvault: your own record of prompts and LLM outputs.\nWith no command it opens the desktop app.",
+                  "promptvault");
+    root.set_help_all_flag("", "");
+    root.require_subcommand(0, 1);
+    AppOptions appOptions;
+    std::string size, tab;
+    root.add_option("--vault", appOptions.vaultPath, "the vault file (default " + defaultVaultPath() + ")");
+    addAppOptions(root, appOptions, size, tab);
+    root.footer("COMMAND --help shows the options of a command.");
+
+    std::vector<Command> commands = {addCommand(root), importCommand(root), exportCommand(root), syncCommand(root), statsCommand(root)};
+    CLI::App* help = root.add_subcommand("help", "show this help");
+
+    // A password in a connection string the user mistyped never reaches the terminal.
+    auto code = cmdline::parse(root, std::move(args), std::cout, std::cerr, [](const std::string& s) { return sync::maskPasswords(s); });
+    if (code) return *code;
+    if (help->parsed()) {
+        std::cout << root.get_formatter()->make_help(&root, "promptvault", CLI::AppFormatMode::Normal);
         return 0;
     }
-    std::cerr << "promptvault: unknown command '" << cmd << "'\n";
-    printUsage(std::cerr);
-    return 2;
+    if (appOptions.vaultPath.empty()) appOptions.vaultPath = defaultVaultPath();
+    try {
+        for (const Command& c : commands)
+            if (c.app->parsed()) {
+                for (const CLI::Option* o : root.get_options())
+                    if (o->get_group() == std::string("App options (no command)") && o->count() > 0) {
+                        std::cerr << "promptvault: " << o->get_name() << " is an app option; it cannot be used with the "
+                                  << c.app->get_name() << " command (see --help)\n";
+                        return 2;
+                    }
+                return c.run(appOptions.vaultPath);
+            }
+        if (!openApp) {
+            std::cerr << "promptvault: no command given (see --help)\n";
+            return 2;
+        }
+        if (!size.empty()) std::sscanf(size.c_str(), "%dx%d", &appOptions.width, &appOptions.height);
+        for (size_t t = 0; t < kTabs.size(); ++t)
+            if (tab == kTabs[t]) appOptions.tab = int(t);
+        return openApp(appOptions);
+    } catch (const std::exception& e) {
+        std::cerr << "promptvault: " << e.what() << "\n";
+        return 1;
+    }
 }
 
 } // namespace pv::cli

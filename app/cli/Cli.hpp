@@ -1,50 +1,57 @@
-// The command-line interface of the promptvault binary. Built from store + sync only (no UI), so
-// scripts, tests and CI can drive a vault without a display.
+// The command line of the promptvault binary, parsed with CLI11 (cmdline/). With a command it is the
+// CLI, built from store + sync only (no UI), so scripts, tests and CI can drive a vault without a
+// display; with none it opens the desktop app through the function main() is given.
 #pragma once
-#include <optional>
+#include <functional>
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+
+namespace pv {
+class Store;
+}
+
 namespace pv::cli {
 
-struct GlobalOptions {
-    std::string vaultPath;  // --vault FILE, else the default under XDG data home
-    std::vector<std::string> rest;  // the command and its arguments
-    bool help = false;
+// What the desktop app is opened with. Plain data: the UI reads it, the CLI parses it.
+struct AppOptions {
+    std::string vaultPath;
+    std::string show;        // --show SCREEN
+    std::string select;      // --select ID
+    std::string screenshot;  // --screenshot PNG: draw, save, exit
+    int tab = -1;            // --tab: the output editor's text tab (0 raw, 1 edited, 2 diff, 3 preview)
+    int width = 0, height = 0;  // --size WxH
+    std::string bench;       // --bench PHASE: a phase (scroll, glyphs, editor, type) or "all" (bench/ui)
+    int benchFrames = 300;   // --bench-frames N
 };
 
-// Parses global options; throws std::runtime_error on a malformed command line.
-GlobalOptions parseGlobal(int argc, char** argv);
+using OpenApp = std::function<int(const AppOptions&)>;
 
 // $XDG_DATA_HOME/promptvault/vault.db (or ~/.local/share/promptvault/vault.db).
 std::string defaultVaultPath();
 
-// Runs a CLI command; returns its exit code. `rest` is non-empty.
-int run(const GlobalOptions& g);
+// Parses the command line and runs the command it names, or opens the app. Returns the exit code:
+// 2 for a command line that does not parse (the message says which argument and why).
+int main(int argc, char** argv, const OpenApp& openApp);
+// The same for a command line given as words, without the program name (tests drive the CLI with
+// it). With no openApp, a command line without a command is refused.
+int main(std::vector<std::string> args, const OpenApp& openApp = {});
 
-void printUsage(std::ostream& out);
-
-// Commands, one file each.
-int cmdAdd(const std::string& vault, const std::vector<std::string>& args);
-int cmdExport(const std::string& vault, const std::vector<std::string>& args);
-int cmdExportMarkdown(const std::string& vault, const std::vector<std::string>& args);  // export markdown ...
-int cmdStats(const std::string& vault, const std::vector<std::string>& args);
-int cmdImport(const std::string& vault, const std::vector<std::string>& args);
-int cmdSync(const std::string& vault, const std::vector<std::string>& args);
-
-// Small argument reader shared by the commands: --name VALUE, --flag, repeated options.
-class Args {
-public:
-    explicit Args(std::vector<std::string> args) : m_args(std::move(args)) {}
-    bool flag(const std::string& name);
-    std::optional<std::string> value(const std::string& name);
-    std::vector<std::string> values(const std::string& name);
-    std::vector<std::string> positionals() const;  // what is left after options were taken
-    void requireConsumed() const;                  // throws on unknown options
-
-private:
-    std::vector<std::string> m_args;
-    std::vector<bool> m_used = std::vector<bool>(m_args.size(), false);
+// A command: its CLI11 subcommand, and what it does once the command line has parsed.
+struct Command {
+    CLI::App* app = nullptr;
+    std::function<int(const std::string& vaultPath)> run;
 };
+
+// Each adds its subcommand to `parent`; one file each.
+Command addCommand(CLI::App& parent);
+Command exportCommand(CLI::App& parent);  // export json | export markdown
+Command exportMarkdownCommand(CLI::App& exportApp);
+Command statsCommand(CLI::App& parent);
+Command importCommand(CLI::App& parent);
+Command syncCommand(CLI::App& parent);
 
 } // namespace pv::cli

@@ -3,57 +3,37 @@
 #include "Cli.hpp"
 #include "capture/Import.hpp"
 
+#include "CommandLine.hpp"
+
+#include <CLI/CLI.hpp>
+
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 namespace pv::cli {
 
 namespace {
-const char* kImportHelp =
-    "usage: promptvault [--vault FILE] import chatgpt|claude PATH [--model NAME] [--dry-run] [--quiet]\n"
-    "Imports a ChatGPT or Claude data export: the .zip as downloaded, its conversations.json\n"
-    "(conversations-000.json, ... are read too), or the unpacked folder. Importing again adds only\n"
-    "what is new.\n"
-    "  --model NAME   model for outputs whose export names none (Claude exports never do);\n"
-    "                 default \"ChatGPT (unspecified)\" / \"Claude (unspecified)\"\n"
-    "  --dry-run      count what would be added, write nothing\n"
-    "  --quiet        no progress lines\n"
-    "Exit status: 0 all imported (new or already present); 1 imported, but some items were skipped\n"
-    "(listed); 2 nothing imported (not an export, or every conversation skipped); 3 stopped early\n"
-    "(disk full, read-only or locked vault): what was committed is listed, importing again finishes.\n";
-} // namespace
 
-int cmdImport(const std::string& vault, const std::vector<std::string>& argv) {
-    Args a(argv);
-    if (a.flag("--help") || a.flag("-h")) {
-        std::cout << kImportHelp;
-        return 0;
-    }
+struct ImportArgs {
+    std::string kind, path, model;
+    bool dryRun = false, quiet = false;
+};
+
+int runImport(const ImportArgs& a, const std::string& vault) {
     capture::ImportOptions o;
-    o.dryRun = a.flag("--dry-run");
-    bool quiet = a.flag("--quiet");
-    if (auto m = a.value("--model")) o.defaultModelName = *m;
-    a.requireConsumed();
-    auto pos = a.positionals();
-    if (pos.size() != 2) {
-        std::cerr << "promptvault import: expected 'import chatgpt|claude PATH' (see import --help)\n";
-        return 2;
-    }
-    auto source = capture::sourceFromName(pos[0]);
-    if (!source) {
-        std::cerr << "promptvault import: unknown export kind '" << pos[0] << "' (chatgpt or claude)\n";
-        return 2;
-    }
-    o.source = *source;
-    o.path = pos[1];
+    o.dryRun = a.dryRun;
+    if (!a.model.empty()) o.defaultModelName = a.model;
+    o.source = *capture::sourceFromName(a.kind);
+    o.path = a.path;
 
     Store store(vault);
     using Clock = std::chrono::steady_clock;
     auto last = Clock::now() - std::chrono::seconds(10);
     auto progress = [&](const capture::ImportProgress& p) {
         auto now = Clock::now();
-        if (quiet || now - last < std::chrono::milliseconds(500)) return;
+        if (a.quiet || now - last < std::chrono::milliseconds(500)) return;
         last = now;
         char line[200];
         if (p.bytesTotal)
@@ -74,6 +54,25 @@ int cmdImport(const std::string& vault, const std::vector<std::string>& argv) {
     std::cout << capture::formatReport(report) << std::flush;
     if (!report.stoppedError.empty()) std::cerr << "promptvault import: stopped early: " << report.stoppedError << "\n";
     return capture::importExitCode(report);
+}
+
+} // namespace
+
+Command importCommand(CLI::App& parent) {
+    CLI::App* imp = parent.add_subcommand("import", "import a ChatGPT or Claude data export");
+    auto a = std::make_shared<ImportArgs>();
+    imp->add_option("kind", a->kind, "chatgpt or claude")->required()->check(cmdline::oneOf({"chatgpt", "claude"}));
+    imp->add_option("path", a->path, "the .zip as downloaded, its conversations.json, or the unpacked folder")->required();
+    imp->add_option("--model", a->model,
+                    "model for outputs whose export names none (Claude exports never do); default \"ChatGPT (unspecified)\" / "
+                    "\"Claude (unspecified)\"");
+    imp->add_flag("--dry-run", a->dryRun, "count what would be added, write nothing");
+    imp->add_flag("--quiet", a->quiet, "no progress lines");
+    imp->footer("conversations-000.json, ... are read too. Importing again adds only what is new.\n"
+                "Exit status: 0 all imported (new or already present); 1 imported, but some items were skipped\n"
+                "(listed); 2 nothing imported (not an export, or every conversation skipped); 3 stopped early\n"
+                "(disk full, read-only or locked vault): what was committed is listed, importing again finishes.");
+    return {imp, [a](const std::string& vault) { return runImport(*a, vault); }};
 }
 
 } // namespace pv::cli

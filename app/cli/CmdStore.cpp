@@ -1,5 +1,7 @@
 // add output, export json, stats: the commands that need only the store.
 #include "Cli.hpp"
+
+#include <CLI/CLI.hpp>
 #include "Language.hpp"
 #include "Store.hpp"
 
@@ -8,6 +10,7 @@
 #include <optional>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <sstream>
 
 namespace pv::cli {
@@ -119,115 +122,75 @@ std::optional<std::string> parseCapturedAt(const std::string& s) {
     return std::string(buf);
 }
 
-const char* kAddHelp =
-    "usage: promptvault [--vault FILE] add output [options]\n"
-    "Captures one output. Missing prompt, model, agent and tags are created.\n"
-    "  --text TEXT            the output text\n"
-    "  --stdin                read the output text from standard input\n"
-    "  --file PATH            read the output text from a file\n"
-    "  --prompt TEXT          the prompt's text (an existing prompt with the same text is reused)\n"
-    "  --prompt-title TITLE   the prompt's title (reused by title when no --prompt text)\n"
-    "  --prompt-id ID         attach to an existing prompt\n"
-    "  --model NAME           model (e.g. gpt-4o); --provider NAME for a new one\n"
-    "  --agent NAME           custom GPT / Claude project\n"
-    "  --tag NAME             a tag (repeatable); --tags a,b,c also works\n"
-    "  --edited TEXT          your corrected version (output_edited)\n"
-    "  --rating N             a whole number 1..5\n"
-    "  --captured-at TIME     ISO-8601: 2026-12-04, 2026-12-04T17:25:00Z or with +HH:MM (no zone = UTC)\n"
-    "  --notes TEXT, --source NAME, --conversation-id ID, --conversation-url URL\n"
-    "  --language CODE        the text's language ('en', 'pt-br'; '' for not known); guessed when not given\n"
-    "Prints the new output's id. Exit status: 0 stored; 1 the vault refused it or failed (nothing\n"
-    "stored); 2 bad arguments (the message says which; nothing stored).\n";
 
-} // namespace
+struct AddArgs {
+    std::optional<std::string> text, file, promptText, promptTitle, promptId, model, provider, agent, edited, rating, capturedAt, language;
+    bool fromStdin = false;
+    std::vector<std::string> tag, tags;
+    std::string notes, source = "cli", conversationId, conversationUrl;
+};
 
-int cmdAdd(const std::string& vault, const std::vector<std::string>& argv) {
-    Args a(argv);
-    if (a.flag("--help") || a.flag("-h")) {
-        std::cout << kAddHelp;
-        return 0;
-    }
-    auto pos = a.positionals();
-    if (pos.empty() || pos[0] != "output") {
-        std::cerr << "promptvault add: expected 'add output' (see add --help)\n";
+// --rating: a whole number 1..5 and nothing else ("3.5", "3x" and "" are refused).
+std::string checkRating(std::string& s) {
+    return parseRating(s) ? std::string() : "must be a whole number 1..5, got '" + s + "'";
+}
+
+std::string checkCapturedAt(std::string& s) {
+    return parseCapturedAt(s) ? std::string()
+                              : "must be an ISO-8601 date or time such as 2026-12-04 or 2026-12-04T17:25:00Z (+HH:MM for another zone), got '" +
+                                    s + "'";
+}
+
+std::string checkLanguage(std::string& s) {
+    return s.empty() || isLanguageCode(s) ? std::string() : "must be a language code such as 'en' or 'pt-br', got '" + s + "'";
+}
+
+int runAdd(const AddArgs& a, const std::string& vault) {
+    Output o;
+    int sources = int(a.text.has_value()) + int(a.fromStdin) + int(a.file.has_value());
+    if (sources > 1) {
+        std::cerr << "promptvault add output: give the output text once (--text, --stdin or --file)\n";
         return 2;
     }
-    Output o;
-    int sources = 0;
-    if (auto t = a.value("--text")) o.output = *t, ++sources;
-    if (a.flag("--stdin")) o.output = readAll(std::cin), ++sources;
-    if (auto f = a.value("--file")) {
-        std::ifstream in(*f, std::ios::binary);
+    if (a.text) o.output = *a.text;
+    if (a.fromStdin) o.output = readAll(std::cin);
+    if (a.file) {
+        std::ifstream in(*a.file, std::ios::binary);
         if (!in) {
-            std::cerr << "promptvault add: cannot read --file '" << *f << "'\n";
+            std::cerr << "promptvault add output: cannot read --file '" << *a.file << "'\n";
             return 1;
         }
-        o.output = readAll(in), ++sources;
+        o.output = readAll(in);
     }
-    if (sources > 1) {
-        std::cerr << "promptvault add: give the output text once (--text, --stdin or --file)\n";
-        return 2;
-    }
-    auto promptText = a.value("--prompt");
-    auto promptTitle = a.value("--prompt-title");
-    auto promptId = a.value("--prompt-id");
-    auto model = a.value("--model");
-    auto provider = a.value("--provider");
-    auto agent = a.value("--agent");
-    auto tags = a.values("--tag");
-    for (const auto& t : a.values("--tags"))
-        for (auto& x : splitCommas(t)) tags.push_back(x);
-    o.outputEdited = a.value("--edited");
-    if (auto r = a.value("--rating")) {
-        auto rating = parseRating(*r);
-        if (!rating) {
-            std::cerr << "promptvault add: --rating must be a whole number 1..5, got '" << *r << "'\n";
-            return 2;
-        }
-        o.rating = *rating;
-    }
-    o.notes = a.value("--notes").value_or("");
-    o.source = a.value("--source").value_or("cli");
-    o.conversationId = a.value("--conversation-id").value_or("");
-    o.conversationUrl = a.value("--conversation-url").value_or("");
-    const auto lang = a.value("--language");
-    if (lang) {
-        if (!lang->empty() && !isLanguageCode(*lang)) {
-            std::cerr << "promptvault add: --language must be a language code such as 'en' or 'pt-br', got '" << *lang << "'\n";
-            return 2;
-        }
-        o.language = *lang;
-    }
-    if (auto at = a.value("--captured-at")) {
-        auto iso = parseCapturedAt(*at);
-        if (!iso) {
-            std::cerr << "promptvault add: --captured-at must be an ISO-8601 date or time such as 2026-12-04 or "
-                         "2026-12-04T17:25:00Z (+HH:MM for another zone), got '"
-                      << *at << "'\n";
-            return 2;
-        }
-        o.capturedAt = *iso;
-    }
-    a.requireConsumed();
     if (o.output.empty()) {
-        std::cerr << "promptvault add: no output text (use --text, --stdin or --file)\n";
+        std::cerr << "promptvault add output: no output text (use --text, --stdin or --file)\n";
         return 2;
     }
-    if (!lang) o.language = detectLanguage(o.outputEdited.value_or(o.output));
+    std::vector<std::string> tags = a.tag;
+    for (const auto& t : a.tags)
+        for (auto& x : splitCommas(t)) tags.push_back(x);
+    o.outputEdited = a.edited;
+    if (a.rating) o.rating = *parseRating(*a.rating);
+    if (a.capturedAt) o.capturedAt = *parseCapturedAt(*a.capturedAt);
+    o.notes = a.notes;
+    o.source = a.source;
+    o.conversationId = a.conversationId;
+    o.conversationUrl = a.conversationUrl;
+    o.language = a.language ? *a.language : detectLanguage(o.outputEdited.value_or(o.output));
 
     Store store(vault);
     std::string id;
     store.transaction([&] {
-        if (promptId) {
-            auto p = store.getPrompt(*promptId);
-            if (!p) throw StoreError("--prompt-id '" + *promptId + "' does not exist");
-            if (p->deleted()) throw StoreError("--prompt-id '" + *promptId + "' is a deleted prompt (restore it first, or give another)");
-            o.promptId = *promptId;
-        } else if (promptText || promptTitle) {
-            o.promptId = store.findOrCreatePrompt(promptTitle.value_or(""), promptText.value_or("")).id;
+        if (a.promptId) {
+            auto p = store.getPrompt(*a.promptId);
+            if (!p) throw StoreError("--prompt-id '" + *a.promptId + "' does not exist");
+            if (p->deleted()) throw StoreError("--prompt-id '" + *a.promptId + "' is a deleted prompt (restore it first, or give another)");
+            o.promptId = *a.promptId;
+        } else if (a.promptText || a.promptTitle) {
+            o.promptId = store.findOrCreatePrompt(a.promptTitle.value_or(""), a.promptText.value_or("")).id;
         }
-        if (model) o.modelId = store.findOrCreateModel(*model, provider.value_or("")).id;
-        if (agent) o.agentId = store.findOrCreateAgent(*agent).id;
+        if (a.model) o.modelId = store.findOrCreateModel(*a.model, a.provider.value_or("")).id;
+        if (a.agent) o.agentId = store.findOrCreateAgent(*a.agent).id;
         id = store.createOutput(o).id;
         for (const auto& t : tags) store.linkTag(Kind::Output, id, store.findOrCreateTag(t).id);
     });
@@ -235,61 +198,86 @@ int cmdAdd(const std::string& vault, const std::vector<std::string>& argv) {
     return 0;
 }
 
-int cmdExport(const std::string& vault, const std::vector<std::string>& argv) {
-    if (!argv.empty() && argv[0] == "markdown") return cmdExportMarkdown(vault, {argv.begin() + 1, argv.end()});
-    Args a(argv);
-    if (a.flag("--help") || a.flag("-h")) {
-        std::cout << "usage: promptvault [--vault FILE] export json [--out FILE]\n"
-                     "Every table as {\"table\": [rows sorted by id]}, tombstones included; stdout unless --out.\n"
-                     "       promptvault [--vault FILE] export markdown --help   (one Markdown file per prompt)\n";
+int runExportJson(const std::optional<std::string>& out, const std::string& vault) {
+    Store store(vault, {.readOnly = false, .create = false});
+    if (!out) {
+        store.exportJson(std::cout);
         return 0;
     }
-    auto out = a.value("--out");
-    auto pos = a.positionals();
-    a.requireConsumed();
-    if (pos.empty() || pos[0] != "json") {
-        std::cerr << "promptvault export: expected 'export json' (markdown: see export --help)\n";
-        return 2;
-    }
-    Store store(vault, {.readOnly = false, .create = false});
-    if (out) {
-        std::string tmp = *out + ".tmp";
-        {
-            std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-            if (!f) {
-                std::cerr << "promptvault export: cannot write '" << *out << "'\n";
-                return 1;
-            }
-            store.exportJson(f);
-            if (!f.flush()) {
-                std::cerr << "promptvault export: write to '" << tmp << "' failed\n";
-                return 1;
-            }
-        }
-        if (std::rename(tmp.c_str(), out->c_str()) != 0) {
-            std::cerr << "promptvault export: cannot move '" << tmp << "' to '" << *out << "'\n";
+    std::string tmp = *out + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        if (!f) {
+            std::cerr << "promptvault export json: cannot write '" << *out << "'\n";
             return 1;
         }
-    } else {
-        store.exportJson(std::cout);
+        store.exportJson(f);
+        if (!f.flush()) {
+            std::cerr << "promptvault export json: write to '" << tmp << "' failed\n";
+            return 1;
+        }
+    }
+    if (std::rename(tmp.c_str(), out->c_str()) != 0) {
+        std::cerr << "promptvault export json: cannot move '" << tmp << "' to '" << *out << "'\n";
+        return 1;
     }
     return 0;
 }
 
-int cmdStats(const std::string& vault, const std::vector<std::string>& argv) {
-    Args a(argv);
-    if (a.flag("--help") || a.flag("-h")) {
-        std::cout << "usage: promptvault [--vault FILE] stats\nLive rows per table, and local changes waiting to sync.\n";
-        return 0;
-    }
-    a.requireConsumed();
-    Store store(vault, {.readOnly = false, .create = false});
-    for (const auto& [table, n] : store.counts()) std::cout << table << "\t" << n << "\n";
-    std::cout << "pending_changes\t" << store.pendingChanges() << "\n";
-    std::cout << "set_aside_changes\t" << store.db().queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'") << "\n";
-    std::cout << "schema_version\t" << store.schemaVersion() << "\n";
-    std::cout << "device_id\t" << store.deviceId() << "\n";
-    return 0;
+} // namespace
+
+Command addCommand(CLI::App& parent) {
+    CLI::App* add = parent.add_subcommand("add", "capture a record: add output ...");
+    add->require_subcommand(1);
+    CLI::App* output = add->add_subcommand("output", "capture one output with its relations; missing prompt, model, agent and tags are created");
+    auto a = std::make_shared<AddArgs>();
+    output->add_option("--text", a->text, "the output text");
+    output->add_flag("--stdin", a->fromStdin, "read the output text from standard input");
+    output->add_option("--file", a->file, "read the output text from a file");
+    output->add_option("--prompt", a->promptText, "the prompt's text (an existing prompt with the same text is reused)");
+    output->add_option("--prompt-title", a->promptTitle, "the prompt's title (reused by title when no --prompt text)");
+    output->add_option("--prompt-id", a->promptId, "attach to an existing prompt");
+    output->add_option("--model", a->model, "model (e.g. gpt-4o)");
+    output->add_option("--provider", a->provider, "the provider of a new model");
+    output->add_option("--agent", a->agent, "custom GPT / Claude project");
+    output->add_option("--tag", a->tag, "a tag (repeatable)");
+    output->add_option("--tags", a->tags, "tags separated by commas: a,b,c");
+    output->add_option("--edited", a->edited, "your corrected version (output_edited)");
+    output->add_option("--rating", a->rating, "a whole number 1..5")->check(CLI::Validator(checkRating, "1..5"));
+    output->add_option("--captured-at", a->capturedAt, "ISO-8601: 2026-12-04, 2026-12-04T17:25:00Z or with +HH:MM (no zone = UTC)")
+        ->check(CLI::Validator(checkCapturedAt, "TIME"));
+    output->add_option("--notes", a->notes, "notes");
+    output->add_option("--source", a->source, "where it came from (default cli)");
+    output->add_option("--conversation-id", a->conversationId, "the conversation's id in its service");
+    output->add_option("--conversation-url", a->conversationUrl, "the conversation's address");
+    output->add_option("--language", a->language, "the text's language ('en', 'pt-br'; '' for not known); guessed when not given")
+        ->check(CLI::Validator(checkLanguage, "CODE"));
+    output->footer("Prints the new output's id. Exit status: 0 stored; 1 the vault refused it or failed (nothing stored);\n"
+                   "2 bad arguments (the message says which; nothing stored).");
+    return {add, [a](const std::string& vault) { return runAdd(*a, vault); }};
+}
+
+Command exportCommand(CLI::App& parent) {
+    CLI::App* exp = parent.add_subcommand("export", "write the vault out: export json | export markdown");
+    exp->require_subcommand(1);
+    CLI::App* json = exp->add_subcommand("json", "every table as {\"table\": [rows sorted by id]}, tombstones included");
+    auto out = std::make_shared<std::optional<std::string>>();
+    json->add_option("--out", *out, "write to this file (whole or not at all) instead of standard output");
+    Command markdown = exportMarkdownCommand(*exp);
+    return {exp, [json, out, markdown](const std::string& vault) { return json->parsed() ? runExportJson(*out, vault) : markdown.run(vault); }};
+}
+
+Command statsCommand(CLI::App& parent) {
+    CLI::App* stats = parent.add_subcommand("stats", "live rows per table, and local changes waiting to sync");
+    return {stats, [](const std::string& vault) {
+                Store store(vault, {.readOnly = false, .create = false});
+                for (const auto& [table, n] : store.counts()) std::cout << table << "\t" << n << "\n";
+                std::cout << "pending_changes\t" << store.pendingChanges() << "\n";
+                std::cout << "set_aside_changes\t" << store.db().queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'") << "\n";
+                std::cout << "schema_version\t" << store.schemaVersion() << "\n";
+                std::cout << "device_id\t" << store.deviceId() << "\n";
+                return 0;
+            }};
 }
 
 } // namespace pv::cli

@@ -4,108 +4,77 @@
 #include "SetAside.hpp"
 #include "SyncEngine.hpp"
 
-#include <charconv>
+#include "CommandLine.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
 #include <iostream>
 
 namespace pv::cli {
 
 namespace {
-const char* kSyncHelp =
-    "usage: promptvault [--vault FILE] sync [--pg CONNINFO] [--schema NAME] [--save] [--batch N]\n"
-    "       promptvault [--vault FILE] sync --list | --retry SEQ|all | --discard SEQ|all\n"
-    "Pushes the vault's pending changes to PostgreSQL and pulls the other devices' changes, once.\n"
-    "  --pg CONNINFO   libpq connection string or URI (default: the one saved in the vault, else the\n"
-    "                  PG* environment variables, ~/.pgpass and the service file)\n"
-    "  --schema NAME   PostgreSQL schema (default: saved, else $PV_PG_SCHEMA, else promptvault)\n"
-    "  --save          save the connection string (without its password) and schema in the vault,\n"
-    "                  for the next sync and the app's background sync\n"
-    "  --batch N       changes per server transaction (default 2000)\n"
-    "  --list          list the changes the server refused (set aside), with its reasons\n"
-    "  --retry SEQ     put refused change SEQ (or all) back in the queue for the next sync\n"
-    "  --discard SEQ   give up refused change SEQ (or all): it leaves the list and the next sync\n"
-    "                  takes the server's value of its record\n"
-    "  --list, --retry and --discard only change the vault; they do not contact the server.\n"
-    "Exit status: 0 synced (set-aside changes are listed), 1 could not sync (nothing was lost).\n";
 
-// A whole number within [min, max], or a clear message naming the option.
-int64_t wholeNumber(const std::string& option, const std::string& text, int64_t min, int64_t max) {
-    int64_t v = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size() || v < min || v > max)
-        throw std::runtime_error(option + " wants a whole number from " + std::to_string(min) + " to " + std::to_string(max) + ", not '" +
-                                 text + "'");
-    return v;
-}
+struct SyncArgs {
+    std::string conninfo, schema, retry, discard;
+    bool save = false, list = false;
+    int batch = 0;
+};
 
 // --retry / --discard: SEQ or "all".
-std::optional<int64_t> seqOrAll(const std::string& option, const std::string& text) {
-    if (text == "all") return std::nullopt;
-    return wholeNumber(option, text, 1, INT64_MAX);
-}
+CLI::Validator seqOrAll() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            if (text == "all") return {};
+            std::string copy = text;
+            std::string err = cmdline::wholeNumber(1, INT64_MAX)(copy);
+            return err.empty() ? err : "expected a change number (see --list) or 'all', got '" + text + "'";
+        },
+        "SEQ|all");
 }
 
-int cmdSync(const std::string& vault, const std::vector<std::string>& argv) {
-    Args a(argv);
-    if (a.flag("--help") || a.flag("-h")) {
-        std::cout << kSyncHelp;
-        return 0;
-    }
-    std::string conninfo, schema;
-    bool save = false, list = false, retry = false, discard = false;
-    std::optional<int64_t> retrySeq, discardSeq;
-    sync::SyncOptions opt;
+std::optional<int64_t> seqOf(const std::string& text) {
+    if (text == "all") return std::nullopt;
+    return std::stoll(text);  // checked by seqOrAll()
+}
+
+int runSetAside(const SyncArgs& a, const std::string& vault) {
     try {
-        conninfo = a.value("--pg").value_or("");
-        schema = a.value("--schema").value_or("");
-        save = a.flag("--save");
-        if (auto b = a.value("--batch")) opt.batchSize = static_cast<int>(wholeNumber("--batch", *b, 1, 1000000));
-        list = a.flag("--list");
-        if (auto r = a.value("--retry")) {
-            retry = true;
-            retrySeq = seqOrAll("--retry", *r);
-        }
-        if (auto d = a.value("--discard")) {
-            discard = true;
-            discardSeq = seqOrAll("--discard", *d);
-        }
-        if (int(list) + int(retry) + int(discard) > 1) throw std::runtime_error("choose one of --list, --retry and --discard");
-        a.requireConsumed();
-        if (!a.positionals().empty()) throw std::runtime_error("unexpected argument '" + a.positionals()[0] + "'");
-    } catch (const std::exception& e) {
-        std::cerr << "promptvault sync: " << sync::maskPasswords(e.what()) << "\n";
-        return 2;
-    }
-    if (list || retry || discard) {
-        try {
-            Store store(vault);
-            if (retry || discard) {
-                auto seq = retry ? retrySeq : discardSeq;
-                int64_t n = retry ? sync::retrySetAside(store, seq) : sync::discardSetAside(store, seq);
-                if (n == 0) {
-                    std::cerr << "promptvault sync: " << (seq ? "no refused change " + std::to_string(*seq) : std::string("no refused changes"))
-                              << " in " << vault << " (promptvault sync --list shows them)\n";
-                    return 1;
-                }
-                if (retry) std::cout << "requeued " << n << " refused change(s); the next sync pushes them again\n";
-                else std::cout << "discarded " << n << " refused change(s); the next sync takes the server's value of their records\n";
-                return 0;
+        Store store(vault);
+        if (!a.retry.empty() || !a.discard.empty()) {
+            const bool retry = !a.retry.empty();
+            auto seq = seqOf(retry ? a.retry : a.discard);
+            int64_t n = retry ? sync::retrySetAside(store, seq) : sync::discardSetAside(store, seq);
+            if (n == 0) {
+                std::cerr << "promptvault sync: " << (seq ? "no refused change " + std::to_string(*seq) : std::string("no refused changes"))
+                          << " in " << vault << " (promptvault sync --list shows them)\n";
+                return 1;
             }
-            auto refused = sync::listSetAside(store, 100000);
-            for (const auto& c : refused)
-                std::cout << c.seq << "\t" << c.op << " " << c.table << " " << c.rowKey << " (" << c.columns << ")\t" << c.error << "\n";
-            std::cout << refused.size() << " refused change(s)";
-            if (!refused.empty()) std::cout << "; --retry SEQ|all once the cause is fixed, or --discard SEQ|all to take the server's value";
-            std::cout << "\n";
+            if (retry) std::cout << "requeued " << n << " refused change(s); the next sync pushes them again\n";
+            else std::cout << "discarded " << n << " refused change(s); the next sync takes the server's value of their records\n";
             return 0;
-        } catch (const std::exception& e) {
-            std::cerr << "promptvault sync: " << e.what() << "\n";
-            return 1;
         }
+        auto refused = sync::listSetAside(store, 100000);
+        for (const auto& c : refused)
+            std::cout << c.seq << "\t" << c.op << " " << c.table << " " << c.rowKey << " (" << c.columns << ")\t" << c.error << "\n";
+        std::cout << refused.size() << " refused change(s)";
+        if (!refused.empty()) std::cout << "; --retry SEQ|all once the cause is fixed, or --discard SEQ|all to take the server's value";
+        std::cout << "\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "promptvault sync: " << e.what() << "\n";
+        return 1;
     }
+}
+
+int runSync(const SyncArgs& a, const std::string& vault) {
+    if (a.list || !a.retry.empty() || !a.discard.empty()) return runSetAside(a, vault);
+    sync::SyncOptions opt;
+    if (a.batch) opt.batchSize = a.batch;
     try {
         Store store(vault);  // a new vault pulls everything: a new laptop joining
-        opt.conninfo = sync::resolveConninfo(store, conninfo);
-        opt.schema = sync::resolveSchema(store, schema);
+        opt.conninfo = sync::resolveConninfo(store, a.conninfo);
+        opt.schema = sync::resolveSchema(store, a.schema);
         sync::SyncEngine engine(store, opt);
         auto report = engine.syncOnce();
         std::cout << "synced " << vault << " with " << engine.conn().where() << ", schema " << opt.schema << "\n";
@@ -124,7 +93,7 @@ int cmdSync(const std::string& vault, const std::vector<std::string>& argv) {
         int64_t waiting = store.db().queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'");
         if (waiting)
             std::cout << waiting << " change(s) set aside in total (refused by the server): promptvault sync --list, then --retry or --discard\n";
-        if (save) {
+        if (a.save) {
             store.setSetting(sync::kConninfoSetting, sync::conninfoWithoutPassword(opt.conninfo));
             store.setSetting(sync::kSchemaSetting, opt.schema);
             std::cout << "saved the connection (" << sync::maskConninfo(sync::conninfoWithoutPassword(opt.conninfo))
@@ -136,6 +105,33 @@ int cmdSync(const std::string& vault, const std::vector<std::string>& argv) {
         std::cerr << "nothing was lost: local changes stay pending and the next sync continues\n";
         return 1;
     }
+}
+
+} // namespace
+
+Command syncCommand(CLI::App& parent) {
+    CLI::App* cmd = parent.add_subcommand("sync", "push pending changes to PostgreSQL and pull the other devices' changes, once");
+    auto a = std::make_shared<SyncArgs>();
+    cmd->add_option("--pg", a->conninfo,
+                     "libpq connection string or URI (default: the one saved in the vault, else the PG* environment variables, "
+                     "~/.pgpass and the service file)");
+    cmd->add_option("--schema", a->schema, "PostgreSQL schema (default: saved, else $PV_PG_SCHEMA, else promptvault)");
+    cmd->add_flag("--save", a->save,
+                   "save the connection string (without its password) and schema in the vault, for the next sync and the app's "
+                   "background sync");
+    cmd->add_option("--batch", a->batch, "changes per server transaction (default 2000)")->check(cmdline::wholeNumber(1, 1000000));
+    CLI::Option* list = cmd->add_flag("--list", a->list, "list the changes the server refused (set aside), with its reasons");
+    CLI::Option* retry = cmd->add_option("--retry", a->retry, "put refused change SEQ (or all) back in the queue for the next sync")
+                             ->check(seqOrAll());
+    CLI::Option* discard = cmd->add_option("--discard", a->discard,
+                                            "give up refused change SEQ (or all): it leaves the list and the next sync takes the "
+                                            "server's value of its record")
+                               ->check(seqOrAll());
+    list->excludes(retry)->excludes(discard);
+    retry->excludes(discard);
+    cmd->footer("--list, --retry and --discard only change the vault; they do not contact the server.\n"
+                 "Exit status: 0 synced (set-aside changes are listed), 1 could not sync (nothing was lost), 2 bad arguments.");
+    return {cmd, [a](const std::string& vault) { return runSync(*a, vault); }};
 }
 
 } // namespace pv::cli

@@ -64,43 +64,6 @@ void captureView(GLFWwindow* window, ViewOptions& view, bool tableSettingsToo) {
     }
 }
 
-struct AppOptions {
-    std::string show, select, screenshot;
-    int tab = -1;  // the output editor's text tab
-    int width = 0, height = 0;
-    std::string bench;  // a phase (scroll, glyphs, editor, type) or "all" (bench/ui)
-    int benchFrames = 300;
-};
-
-AppOptions parseOptions(const std::vector<std::string>& args) {
-    AppOptions o;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= args.size()) throw std::runtime_error(a + " needs a value");
-            return args[++i];
-        };
-        if (a == "--show") o.show = next();
-        else if (a == "--select") o.select = next();
-        else if (a == "--screenshot") o.screenshot = next();
-        else if (a == "--tab") {
-            const std::string v = next();
-            const char* tabs[] = {"raw", "edited", "diff", "preview"};
-            for (int t = 0; t < 4; ++t)
-                if (v == tabs[t]) o.tab = t;
-            if (o.tab < 0) throw std::runtime_error("--tab wants raw, edited, diff or preview, not '" + v + "'");
-        }
-        else if (a == "--size") {
-            std::string v = next();
-            if (std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
-                throw std::runtime_error("--size wants WIDTHxHEIGHT, e.g. 1440x900, not '" + v + "'");
-        } else if (a == "--bench") o.bench = next();
-        else if (a == "--bench-frames") o.benchFrames = std::max(10, std::atoi(next().c_str()));
-        else throw std::runtime_error("unknown option '" + a + "' (app options: --show SCREEN, --select ID, --tab raw|edited|diff|preview, --screenshot PNG, --size WxH)");
-    }
-    return o;
-}
-
 double threadCpuMs() {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -136,7 +99,7 @@ Stats stats(std::vector<double> v) {
 
 } // namespace
 
-int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
+int runApp(const cli::AppOptions& opt) {
 #ifdef __GLIBC__
     // Every frame the GL driver frees and reallocates its vertex and index buffers (hundreds of KB).
     // With glibc's defaults each of those is a fresh mmap and a storm of page faults: under Mesa's
@@ -144,13 +107,7 @@ int runApp(const std::string& vaultPath, const std::vector<std::string>& args) {
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
 #endif
-    AppOptions opt;
-    try {
-        opt = parseOptions(args);
-    } catch (const std::exception& e) {
-        std::cerr << "promptvault: " << e.what() << "\n";
-        return 2;
-    }
+    const std::string& vaultPath = opt.vaultPath;
     Screen screen = Screen::Outputs;
     if (!opt.show.empty() && !screenFromName(opt.show, screen)) {
         std::cerr << "promptvault: unknown screen '" << opt.show

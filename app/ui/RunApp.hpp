@@ -1,9 +1,8 @@
 #pragma once
-#include <string>
-#include <vector>
+#include "cli/Cli.hpp"
 
 namespace pv::ui {
-// Opens the desktop app on the vault. `options` are app flags: --show SCREEN, --select ID,
-// --screenshot PNG. Returns the process exit code.
-int runApp(const std::string& vaultPath, const std::vector<std::string>& options);
+// Opens the desktop app on opt.vaultPath with the app options of the command line (--show SCREEN,
+// --select ID, --screenshot PNG, ...). Returns the process exit code.
+int runApp(const cli::AppOptions& opt);
 }
