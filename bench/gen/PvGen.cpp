@@ -1,26 +1,17 @@
 // pv-gen --vault FILE [--outputs N] [--seed S] ...: a realistic vault for benchmarks.
+#include "CommandLine.hpp"
 #include "Generator.hpp"
 
-#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <string>
 
 namespace {
 
-const char* kUsage =
-    "usage: pv-gen --vault FILE [--outputs N] [--seed S] [--prompts N] [--tag-links N] [--tags N]\n"
-    "              [--models N] [--agents N] [--batch N] [--force] [--quiet]\n"
+const char* kAbout =
     "Writes a realistic vault through the store (change capture on). Defaults: 100000 outputs,\n"
     "prompts = outputs/5, output-tag links = outputs*3, 500 tags, 50 models, 200 agents, seed 1.\n"
-    "FILE must not exist unless --force (then it is replaced).\n";
-
-int64_t number(const char* opt, const char* v) {
-    char* end = nullptr;
-    long long n = std::strtoll(v, &end, 10);
-    if (!*v || *end || n < 0) throw std::runtime_error(std::string(opt) + " needs a non-negative whole number, got '" + v + "'");
-    return n;
-}
+    "FILE must not exist unless --force (then it is replaced).";
 
 } // namespace
 
@@ -29,29 +20,20 @@ int main(int argc, char** argv) {
         pv::gen::GenOptions opt;
         std::string vault;
         bool force = false, quiet = false;
-        for (int i = 1; i < argc; ++i) {
-            std::string a = argv[i];
-            auto value = [&]() -> const char* {
-                if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
-                return argv[++i];
-            };
-            if (a == "--help" || a == "-h") {
-                std::cout << kUsage;
-                return 0;
-            } else if (a == "--vault") vault = value();
-            else if (a == "--outputs") opt.outputs = number("--outputs", value());
-            else if (a == "--seed") opt.seed = static_cast<uint64_t>(number("--seed", value()));
-            else if (a == "--prompts") opt.prompts = number("--prompts", value());
-            else if (a == "--tag-links") opt.tagLinks = number("--tag-links", value());
-            else if (a == "--tags") opt.tags = number("--tags", value());
-            else if (a == "--models") opt.models = number("--models", value());
-            else if (a == "--agents") opt.agents = number("--agents", value());
-            else if (a == "--batch") opt.rowsPerTransaction = std::max<int64_t>(1, number("--batch", value()));
-            else if (a == "--force") force = true;
-            else if (a == "--quiet") quiet = true;
-            else throw std::runtime_error("unknown argument '" + a + "' (see --help)");
-        }
-        if (vault.empty()) throw std::runtime_error("--vault FILE is required (see --help)");
+        CLI::App cli(kAbout, "pv-gen");
+        const auto count = pv::cmdline::wholeNumber(0, INT64_MAX);
+        cli.add_option("--vault", vault, "the vault to write")->required();
+        cli.add_option("--outputs", opt.outputs, "outputs")->check(count);
+        cli.add_option("--seed", opt.seed, "random seed")->check(count);
+        cli.add_option("--prompts", opt.prompts, "prompts")->check(count);
+        cli.add_option("--tag-links", opt.tagLinks, "output-tag links")->check(count);
+        cli.add_option("--tags", opt.tags, "tags")->check(count);
+        cli.add_option("--models", opt.models, "models")->check(count);
+        cli.add_option("--agents", opt.agents, "agents")->check(count);
+        cli.add_option("--batch", opt.rowsPerTransaction, "rows per transaction")->check(pv::cmdline::wholeNumber(1, INT64_MAX));
+        cli.add_flag("--force", force, "replace FILE when it exists");
+        cli.add_flag("--quiet", quiet, "no progress");
+        if (auto code = pv::cmdline::parse(cli, argc, argv)) return *code;
         if (std::filesystem::exists(vault)) {
             if (!force) throw std::runtime_error("'" + vault + "' exists; pass --force to replace it");
             for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(vault + suffix);

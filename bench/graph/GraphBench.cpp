@@ -3,6 +3,7 @@
 // and an output, and the frame CPU time while panning a 200-node view, on a benchgen vault.
 // Baselines measured in the same run: Store::neighbours for the same record (the store's own
 // query), and an empty ImGui frame. Prints Markdown table rows (medians).
+#include "CommandLine.hpp"
 #include "Generator.hpp"
 #include "Graph.hpp"
 #include "Store.hpp"
@@ -28,11 +29,10 @@ using pv::RecordRef;
 
 namespace {
 
-const char* kUsage =
-    "usage: pv-bench-graph --vault FILE [--outputs N] [--runs R]\n"
+const char* kAbout =
     "Uses FILE when it exists (a benchgen vault, e.g. from pv-gen), else generates N outputs into it with\n"
     "benchgen (default 100000). Adds the benchmark's shapes once (3 prompts with 200 outputs each, 2 tags\n"
-    "on 20,000 outputs each), then times R hops per case (default 15) and 300 panning frames.\n";
+    "on 20,000 outputs each), then times R hops per case (default 15) and 300 panning frames.";
 
 double ms(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
 
@@ -155,21 +155,11 @@ int main(int argc, char** argv) {
         std::string vault;
         int64_t outputs = 100000;
         int runs = 15;
-        for (int i = 1; i < argc; ++i) {
-            std::string a = argv[i];
-            auto value = [&]() -> std::string {
-                if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
-                return argv[++i];
-            };
-            if (a == "--vault") vault = value();
-            else if (a == "--outputs") outputs = std::stoll(value());
-            else if (a == "--runs") runs = std::max(1, std::stoi(value()));
-            else if (a == "--help" || a == "-h") {
-                std::cout << kUsage;
-                return 0;
-            } else throw std::runtime_error("unknown argument '" + a + "'\n" + kUsage);
-        }
-        if (vault.empty()) throw std::runtime_error(std::string("--vault FILE is required\n") + kUsage);
+        CLI::App cli(kAbout, "pv-bench-graph");
+        cli.add_option("--vault", vault, "the vault (generated when it does not exist)")->required();
+        cli.add_option("--outputs", outputs, "outputs to generate")->check(pv::cmdline::wholeNumber(1, INT64_MAX));
+        cli.add_option("--runs", runs, "timed hops per case")->check(pv::cmdline::wholeNumber(1, 1000000));
+        if (auto code = pv::cmdline::parse(cli, argc, argv)) return *code;
         bool fresh = !std::filesystem::exists(vault);
         pv::Store store(vault);
         if (fresh) {

@@ -1,6 +1,7 @@
 // pv-graph-shot: opens a real GLFW/OpenGL window (run it under `xvfb-run -a` on a headless box),
 // renders the graph view for a few frames and saves the window as a PNG. With --demo it first
 // writes a small, realistic demo vault (the README screenshot); otherwise it shows --select in --vault.
+#include "CommandLine.hpp"
 #include "Graph.hpp"
 #include "Store.hpp"
 #include "ui/graph/GraphView.hpp"
@@ -21,11 +22,6 @@ using pv::Kind;
 using pv::RecordRef;
 
 namespace {
-
-const char* kUsage =
-    "usage: pv-graph-shot --out PNG (--demo DB | --vault DB --select KIND:ID) [--expand KIND:ID]... [--path KIND:ID]\n"
-    "                     [--list RELATION] [--size WxH]\n"
-    "KIND is prompt, output, model, agent, tag, qa_activity, lookup or lookup_value.\n";
 
 RecordRef parseRef(const std::string& s) {
     auto colon = s.find(':');
@@ -135,29 +131,49 @@ int main(int argc, char** argv) {
         std::optional<RecordRef> pathTo;
         std::string list;
         int width = 1500, height = 900;
-        for (int i = 1; i < argc; ++i) {
-            std::string a = argv[i];
-            auto value = [&]() -> std::string {
-                if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
-                return argv[++i];
-            };
-            if (a == "--out") out = value();
-            else if (a == "--vault") vault = value();
-            else if (a == "--demo") demo = value();
-            else if (a == "--select") select = parseRef(value());
-            else if (a == "--expand") expand.push_back(parseRef(value()));
-            else if (a == "--path") pathTo = parseRef(value());
-            else if (a == "--list") list = value();
-            else if (a == "--size") {
-                std::string v = value();
-                if (std::sscanf(v.c_str(), "%dx%d", &width, &height) != 2 || width < 200 || height < 200)
-                    throw std::runtime_error("--size needs WxH (at least 200x200), got '" + v + "'");
-            } else if (a == "--help" || a == "-h") {
-                std::cout << kUsage;
-                return 0;
-            } else throw std::runtime_error("unknown argument '" + a + "'\n" + kUsage);
+        std::string selectText, pathText, size;
+        std::vector<std::string> expandText;
+        const CLI::Validator isRef(
+            [](std::string& v) -> std::string {
+                try {
+                    parseRef(v);
+                    return {};
+                } catch (const std::exception& e) {
+                    return e.what();
+                }
+            },
+            "KIND:ID");
+        CLI::App cli("Draws the graph view around a record and saves it as a PNG.\n"
+                     "KIND is prompt, output, model, agent, tag, qa_activity, lookup or lookup_value.",
+                     "pv-graph-shot");
+        cli.add_option("--out", out, "the PNG to write")->required();
+        CLI::Option* demoOpt = cli.add_option("--demo", demo, "write a demo vault to this file (replaced) and draw it");
+        CLI::Option* vaultOpt = cli.add_option("--vault", vault, "draw this vault (with --select)");
+        CLI::Option* selectOpt = cli.add_option("--select", selectText, "the record in focus")->check(isRef);
+        cli.add_option("--expand", expandText, "a record to expand (repeatable)")->check(isRef);
+        cli.add_option("--path", pathText, "show the path from the focus to this record")->check(isRef);
+        cli.add_option("--list", list, "open this relation's list");
+        cli.add_option("--size", size, "image size WxH (at least 200x200)")
+            ->check(CLI::Validator(
+                [](std::string& v) -> std::string {
+                    int w = 0, h = 0;
+                    char tail = 0;
+                    if (std::sscanf(v.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 200 || h < 200)
+                        return "expected WxH of at least 200x200, got '" + v + "'";
+                    return {};
+                },
+                "WxH"));
+        demoOpt->excludes(vaultOpt);
+        vaultOpt->needs(selectOpt);
+        if (auto code = pv::cmdline::parse(cli, argc, argv)) return *code;
+        if (demo.empty() && vault.empty()) {
+            std::cerr << "pv-graph-shot: give --demo DB, or --vault DB with --select KIND:ID (see --help)\n";
+            return 2;
         }
-        if (out.empty() || (demo.empty() && (vault.empty() || !select))) throw std::runtime_error(kUsage);
+        if (!selectText.empty()) select = parseRef(selectText);
+        if (!pathText.empty()) pathTo = parseRef(pathText);
+        for (const auto& e : expandText) expand.push_back(parseRef(e));
+        if (!size.empty()) std::sscanf(size.c_str(), "%dx%d", &width, &height);
         if (!demo.empty()) {
             for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(demo + suffix);
             vault = demo;

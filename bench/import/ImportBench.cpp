@@ -8,6 +8,7 @@
 //             them (insertStaged): what storing them costs without any JSON or lookups
 // and prints a Markdown table with MB/s (wall and per CPU-second: the box is shared), peak RSS and
 // parse time / step time as a ratio.
+#include "CommandLine.hpp"
 #include "Migrations.hpp"
 #include "Schema.hpp"
 #include "capture/Import.hpp"
@@ -258,35 +259,47 @@ Result runChild(const std::string& self, const std::string& mode, const std::str
 } // namespace
 
 int main(int argc, char** argv) {
-    std::vector<std::string> a(argv + 1, argv + argc);
-    if (a.size() >= 3 && a[0] == "gen") return generate(a[1], std::stod(a[2]));
-    if (a.size() >= 4 && a[0] == "child") return child(a[1], a[2], a[3]);
-    if (a.size() >= 3 && a[0] == "measure") {
-        // measure EXPORT_FILE VAULT_DIR
-        const std::string self = fs::read_symlink("/proc/self/exe").string();
-        const std::string path = a[1];
-        const std::string vault = (fs::path(a[2]) / "bench-import.db").string();
-        for (const char* ext : {"", "-wal", "-shm"}) fs::remove(vault + ext);
-        const double mb = static_cast<double>(fs::file_size(path)) / 1e6;
-        auto read = runChild(self, "read", path, vault);
-        auto parse = runChild(self, "parse", path, vault);
-        auto imp = runChild(self, "import", path, vault);
-        double vaultMb = static_cast<double>(fs::file_size(vault)) / 1e6;
-        const std::string floorVault = (fs::path(a[2]) / "bench-floor.db").string();
-        for (const char* ext : {"", "-wal", "-shm"}) fs::remove(floorVault + ext);
-        auto floor = runChild(self, "floor", vault, floorVault);
-        for (const char* ext : {"", "-wal", "-shm"}) fs::remove(vault + ext), fs::remove(floorVault + ext);
-        auto row = [&](const char* what, const Result& r) {
-            std::printf("| %.0f MB | %s | %lld | %.1f s | %.1f s | %.1f MB/s | %.1f MB/s | %.0f MB | %.2f |\n", mb, what, r.conversations, r.seconds,
-                        r.cpuSeconds, mb / r.seconds, mb / r.cpuSeconds, static_cast<double>(r.maxRssKb) / 1024.0, parse.seconds / r.seconds);
-        };
-        row("read (split only)", read);
-        row("parse (baseline: split + JSON + map, no vault)", parse);
-        row("**import** (into a new vault)", imp);
-        row("vault floor (the same rows written as the import writes them, no JSON, no lookups)", floor);
-        std::printf("|  | vault size after import: %.0f MB |  |  |  |  |  |  |  |\n", vaultMb);
-        return 0;
-    }
-    std::cerr << "usage: pv-bench-import gen OUT MB | measure EXPORT VAULT_DIR | child MODE EXPORT VAULT\n";
-    return 2;
+    CLI::App cli("Import benchmark: gen makes a synthetic export, measure times reading, parsing and importing it\n"
+                 "(each in a child process) next to the vault floor.",
+                 "pv-bench-import");
+    cli.require_subcommand(1);
+    std::string out, exportPath, vaultDir, mode, childVault;
+    double mb = 0;
+    CLI::App* gen = cli.add_subcommand("gen", "write a synthetic ChatGPT export of about MB megabytes");
+    gen->add_option("out", out, "the export file")->required();
+    gen->add_option("mb", mb, "its size in MB")->required()->check(CLI::PositiveNumber);
+    CLI::App* measure = cli.add_subcommand("measure", "measure read, parse, import and the vault floor; prints table rows");
+    measure->add_option("export", exportPath, "the export file")->required();
+    measure->add_option("vault-dir", vaultDir, "folder for the vaults (removed afterwards)")->required();
+    CLI::App* childCmd = cli.add_subcommand("child", "one measured step (run by measure)");
+    childCmd->add_option("mode", mode, "read, parse, import or floor")->required()->check(pv::cmdline::oneOf({"read", "parse", "import", "floor"}));
+    childCmd->add_option("export", exportPath, "the export (for floor: the imported vault)")->required();
+    childCmd->add_option("vault", childVault, "the vault to write")->required();
+    if (auto code = pv::cmdline::parse(cli, argc, argv)) return *code;
+    if (gen->parsed()) return generate(out, mb);
+    if (childCmd->parsed()) return child(mode, exportPath, childVault);
+
+    const std::string self = fs::read_symlink("/proc/self/exe").string();
+    const std::string path = exportPath;
+    const std::string vault = (fs::path(vaultDir) / "bench-import.db").string();
+    for (const char* ext : {"", "-wal", "-shm"}) fs::remove(vault + ext);
+    const double exportMb = static_cast<double>(fs::file_size(path)) / 1e6;
+    auto read = runChild(self, "read", path, vault);
+    auto parse = runChild(self, "parse", path, vault);
+    auto imp = runChild(self, "import", path, vault);
+    double vaultMb = static_cast<double>(fs::file_size(vault)) / 1e6;
+    const std::string floorVault = (fs::path(vaultDir) / "bench-floor.db").string();
+    for (const char* ext : {"", "-wal", "-shm"}) fs::remove(floorVault + ext);
+    auto floor = runChild(self, "floor", vault, floorVault);
+    for (const char* ext : {"", "-wal", "-shm"}) fs::remove(vault + ext), fs::remove(floorVault + ext);
+    auto row = [&](const char* what, const Result& r) {
+        std::printf("| %.0f MB | %s | %lld | %.1f s | %.1f s | %.1f MB/s | %.1f MB/s | %.0f MB | %.2f |\n", exportMb, what, r.conversations, r.seconds,
+                    r.cpuSeconds, exportMb / r.seconds, exportMb / r.cpuSeconds, static_cast<double>(r.maxRssKb) / 1024.0, parse.seconds / r.seconds);
+    };
+    row("read (split only)", read);
+    row("parse (baseline: split + JSON + map, no vault)", parse);
+    row("**import** (into a new vault)", imp);
+    row("vault floor (the same rows written as the import writes them, no JSON, no lookups)", floor);
+    std::printf("|  | vault size after import: %.0f MB |  |  |  |  |  |  |  |\n", vaultMb);
+    return 0;
 }

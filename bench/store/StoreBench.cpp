@@ -1,6 +1,7 @@
 // pv-bench-store: bulk insert with change capture against `sqlite3 .import` of the same rows, and the
 // store's hot queries, on a realistic vault from benchgen. Prints a Markdown table (medians).
 #include "EntityTables.hpp"
+#include "CommandLine.hpp"
 #include "Generator.hpp"
 
 #include <algorithm>
@@ -22,11 +23,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-const char* kUsage =
-    "usage: pv-bench-store --outputs N --dir DIR [--runs R] [--sqlite3 PATH] [--seed S] [--reuse]\n"
+const char* kAbout =
     "Generates DIR/vault-N.db with benchgen (timing the output inserts, change capture on), imports the\n"
     "same rows as CSV with the sqlite3 shell into a plain table, then times the hot queries (median of R\n"
-    "runs after one warm-up). --reuse keeps an existing DIR/vault-N.db and skips the insert comparison.\n";
+    "runs after one warm-up).";
 
 // The columns of outputs as the store describes them: id, then every field.
 std::vector<std::string> csvColumns() {
@@ -118,24 +118,14 @@ int main(int argc, char** argv) {
         uint64_t seed = 1;
         std::string dir, sqlite3 = "sqlite3";
         bool reuse = false;
-        for (int i = 1; i < argc; ++i) {
-            std::string a = argv[i];
-            auto value = [&]() -> std::string {
-                if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
-                return argv[++i];
-            };
-            if (a == "--help") {
-                std::cout << kUsage;
-                return 0;
-            } else if (a == "--outputs") n = std::stoll(value());
-            else if (a == "--dir") dir = value();
-            else if (a == "--runs") runs = std::max(1, std::stoi(value()));
-            else if (a == "--sqlite3") sqlite3 = value();
-            else if (a == "--seed") seed = std::stoull(value());
-            else if (a == "--reuse") reuse = true;
-            else throw std::runtime_error("unknown argument '" + a + "' (see --help)");
-        }
-        if (dir.empty()) throw std::runtime_error("--dir DIR is required (see --help)");
+        CLI::App cli(kAbout, "pv-bench-store");
+        cli.add_option("--outputs", n, "outputs in the vault")->check(pv::cmdline::wholeNumber(1, INT64_MAX));
+        cli.add_option("--dir", dir, "working folder")->required();
+        cli.add_option("--runs", runs, "timed runs per query")->check(pv::cmdline::wholeNumber(1, 1000000));
+        cli.add_option("--sqlite3", sqlite3, "the sqlite3 shell");
+        cli.add_option("--seed", seed, "generator seed");
+        cli.add_flag("--reuse", reuse, "keep an existing DIR/vault-N.db and skip the insert comparison");
+        if (auto code = pv::cmdline::parse(cli, argc, argv)) return *code;
         fs::create_directories(dir);
         const std::string tag = std::to_string(n);
         const std::string vault = dir + "/vault-" + tag + ".db", csv = dir + "/outputs-" + tag + ".csv";

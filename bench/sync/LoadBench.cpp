@@ -17,6 +17,7 @@
 // (waiting for the write lock, holding it), every server round trip, push / pull / NOTIFY moments
 // and PostgreSQL's wait events (pg_stat_activity sampled every 10 ms), and prints where each
 // edit's latency went (bench-only: nothing is traced otherwise).
+#include "CommandLine.hpp"
 #include "Generator.hpp"
 #include "Schema.hpp"
 #include "Store.hpp"
@@ -126,22 +127,19 @@ int main(int argc, char** argv) {
     int devices = 20, seconds = 60;
     bool traceOn = trace::on();
     if (traceOn) trace::g_on = false;  // not during the setup: only the load phase is traced
-    for (int i = 1; i + 1 < argc; i += 2) {
-        std::string a = argv[i], v = argv[i + 1];
-        if (a == "--conninfo") conninfo = v;
-        else if (a == "--dir") dir = v;
-        else if (a == "--outputs") outputs = std::stoll(v);
-        else if (a == "--devices") devices = std::stoi(v);
-        else if (a == "--seconds") seconds = std::stoi(v);
-        else if (a == "--pool") pool = std::stoll(v);
-        else if (a == "--changed") changed = std::stoll(v);
-        else if (a == "--pg-pid-file") pidFile = v;
-        else if (a == "--trace") traceOn = v != "0";
-        else {
-            std::cerr << "unknown option " << a << "\n";
-            return 2;
-        }
-    }
+    CLI::App cli("Sync under load: DEVICES vaults sync through one server holding OUTPUTS outputs, each making small\n"
+                 "edits with the background service running; edit-to-other-device latency and CPU per device.",
+                 "pv-bench-sync-load");
+    cli.add_option("--conninfo", conninfo, "the server (a throwaway database)")->required();
+    cli.add_option("--dir", dir, "working folder");
+    cli.add_option("--outputs", outputs, "outputs on the server")->check(pv::cmdline::wholeNumber(1, INT64_MAX));
+    cli.add_option("--devices", devices, "devices syncing at once")->check(pv::cmdline::wholeNumber(1, 10000));
+    cli.add_option("--seconds", seconds, "seconds of load")->check(pv::cmdline::wholeNumber(1, 86400));
+    cli.add_option("--pool", pool, "outputs the edits pick from")->check(pv::cmdline::wholeNumber(1, INT64_MAX));
+    cli.add_option("--changed", changed, "rows changed for the pull-cost measurement")->check(pv::cmdline::wholeNumber(1, INT64_MAX));
+    cli.add_option("--pg-pid-file", pidFile, "the server's postmaster.pid (for its CPU time)");
+    cli.add_option("--trace", traceOn, "1: trace where each edit's time goes (PV_SYNC_TRACE)");
+    if (auto code = pv::cmdline::parse(cli, argc, argv)) return *code;
     long postmaster = 0;
     if (!pidFile.empty()) std::ifstream(pidFile) >> postmaster;
     std::filesystem::create_directories(dir);

@@ -14,6 +14,7 @@
 //        [--latency-runs K] [--pg-pid-file DATA/postmaster.pid] [--cache DIR] [--push-only 1]
 // --output-bytes 0 keeps the generator's texts (about 3.7 KB). --cache keeps each generated
 // vault A (by N and B) for the next run, so two builds compared alternately push the same rows.
+#include "CommandLine.hpp"
 #include "Generator.hpp"
 #include "Schema.hpp"
 #include "Store.hpp"
@@ -132,22 +133,19 @@ int main(int argc, char** argv) {
     int64_t outputs = 100000, bytes = 0;
     int latencyRuns = 10;
     bool pushOnly = false;  // stop after the push (for perf record of the push alone)
-    for (int i = 1; i + 1 < argc; i += 2) {
-        std::string a = argv[i], v = argv[i + 1];
-        if (a == "--conninfo") conninfo = v;
-        else if (a == "--psql") psql = v;
-        else if (a == "--dir") dir = v;
-        else if (a == "--outputs") outputs = std::stoll(v);
-        else if (a == "--output-bytes") bytes = std::stoll(v);
-        else if (a == "--latency-runs") latencyRuns = std::stoi(v);
-        else if (a == "--pg-pid-file") pidFile = v;
-        else if (a == "--cache") cache = v;
-        else if (a == "--push-only") pushOnly = v == "1";
-        else {
-            std::cerr << "unknown option " << a << "\n";
-            return 2;
-        }
-    }
+    CLI::App cli("Sync benchmark: vault A pushes N outputs to an empty server and vault B pulls them, each next to\n"
+                 "psql \\copy of the same rows and to the local floor, in the same run.",
+                 "pv-bench-sync");
+    cli.add_option("--conninfo", conninfo, "the server (a throwaway database)")->required();
+    cli.add_option("--psql", psql, "the psql client");
+    cli.add_option("--dir", dir, "working folder");
+    cli.add_option("--outputs", outputs, "outputs in vault A")->check(pv::cmdline::wholeNumber(1, INT64_MAX));
+    cli.add_option("--output-bytes", bytes, "bytes per output text (0: benchgen's mix)")->check(pv::cmdline::wholeNumber(0, INT64_MAX));
+    cli.add_option("--latency-runs", latencyRuns, "edit-to-other-vault runs")->check(pv::cmdline::wholeNumber(0, 1000000));
+    cli.add_option("--pg-pid-file", pidFile, "the server's postmaster.pid (for its CPU time)");
+    cli.add_option("--cache", cache, "folder keeping generated vaults between runs");
+    cli.add_option("--push-only", pushOnly, "1: stop after the push (for perf record of the push alone)");
+    if (auto code = pv::cmdline::parse(cli, argc, argv)) return *code;
     std::filesystem::create_directories(dir);
     const std::string va = dir + "/a.db", vb = dir + "/b.db", copyFile = dir + "/outputs.copy", keyedFile = dir + "/keyed.copy";
     removeVault(va);

@@ -4,6 +4,7 @@
 // of the text with wrap off (ImGui alone) and on, the idle frame time (field active, nothing typed)
 // both ways, and SoftWrap::edited alone (diff + strip + re-wrap, no ImGui). Prints Markdown rows
 // (median and p95 in ms).
+#include "CommandLine.hpp"
 #include "ui/SoftWrap.hpp"
 #include "ui/Style.hpp"
 #include "ui/Widgets.hpp"
@@ -126,7 +127,10 @@ Figures measurePure(const std::string& source, int frames, const pv::ui::Fonts& 
 } // namespace
 
 int main(int argc, char** argv) {
-    const int frames = argc > 1 ? std::max(10, std::atoi(argv[1])) : 200;
+    int frames = 200;
+    CLI::App cli("Word-wrap benchmark: frames of the wrapped editor at several text sizes, headless.", "pv-bench-wrap");
+    cli.add_option("frames", frames, "frames per case")->check(pv::cmdline::wholeNumber(10, 1000000));
+    if (auto code = pv::cmdline::parse(cli, argc, argv)) return *code;
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
