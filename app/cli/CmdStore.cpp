@@ -273,7 +273,7 @@ Command statsCommand(CLI::App& parent) {
                 Store store(vault, {.readOnly = false, .create = false});
                 for (const auto& [table, n] : store.counts()) std::cout << table << "\t" << n << "\n";
                 std::cout << "pending_changes\t" << store.pendingChanges() << "\n";
-                std::cout << "set_aside_changes\t" << store.db().queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'") << "\n";
+                std::cout << "set_aside_changes\t" << store.setAsideChanges() << "\n";
                 std::cout << "schema_version\t" << store.schemaVersion() << "\n";
                 std::cout << "device_id\t" << store.deviceId() << "\n";
                 return 0;

@@ -90,7 +90,7 @@ int runSync(const SyncArgs& a, const std::string& vault) {
             std::cout << "kept " << k << ": the server never took it (its change was discarded) but other records here refer to it\n";
         for (const auto& s : report.push.setAside)
             std::cout << "set aside: change " << s.seq << " on " << s.table << " " << s.rowKey << ": " << s.error << "\n";
-        int64_t waiting = store.db().queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'");
+        int64_t waiting = store.setAsideChanges();
         if (waiting)
             std::cout << waiting << " change(s) set aside in total (refused by the server): promptvault sync --list, then --retry or --discard\n";
         if (a.save) {
