@@ -5,14 +5,19 @@
 #include <cstdint>
 #include <iterator>
 #include <unordered_map>
+#include <vector>
 
 namespace pv {
 namespace {
 
 // Bounded work: look at this much of the text at most (code fences included), and stop once this
 // much prose has been read from it. A leading code block up to ~56 KB still leaves prose to read.
+// Most texts stop much earlier: after kSettleBytes of prose, at the first line end where the
+// answer is clear (Tally::settled). Every captured and imported output is read, so this is what
+// an import pays per output (bench/import).
 constexpr size_t kScanBytes = 64 * 1024;
 constexpr size_t kSampleBytes = 8 * 1024;
+constexpr size_t kSettleBytes = 512;
 constexpr int kMinLetters = 8;   // weighted letters of the winning script
 constexpr int kWordPoints = 4;   // a function word counts this much...
 constexpr int kMinScore = 12;    // ...and a Latin/Cyrillic answer needs this much evidence
@@ -94,15 +99,15 @@ char32_t decode(std::string_view s, size_t& i) {
     return c;
 }
 
-void appendUtf8(std::string& out, char32_t c) {
-    if (c < 0x80) out += static_cast<char>(c);
-    else if (c < 0x800) out += static_cast<char>(0xC0 | (c >> 6)), out += static_cast<char>(0x80 | (c & 0x3F));
-    else if (c < 0x10000)
-        out += static_cast<char>(0xE0 | (c >> 12)), out += static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
-            out += static_cast<char>(0x80 | (c & 0x3F));
-    else
-        out += static_cast<char>(0xF0 | (c >> 18)), out += static_cast<char>(0x80 | ((c >> 12) & 0x3F)),
-            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F)), out += static_cast<char>(0x80 | (c & 0x3F));
+// Writes c as UTF-8 at out (room for 4 bytes); returns the bytes written.
+size_t encodeUtf8(char* out, char32_t c) {
+    if (c < 0x80) return out[0] = static_cast<char>(c), 1;
+    if (c < 0x800) return out[0] = static_cast<char>(0xC0 | (c >> 6)), out[1] = static_cast<char>(0x80 | (c & 0x3F)), 2;
+    if (c < 0x10000)
+        return out[0] = static_cast<char>(0xE0 | (c >> 12)), out[1] = static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
+               out[2] = static_cast<char>(0x80 | (c & 0x3F)), 3;
+    return out[0] = static_cast<char>(0xF0 | (c >> 18)), out[1] = static_cast<char>(0x80 | ((c >> 12) & 0x3F)),
+           out[2] = static_cast<char>(0x80 | ((c >> 6) & 0x3F)), out[3] = static_cast<char>(0x80 | (c & 0x3F)), 4;
 }
 
 // Languages told apart by words. The lists are frequent short words of each language, with the
@@ -192,27 +197,67 @@ static_assert(kWordLanguages[kVietnamese].code[0] == 'v');
 constexpr size_t kDanish = 8, kNorwegian = 9;
 static_assert(kWordLanguages[kDanish].code[0] == 'd' && kWordLanguages[kNorwegian].code[0] == 'n');
 
-// Which languages list a word, and which a letter: one bit per kWordLanguages entry.
-struct Lexicon {
-    std::unordered_map<std::string, uint32_t> words;
-    std::unordered_map<char32_t, uint32_t> letters;
-
+// Which languages list a word, and which a letter: one bit per kWordLanguages entry. Looked up for
+// every word and letter of the sample, so no allocation and no std::hash: the words sit in an
+// open-addressed table of views into kWordLanguages (static strings), ASCII letters in an array.
+class Lexicon {
+public:
     Lexicon() {
+        std::vector<std::pair<std::string_view, uint32_t>> words;
         for (size_t l = 0; l < kWordLanguageCount; ++l) {
             const uint32_t bit = 1u << l;
             std::string_view list = kWordLanguages[l].words;
             while (!list.empty()) {
                 const size_t end = std::min(list.find(' '), list.size());
-                if (end > 0) words[std::string(list.substr(0, end))] |= bit;
+                if (end > 0) words.emplace_back(list.substr(0, end), bit);
                 list.remove_prefix(std::min(end + 1, list.size()));
             }
             const std::string_view letterList = kWordLanguages[l].letters;
             for (size_t i = 0; i < letterList.size();) {
                 const char32_t c = decode(letterList, i);
-                if (c != kBad) letters[c] |= bit;
+                if (c == kBad) continue;
+                if (c < 0x80) m_asciiLetters[c] |= bit;
+                else m_letters[c] |= bit;
             }
         }
+        while (m_slots.size() < 4 * words.size()) m_slots.resize(m_slots.empty() ? 64 : 2 * m_slots.size());
+        for (const auto& [w, bit] : words) {
+            m_maxWordBytes = std::max(m_maxWordBytes, w.size());
+            Slot& s = slotOf(w);
+            s.word = w;
+            s.languages |= bit;
+        }
     }
+
+    // The languages listing `word` (lowercase UTF-8), 0 for none.
+    uint32_t word(std::string_view word) const {
+        if (word.size() > m_maxWordBytes) return 0;
+        return const_cast<Lexicon*>(this)->slotOf(word).languages;
+    }
+    uint32_t letter(char32_t c) const {
+        if (c < 0x80) return m_asciiLetters[c];
+        const auto it = m_letters.find(c);
+        return it == m_letters.end() ? 0 : it->second;
+    }
+
+private:
+    struct Slot {
+        std::string_view word;
+        uint32_t languages = 0;
+    };
+    // Linear probing from an FNV-1a hash: the word's slot, or the empty one where it would go.
+    Slot& slotOf(std::string_view w) {
+        uint64_t h = 14695981039346656037ull;
+        for (const char ch : w) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+        const size_t mask = m_slots.size() - 1;
+        for (size_t i = h & mask;; i = (i + 1) & mask)
+            if (m_slots[i].word.empty() || m_slots[i].word == w) return m_slots[i];
+    }
+
+    std::vector<Slot> m_slots;  // a power of two, at most a quarter full
+    size_t m_maxWordBytes = 0;
+    std::array<uint32_t, 0x80> m_asciiLetters{};
+    std::unordered_map<char32_t, uint32_t> m_letters;
 };
 
 const Lexicon& lexicon() {
@@ -222,28 +267,45 @@ const Lexicon& lexicon() {
 
 // What the prose sample holds: letters per script, per-language scores, Arabic-script variants.
 struct Tally {
+    static constexpr size_t kMaxWordBytes = 48;  // longer runs of letters are no word of any list
+
+    const Lexicon& lex = lexicon();
     std::array<int, kScriptCount> letters{};
     std::array<int, kWordLanguageCount> score{};
     int arabicAr = 0, arabicFa = 0, arabicUr = 0;
     size_t fed = 0;
-    std::string word;
+    char word[kMaxWordBytes + 4] = {};  // lowercase UTF-8; room for one more sequence at the limit
+    size_t wordBytes = 0;
     Script wordScript = NoScript;
     bool wordTooLong = false;
     int wordLetters = 0, wordUpper = 0;
 
+    void addScores(uint32_t languages, int points) {
+        for (; languages; languages &= languages - 1) score[static_cast<size_t>(__builtin_ctz(languages))] += points;
+    }
+
     void endWord() {
         // ALL-CAPS words are SQL keywords, constants or acronyms ("SELECT ... FROM ... WHERE"), not prose.
         const bool shouted = wordLetters >= 2 && wordUpper == wordLetters;
-        if (!word.empty() && !wordTooLong && !shouted) {
-            const auto& words = lexicon().words;
-            if (auto it = words.find(word); it != words.end())
-                for (size_t l = 0; l < kWordLanguageCount; ++l)
-                    if (it->second & (1u << l)) score[l] += kWordPoints;
-        }
-        word.clear();
+        if (wordBytes != 0 && !wordTooLong && !shouted) addScores(lex.word({word, wordBytes}), kWordPoints);
+        wordBytes = 0;
         wordTooLong = false;
         wordLetters = wordUpper = 0;
         wordScript = NoScript;
+    }
+
+    // One more letter of a Latin or Cyrillic word (`c` lowercase, `upper` when it was not).
+    void wordLetter(Script sc, char32_t c, bool upper) {
+        if (sc != wordScript) endWord();
+        wordScript = sc;
+        ++wordLetters;
+        if (upper) ++wordUpper;
+        if (wordBytes >= kMaxWordBytes) {
+            wordTooLong = true;
+            return;
+        }
+        if (c < 0x80) word[wordBytes++] = static_cast<char>(c);
+        else wordBytes += encodeUtf8(word + wordBytes, c);
     }
 
     void countArabicVariant(char32_t c) {
@@ -257,8 +319,20 @@ struct Tally {
 
     void feed(std::string_view s) {
         fed += s.size();
-        const auto& letterBits = lexicon().letters;
         for (size_t i = 0; i < s.size();) {
+            const auto b = static_cast<unsigned char>(s[i]);
+            if (b < 0x80) {  // most prose is ASCII: no decoding, no case tables
+                ++i;
+                const char32_t c = (b >= 'A' && b <= 'Z') ? b + 0x20 : b;
+                addScores(lex.letter(c), 1);
+                if (c < 'a' || c > 'z') {
+                    endWord();
+                    continue;
+                }
+                ++letters[Latin];
+                wordLetter(Latin, c, c != b);
+                continue;
+            }
             const char32_t raw = decode(s, i);
             if (raw == kBad) {
                 endWord();
@@ -266,9 +340,7 @@ struct Tally {
             }
             if (isMark(raw)) continue;
             const char32_t c = lower(raw);
-            if (auto it = letterBits.find(c); it != letterBits.end())
-                for (size_t l = 0; l < kWordLanguageCount; ++l)
-                    if (it->second & (1u << l)) ++score[l];
+            addScores(lex.letter(c), 1);
             if (c >= 0x1EA0 && c <= 0x1EF9) ++score[kVietnamese];  // letters with Vietnamese tone marks
             const Script sc = scriptOf(c);
             if (sc == NoScript) {
@@ -281,45 +353,82 @@ struct Tally {
                 endWord();
                 continue;
             }
-            if (sc != wordScript) endWord();
-            wordScript = sc;
-            ++wordLetters;
-            if (c != raw) ++wordUpper;
-            if (word.size() < 48) appendUtf8(word, c);
-            else wordTooLong = true;
+            wordLetter(sc, c, c != raw);
         }
         endWord();
     }
 
-    // The language of `script` with the best score, if it is clearly ahead of the next one.
-    std::string bestWordLanguage(Script script) const {
+    // The word languages of `script`: the best and the next best by score.
+    struct Ranking {
         int best = -1, second = 0;
         size_t winner = 0, runnerUp = 0;
+        // Danish and Norwegian share most of their words, so the words that differ decide alone.
+        bool siblings() const {
+            return (winner == kDanish && runnerUp == kNorwegian) || (winner == kNorwegian && runnerUp == kDanish);
+        }
+    };
+    Ranking rank(Script script) const {
+        Ranking r;
         for (size_t l = 0; l < kWordLanguageCount; ++l) {
             if (kWordLanguages[l].script != script) continue;
-            if (score[l] > best) second = std::max(best, 0), runnerUp = winner, best = score[l], winner = l;
-            else if (score[l] > second) second = score[l], runnerUp = l;
+            if (score[l] > r.best) r.second = std::max(r.best, 0), r.runnerUp = r.winner, r.best = score[l], r.winner = l;
+            else if (score[l] > r.second) r.second = score[l], r.runnerUp = l;
         }
-        // Danish and Norwegian share most of their words, so the words that differ decide alone.
-        const bool siblings = (winner == kDanish && runnerUp == kNorwegian) || (winner == kNorwegian && runnerUp == kDanish);
-        const int margin = siblings ? 2 * kWordPoints : std::max(2 * kWordPoints, best / 5);
-        if (best < kMinScore || best - second < margin) return "";
-        return kWordLanguages[winner].code;
+        return r;
     }
 
-    std::string decide() const {
+    // The language of `script` with the best score, if it is clearly ahead of the next one.
+    std::string bestWordLanguage(Script script) const {
+        const Ranking r = rank(script);
+        const int margin = r.siblings() ? 2 * kWordPoints : std::max(2 * kWordPoints, r.best / 5);
+        if (r.best < kMinScore || r.best - r.second < margin) return "";
+        return kWordLanguages[r.winner].code;
+    }
+
+    // The script with the most (weighted) letters: its count, and the count of all scripts.
+    struct TopScript {
+        Script script = NoScript;
+        int count = 0, total = 0;
+    };
+    TopScript topScript() const {
         // Han, kana and Hangul count double: one of them carries about what a short Latin word does,
         // so "使用 Python 的 requests 库" is not outvoted by the English names in it.
         const int cjk = 2 * (letters[Han] + letters[Kana]);
-        Script top = NoScript;
-        int topCount = 0;
+        TopScript top;
+        top.total = cjk;
         for (int s = 0; s < kScriptCount; ++s) {
             if (s == Han || s == Kana) continue;
             const int n = letters[s] * (s == Hangul ? 2 : 1);
-            if (n > topCount) topCount = n, top = static_cast<Script>(s);
+            top.total += n;
+            if (n > top.count) top.count = n, top.script = static_cast<Script>(s);
         }
-        if (cjk > topCount) topCount = cjk, top = Han;
-        if (topCount < kMinLetters) return "";
+        if (cjk > top.count) top.count = cjk, top.script = Han;
+        return top;
+    }
+
+    // Whether reading on could hardly change the answer: one script has 4/5 of the letters and,
+    // for Latin and Cyrillic, one language has three times the evidence an answer needs and twice
+    // the score of the next. Han (Chinese or Japanese) and Arabic script (Arabic, Persian, Urdu)
+    // are told apart by proportions of letters, Danish and Norwegian by a few words: those read on.
+    bool settled() const {
+        const TopScript top = topScript();
+        if (top.count < 8 * kMinLetters || top.count * 5 < top.total * 4) return false;
+        switch (top.script) {
+        case Latin:
+        case Cyrillic: {
+            const Ranking r = rank(top.script);
+            return !r.siblings() && r.best >= 3 * kMinScore && r.best >= 2 * r.second;
+        }
+        case Han:
+        case Arabic: return false;
+        default: return true;
+        }
+    }
+
+    std::string decide() const {
+        const TopScript t = topScript();
+        const Script top = t.script;
+        if (t.count < kMinLetters) return "";
         switch (top) {
         case Latin:
         case Cyrillic: return bestWordLanguage(top);
@@ -353,12 +462,13 @@ bool startsWithUrl(std::string_view s) {
 
 bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 
-// A line's prose: inline code spans (`x`, ``x``) and URLs replaced by a space.
-std::string proseOf(std::string_view line) {
-    std::string out;
-    out.reserve(line.size());
+// A line's prose into `out`: inline code spans (`x`, ``x``) and URLs replaced by a space. `out`
+// is reused from line to line, so its buffer is allocated once per text.
+void proseOf(std::string_view line, std::string& out) {
+    out.clear();
     for (size_t i = 0; i < line.size();) {
-        if (line[i] == '`') {
+        const char ch = line[i];
+        if (ch == '`') {
             size_t run = 0;
             while (i + run < line.size() && line[i + run] == '`') ++run;
             // The span closes at the next run of exactly as many backticks.
@@ -380,15 +490,31 @@ std::string proseOf(std::string_view line) {
             out += ' ';
             continue;
         }
-        if (startsWithUrl(line.substr(i))) {
+        if (((ch | 0x20) == 'h' || (ch | 0x20) == 'w') && startsWithUrl(line.substr(i))) {
             while (i < line.size() && !isSpace(line[i])) ++i;
             out += ' ';
             continue;
         }
-        out += line[i++];
+        // Plain text up to the next backtick or URL, copied in one piece.
+        size_t end = i + 1;
+        for (; end < line.size(); ++end) {
+            const char c = line[end];
+            if (c == '`' || (((c | 0x20) == 'h' || (c | 0x20) == 'w') && startsWithUrl(line.substr(end)))) break;
+        }
+        out.append(line.data() + i, end - i);
+        i = end;
     }
-    return out;
 }
+
+// Per byte for looksLikeCode: 1 a letter (ASCII or any byte of a non-ASCII character), 2 a symbol
+// that marks code when there are a quarter as many of them as letters, 0 the rest.
+constexpr std::array<uint8_t, 256> kCodeByteClass = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = 0x80; c < 0x100; ++c) t[c] = 1;
+    for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 0x20] = 1;
+    for (const char c : std::string_view("{}[]()<>;=\\|&$")) t[static_cast<unsigned char>(c)] = 2;
+    return t;
+}();
 
 // Code pasted without a fence: a line that ends like a statement or block, or is mostly symbols.
 bool looksLikeCode(std::string_view line) {
@@ -397,28 +523,30 @@ bool looksLikeCode(std::string_view line) {
     const char last = line.back();
     if (last == ';' || last == '{' || last == '}') return true;
     int letters = 0, symbols = 0;
-    for (char ch : line) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c >= 0x80 || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) ++letters;
-        else if (std::string_view("{}[]()<>;=\\|&$").find(ch) != std::string_view::npos) ++symbols;
+    for (const char ch : line) {
+        const uint8_t cls = kCodeByteClass[static_cast<unsigned char>(ch)];
+        letters += cls == 1;
+        symbols += cls == 2;
     }
     return symbols * 4 >= letters;
 }
 
-// The text's first kScanBytes, not cutting a UTF-8 sequence in two.
-std::string_view scanPrefix(std::string_view text) {
-    if (text.size() <= kScanBytes) return text;
-    size_t n = kScanBytes;
+} // namespace
+
+std::string_view utf8Prefix(std::string_view text, size_t maxBytes) {
+    if (text.size() <= maxBytes) return text;
+    size_t n = maxBytes;
+    // text[n] is the first byte left out: while it continues a sequence, that sequence started
+    // inside the prefix; step back over its (at most three) earlier bytes.
     for (int back = 0; back < 3 && n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80; ++back) --n;
     return text.substr(0, n);
 }
 
-} // namespace
-
 std::string detectLanguage(std::string_view utf8Text) {
     try {
-        const std::string_view text = scanPrefix(utf8Text);
+        const std::string_view text = utf8Prefix(utf8Text, kScanBytes);
         Tally tally;
+        std::string prose;
         char fenceChar = 0;
         size_t fenceLen = 0;
         for (size_t pos = 0; pos < text.size() && tally.fed < kSampleBytes;) {
@@ -439,9 +567,10 @@ std::string detectLanguage(std::string_view utf8Text) {
             }
             if (fenceChar != 0) continue;
 
-            const std::string prose = proseOf(line);
+            proseOf(line, prose);
             if (looksLikeCode(prose)) continue;
             tally.feed(prose);
+            if (tally.fed >= kSettleBytes && tally.settled()) break;
         }
         return tally.decide();
     } catch (...) {

@@ -14,6 +14,10 @@ namespace pv {
 // output costs what a few KB do. Skips invalid UTF-8; never throws.
 std::string detectLanguage(std::string_view utf8Text);
 
+// The longest prefix of `text` of at most maxBytes that does not end inside a UTF-8 sequence (a
+// sequence the cut would split is left out whole). Bytes before the cut are not checked.
+std::string_view utf8Prefix(std::string_view text, size_t maxBytes);
+
 // The English name of a code detectLanguage can return ("German"), or nullptr for any other code.
 const char* languageName(std::string_view code);
 

@@ -327,3 +327,33 @@ TEST_CASE("short but clear text is detected") {
     CHECK(detectLanguage("¿Cuál es la diferencia entre una lista y una tupla en Python?") == "es");
     CHECK(detectLanguage("Quelle est la différence entre une liste et un tuple en Python ?") == "fr");
 }
+
+TEST_CASE("a long text is decided by its beginning once that is clear") {
+    // About 1 KB of plain English, then 7 KB of German: the whole 8 KB sample would say German,
+    // but the English beginning is already clear, so reading stops there.
+    std::string text = repeatTo(std::string(paragraph("en")) + "\n", 1024);
+    text += repeatTo(std::string(paragraph("de")) + "\n", 7 * 1024);
+    CHECK(detectLanguage(text) == "en");
+    // A beginning that is not clear (names, no function words) does not stop it: the German after it decides.
+    std::string unclear = repeatTo("Kubernetes Docker Redis Postgres Nginx Grafana Prometheus Kafka\n", 1024);
+    unclear += repeatTo(std::string(paragraph("de")) + "\n", 4 * 1024);
+    CHECK(detectLanguage(unclear) == "de");
+}
+
+TEST_CASE("utf8Prefix never cuts a character in two and keeps every whole one that fits") {
+    // 1-, 2-, 3- and 4-byte characters in turn, so every kind of cut comes up.
+    const std::string text = repeatTo("a\xC3\xA9\xE3\x81\x82\xF0\x9F\x98\x80", 64);
+    auto isContinuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
+    for (size_t max = 0; max <= text.size() + 1; ++max) {
+        const std::string_view cut = utf8Prefix(text, max);
+        CAPTURE(max);
+        REQUIRE(cut.size() <= max);
+        CHECK(cut == std::string_view(text).substr(0, cut.size()));
+        if (cut.size() < text.size()) CHECK_FALSE(isContinuation(text[cut.size()]));  // ends on a boundary
+        // Maximal: what was left out of the budget is part of one character (at most 3 bytes).
+        CHECK(std::min(max, text.size()) - cut.size() <= 3);
+    }
+    CHECK(utf8Prefix("", 10).empty());
+    CHECK(utf8Prefix("abc", 10) == "abc");
+    CHECK(utf8Prefix("\xE3\x81\x82", 2).empty());  // the only character does not fit
+}

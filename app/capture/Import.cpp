@@ -41,6 +41,8 @@ namespace {
 
 constexpr uint64_t kSmallFileLimit = 256ull << 20;  // feedback / projects files
 constexpr size_t kBatchBytes = 16u << 20;
+// The output of a reply with tool calls but no answer text.
+constexpr const char* kNoAnswerText = "[no answer text in this reply; its tool calls and results are in the notes]";
 
 const char* sourceLabel(ExportSource s) {
     return s == ExportSource::ChatGpt ? "ChatGPT" : "Claude";
@@ -351,7 +353,6 @@ public:
     void createOutput(Output& o) {
         // The checks Store::createOutput makes; prompt, model and agent ids come from this writer.
         validate(o);
-        if (o.language.empty()) o.language = detectLanguage(o.output);
         if (o.id.empty()) o.id = newUuidV7();
         if (o.capturedAt.empty()) o.capturedAt = nowIso();
         m_heldOutputKeys.emplace(outputKey(o.conversationId, o.messageId), m_heldOutputs.size());
@@ -594,6 +595,7 @@ struct ConversationPlan {
         size_t userIdx = 0;  // the user message it answers (when haveUser)
         std::string text, notes, model, lastReplyId, lastReplyAt;
         std::vector<std::string> replyIds;
+        std::string language;  // of the output's text (detectLanguage), worked out here off the writing thread
     };
     std::vector<Answer> answers;
     std::vector<std::optional<size_t>> prevSibling;  // per message: the user message a user message edits
@@ -608,6 +610,7 @@ public:
     static ConversationPlan plan(const Conversation& c, const std::string& where) {
         Planner p(c);
         p.walk(where);
+        for (auto& a : p.m_plan.answers) a.language = detectLanguage(a.text.empty() ? kNoAnswerText : a.text);
         return std::move(p.m_plan);
     }
 
@@ -834,7 +837,8 @@ private:
             modelName = !m_o.defaultModelName.empty() ? m_o.defaultModelName : chatgpt ? "ChatGPT (unspecified)" : "Claude (unspecified)";
         o.modelId = m_w.model(modelName, chatgpt ? "OpenAI" : "Anthropic");
         o.agentId = agentId;
-        o.output = !p.text.empty() ? std::move(p.text) : std::string("[no answer text in this reply; its tool calls and results are in the notes]");
+        o.output = !p.text.empty() ? std::move(p.text) : std::string(kNoAnswerText);
+        o.language = std::move(p.language);
         o.notes = std::move(p.notes);
         if (fb) {
             o.rating = fb->rating;
