@@ -1206,6 +1206,9 @@ void Store::deleteDraft(const std::string& slot) {
 }
 
 int64_t Store::pendingChanges() { return m_db.queryInt("SELECT count(*) FROM pv_changes WHERE status = 'pending'"); }
+int64_t Store::setAsideChanges() {
+    return m_db.queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'");
+}
 
 std::map<std::string, int64_t> Store::counts() {
     std::map<std::string, int64_t> out;

@@ -274,6 +274,7 @@ public:
 
     std::map<std::string, int64_t> counts();  // live rows per synced table
     int64_t pendingChanges();
+    int64_t setAsideChanges();  // changes the server refused, waiting for retry or discard
 
     // ---- settings (vault-local, not synced) -------------------------------------------------
     std::optional<std::string> setting(const std::string& key);

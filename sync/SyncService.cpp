@@ -72,7 +72,7 @@ void SyncService::Impl::run() {
 
     auto counts = [&] {
         int64_t pending = store->pendingChanges();
-        int64_t aside = store->db().queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'");
+        int64_t aside = store->setAsideChanges();
         setStatus([&](SyncStatus& s) {
             s.pending = pending;
             s.setAside = aside;
