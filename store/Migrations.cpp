@@ -158,10 +158,10 @@ std::string liveOutput(const char* row) {
     return std::string("EXISTS (SELECT 1 FROM outputs WHERE id = ") + row + ".output_id AND deleted_at IS NULL)";
 }
 
-// Paused (applying = 2) while insertStaged() moves a chunk of outputs; it counts them set-based.
+// Paused (Applying::CountersOff) while insertStaged() moves a chunk of outputs; it counts them set-based.
 std::string outputsInsertCounterSql() {
-    return "CREATE TRIGGER pv_cnt_outputs_ins AFTER INSERT ON outputs WHEN NEW.deleted_at IS NULL AND (SELECT applying FROM pv_sync_state) < 2 "
-           "BEGIN\n" + outputTerms("NEW", true) + outputTagTerms("NEW", true) + "END;\n";
+    return "CREATE TRIGGER pv_cnt_outputs_ins AFTER INSERT ON outputs WHEN NEW.deleted_at IS NULL AND " + applyingBelowSql(Applying::CountersOff) +
+           " BEGIN\n" + outputTerms("NEW", true) + outputTagTerms("NEW", true) + "END;\n";
 }
 
 void createCounters(sql::Db& db) {
@@ -244,7 +244,7 @@ std::vector<std::string> searchIndexedColumns(const std::string& table) {
 
 namespace {
 
-// Write speed: the search insert triggers pause (applying = 3) while insertStaged() moves a
+// Write speed: the search insert triggers pause (Applying::SearchOff) while insertStaged() moves a
 // chunk, which then indexes the chunk with one INSERT ... SELECT. Through the per-row trigger,
 // FTS5 indexing of 100k outputs cost about 2 s more (bench/store, pv-gen: 19.7 s against 17.7 s
 // for the whole insert). Every other writer (the app's single edits, the sqlite3 shell, a sync)
@@ -254,14 +254,14 @@ void createSearchInsertTriggers(sql::Db& db) {
         std::string cols = f.columns, values;
         for (const auto& c : sql::splitColumnList(cols)) values += ", NEW." + c;
         db.exec(std::string("CREATE TRIGGER ") + f.table + "_fts_ins AFTER INSERT ON " + f.table +
-                " WHEN (SELECT applying FROM pv_sync_state) < 3 BEGIN\n  INSERT INTO " + f.fts + "(rowid, " + cols + ") VALUES (NEW.rowid" +
+                 " WHEN " + applyingBelowSql(Applying::SearchOff) + " BEGIN\n  INSERT INTO " + f.fts + "(rowid, " + cols + ") VALUES (NEW.rowid" +
                 values + ");\nEND;");
     }
 }
 
 std::string captureTriggersSql(const TableDef& t) {
     const std::string& n = t.name;
-    const std::string active = "(SELECT applying FROM pv_sync_state) = 0";
+    const std::string active = applyingIsSql(Applying::Capture);
     const std::string clockTick = clockTickSql() + ";\n";
     const std::string stamp = "printf('%015d.%06d', hlc_ms, hlc_counter), device_id FROM pv_sync_state;\n";
     const std::string whereRow = " WHERE rowid = NEW.rowid";
@@ -312,14 +312,14 @@ void createCurrentSchema(sql::Db& db) {
 
 int userVersion(sql::Db& db) { return static_cast<int>(db.queryInt("PRAGMA user_version")); }
 
-// The per-row capture triggers (with applying = 2 also the outputs insert counter, with 3 also the
-// search insert triggers) skip rows while one of these is paused; resume() puts the flag back as
+// The per-row capture triggers (with Applying::CountersOff also the outputs insert counter, with
+// SearchOff also the search insert triggers) skip rows while one of these is paused; resume() puts the flag back as
 // it was (an error there must reach the caller: committing with capture off would lose changes).
 // The destructor resumes on an exception path, where the transaction is rolled back anyway.
 class TriggerPause {
 public:
-    TriggerPause(sql::Db& db, int level) : m_db(db), m_previous(db.queryInt("SELECT applying FROM pv_sync_state")) {
-        m_db.exec("UPDATE pv_sync_state SET applying = " + std::to_string(level));
+    TriggerPause(sql::Db& db, Applying level) : m_db(db), m_previous(static_cast<Applying>(db.queryInt("SELECT applying FROM pv_sync_state"))) {
+        m_db.exec(setApplyingSql(level));
     }
     ~TriggerPause() {
         try {
@@ -330,14 +330,14 @@ public:
     void resume() {
         if (m_resumed) return;
         m_resumed = true;
-        m_db.exec("UPDATE pv_sync_state SET applying = " + std::to_string(m_previous));
+        m_db.exec(setApplyingSql(m_previous));
     }
     TriggerPause(const TriggerPause&) = delete;
     TriggerPause& operator=(const TriggerPause&) = delete;
 
 private:
     sql::Db& m_db;
-    int64_t m_previous;
+    Applying m_previous;
     bool m_resumed = false;
 };
 
@@ -403,7 +403,7 @@ void insertStaged(sql::Db& db, const TableDef& t, const std::string& cols, const
             if (last.step()) lastRowid = last.getInt(0);
         }
         const FtsIndex* fts = lastRowid < std::numeric_limits<int64_t>::max() ? ftsIndexOf(t.name) : nullptr;
-        TriggerPause pause(db, fts ? 3 : t.name == "outputs" ? 2 : 1);
+        TriggerPause pause(db, fts ? Applying::SearchOff : t.name == "outputs" ? Applying::CountersOff : Applying::CaptureOff);
         auto& move = db.cached("INSERT INTO main." + t.name + "(" + cols + ") SELECT * FROM " + stagedRows(cols));
         {
             sql::StmtUse use(move);

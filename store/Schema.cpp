@@ -6,6 +6,9 @@ namespace pv {
 
 std::string sqlNowIso() { return "strftime('%Y-%m-%dT%H:%M:%fZ','now')"; }
 
+std::string setApplyingSql(Applying a) { return "UPDATE pv_sync_state SET applying = " + std::to_string(static_cast<int>(a)); }
+std::string applyingIsSql(Applying a) { return "(SELECT applying FROM pv_sync_state) = " + std::to_string(static_cast<int>(a)); }
+std::string applyingBelowSql(Applying a) { return "(SELECT applying FROM pv_sync_state) < " + std::to_string(static_cast<int>(a)); }
 std::string sqlNowMs() { return "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)"; }
 
 std::string sqlUuidV7() {

@@ -56,6 +56,19 @@ std::string sqlNowIso();     // ISO-8601 UTC with milliseconds
 std::string sqlNowMs();      // integer ms since epoch
 std::string sqlUuidV7();     // a UUIDv7 made in SQL, so sqlite3-shell inserts get valid ids too
 
+// What pv_sync_state.applying tells the vault's triggers. Each level pauses what the levels below
+// it pause, so a trigger compares: capture runs only at Capture, the outputs insert counter below
+// CountersOff, the search insert triggers below SearchOff.
+enum class Applying : int {
+    Capture = 0,      // normal: every edit is logged in pv_changes
+    CaptureOff = 1,   // a pull applies the server's rows, or insertStaged() moves rows and logs them itself
+    CountersOff = 2,  // also the outputs insert counter: insertStaged() counts the moved outputs set-based
+    SearchOff = 3,    // also the search insert triggers: insertStaged() indexes the moved chunk itself
+};
+std::string setApplyingSql(Applying a);  // the UPDATE that sets it
+std::string applyingIsSql(Applying a);     // trigger condition: applying = a
+std::string applyingBelowSql(Applying a);  // trigger condition: applying < a
+
 // Row keys of composite-key tables join the key columns with this separator.
 constexpr char kKeySeparator = '|';
 

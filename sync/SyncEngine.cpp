@@ -1011,7 +1011,7 @@ PullResult SyncEngine::pull() {
         }
 
         sql::Transaction tx(db);
-        db.exec("UPDATE pv_sync_state SET applying = 1");
+        db.exec(setApplyingSql(Applying::CaptureOff));
         if (!small) readRefetch();
         const bool anyRefetch = !refetch.empty();
         const bool anyPending = db.queryInt("SELECT EXISTS (SELECT 1 FROM pv_changes WHERE status = 'pending')") != 0;
@@ -1340,7 +1340,7 @@ PullResult SyncEngine::pull() {
             sql::StmtUse use(s);
             s.bind(1, clockMs(maxClock)).bind(2, clockCounter(maxClock)).exec();
         }
-        db.exec("UPDATE pv_sync_state SET applying = 0");
+        db.exec(setApplyingSql(Applying::Capture));
         m_store.setSetting(cursorKey, to);
         step("pull-before-commit");
         tx.commit();
