@@ -1206,6 +1206,21 @@ void Store::deleteDraft(const std::string& slot) {
 }
 
 int64_t Store::pendingChanges() { return m_db.queryInt("SELECT count(*) FROM pv_changes WHERE status = 'pending'"); }
+std::optional<std::vector<std::optional<std::string>>> Store::readRow(const TableDef& t, const std::vector<std::string>& keyValues) {
+    std::string sql = "SELECT ";
+    for (size_t i = 0; i < t.columns.size(); ++i) sql += (i ? ", " : "") + t.columns[i].name;
+    sql += " FROM " + t.name + " WHERE ";
+    for (size_t k = 0; k < t.key.size(); ++k) sql += (k ? " AND " : "") + t.key[k] + " = ?";
+    auto& s = m_db.cached(sql);
+    sql::StmtUse use(s);
+    for (size_t k = 0; k < keyValues.size(); ++k) s.bind(static_cast<int>(k + 1), keyValues[k]);
+    if (!s.step()) return std::nullopt;
+    std::vector<std::optional<std::string>> values(t.columns.size());
+    for (size_t i = 0; i < t.columns.size(); ++i)
+        if (!s.isNull(static_cast<int>(i))) values[i] = s.getText(static_cast<int>(i));
+    return values;
+}
+
 int64_t Store::setAsideChanges() {
     return m_db.queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'");
 }

@@ -1,6 +1,7 @@
 // The typed API over a Promptvault vault (one SQLite file). Not thread-safe: one Store per thread;
 // the UI and the sync thread each open their own (WAL lets them read and write side by side).
 #pragma once
+#include "ChangeLog.hpp"
 #include "Checkpointer.hpp"
 #include "Entities.hpp"
 #include "RowBuffer.hpp"
@@ -275,6 +276,10 @@ public:
     std::map<std::string, int64_t> counts();  // live rows per synced table
     int64_t pendingChanges();
     int64_t setAsideChanges();  // changes the server refused, waiting for retry or discard
+    ChangeLog changeLog() { return ChangeLog(m_db); }  // pv_changes and the device's clock (ChangeLog.hpp)
+    // One row of a synced table by its key values (t.key order), its columns in t.columns order
+    // (nullopt = NULL); nullopt when the row is not there.
+    std::optional<std::vector<std::optional<std::string>>> readRow(const TableDef& t, const std::vector<std::string>& keyValues);
 
     // ---- settings (vault-local, not synced) -------------------------------------------------
     std::optional<std::string> setting(const std::string& key);

@@ -302,6 +302,31 @@ void tracedTrip(const std::string& sql, trace::Clock::time_point t0) noexcept {
 trace::Clock::time_point traceStart() { return trace::on() ? trace::Clock::now() : trace::Clock::time_point(); }
 } // namespace
 
+PgTransaction::PgTransaction(PgConn& conn, const std::string& begin) : m_conn(conn) { m_conn.exec(begin); }
+
+PgTransaction::~PgTransaction() {
+    if (m_done) return;
+    if (!m_conn.ok()) {
+        m_conn = PgConn();
+        return;
+    }
+    try {
+        m_conn.exec("ROLLBACK");
+    } catch (...) {
+    }
+}
+
+bool PgTransaction::commit() {
+    m_done = true;
+    try {
+        auto r = m_conn.exec("COMMIT");
+        return std::strcmp(PQcmdStatus(r.get()), "COMMIT") == 0;
+    } catch (const PgError& e) {
+        if (e.connectionLost()) m_conn = PgConn();
+        throw;
+    }
+}
+
 PgResult PgConn::exec(const std::string& sql) {
     if (!m_conn) throw PgError("not connected to PostgreSQL", true);
     const auto t0 = traceStart();

@@ -105,6 +105,25 @@ private:
     std::string m_secret;  // the password, scrubbed out of any message
 };
 
+// One server transaction: `begin` (BEGIN, or BEGIN with options) on construction; ROLLBACK in the
+// destructor unless commit() was called (a connection that broke is dropped instead: nothing to
+// roll back). commit() is final: whatever it throws, the destructor sends nothing more.
+class PgTransaction {
+public:
+    explicit PgTransaction(PgConn& conn, const std::string& begin = "BEGIN");
+    ~PgTransaction();
+    PgTransaction(const PgTransaction&) = delete;
+    PgTransaction& operator=(const PgTransaction&) = delete;
+    // Sends COMMIT. Returns false when the server answered with a rollback (the transaction had
+    // failed). Throws PgError; with connectionLost() the outcome is unknown ("uncertain commit"):
+    // the caller settles it, and the connection is dropped.
+    bool commit();
+
+private:
+    PgConn& m_conn;
+    bool m_done = false;
+};
+
 // Escapes a value for COPY text format (tab-separated, \N is NULL).
 void appendCopyField(std::string& out, const std::optional<std::string>& v);
 std::string quoteIdent(const std::string& s);

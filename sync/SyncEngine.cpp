@@ -28,25 +28,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-// A clock is "<hlc>@<device>" with hlc = '%015d.%06d' (ms.counter): plain text order is
-// (time, counter, device) order, the same in C++, SQLite and PostgreSQL (COLLATE "C").
-int64_t clockMs(const std::string& clock) { return std::strtoll(clock.c_str(), nullptr, 10); }
-int64_t clockCounter(const std::string& clock) {
-    auto dot = clock.find('.');
-    return dot == std::string::npos ? 0 : std::strtoll(clock.c_str() + dot + 1, nullptr, 10);
-}
-
-std::optional<std::string> jsonToText(const Json& v) {
-    switch (v.type()) {
-    case Json::value_t::null: return std::nullopt;
-    case Json::value_t::string: return v.get<std::string>();
-    case Json::value_t::boolean: return std::string(v.get<bool>() ? "1" : "0");
-    case Json::value_t::number_integer: return std::to_string(v.get<int64_t>());
-    case Json::value_t::number_unsigned: return std::to_string(v.get<uint64_t>());
-    default: return v.dump();
-    }
-}
-
 int tableIndex(const std::string& name) {
     const auto& ts = syncedTables();
     for (size_t i = 0; i < ts.size(); ++i)
@@ -54,13 +35,9 @@ int tableIndex(const std::string& name) {
     return -1;
 }
 
-// One row of a push batch: the changes of one row collapsed, per column the value of the newest clock.
-// One entry of the vault's change log, as the push reads it.
-struct LocalChange {
-    int64_t seq;
-    std::string tbl, rowKey, cols, clock;
-};
+} // namespace
 
+// One row of a push batch: the changes of one row collapsed, per column the value of the newest clock.
 // Values and clocks by column index (a column without a clock is not in the row's change).
 struct PushRow {
     int table = 0;
@@ -70,6 +47,8 @@ struct PushRow {
     std::vector<int64_t> seqs;
     std::string error;
 };
+
+namespace {
 
 // Two statements per table: an UPDATE of rows the server has (a change may carry only some
 // columns, and INSERT ... ON CONFLICT checks NOT NULL on the proposed row before it looks for a
@@ -339,49 +318,14 @@ SyncReport SyncEngine::syncOnce() {
 
 // ---- push ------------------------------------------------------------------------------------
 
-void SyncEngine::freezeInsert(int64_t seq, const std::string& tbl, const std::string& rowKey, const std::string& cols) {
+std::optional<std::string> SyncEngine::frozenInsert(const ChangeEntry& c) {
     // A set-aside entry no longer protects its row from pulls, so by the time it is retried the row
     // may hold another device's values; the entry keeps the values this device wrote instead.
-    const TableDef* t = findTable(tbl);
-    if (!t || cols.empty() || cols.front() != '[') return;
-    auto values = readLocalRow(*t, splitRowKey(*t, rowKey));
-    if (!values) return;
-    Json frozen = Json::object();
-    for (size_t i = 0; i < t->columns.size(); ++i) {
-        const auto& v = (*values)[i];
-        if (!v) frozen[t->columns[i].name] = nullptr;
-        else if (t->columns[i].type == ColType::Integer) frozen[t->columns[i].name] = std::strtoll(v->c_str(), nullptr, 10);
-        else frozen[t->columns[i].name] = *v;
-    }
-    auto& s = m_store.db().cached("UPDATE pv_changes SET cols = ? WHERE seq = ?");
-    sql::StmtUse use(s);
-    s.bind(1, frozen.dump(-1, ' ', false, Json::error_handler_t::replace)).bind(2, seq).exec();
-}
-
-std::vector<std::string> SyncEngine::splitRowKey(const TableDef& t, const std::string& rowKey) {
-    std::vector<std::string> values;
-    size_t start = 0;
-    for (size_t k = 0; k < t.key.size(); ++k) {
-        size_t end = k + 1 < t.key.size() ? rowKey.find(kKeySeparator, start) : std::string::npos;
-        values.push_back(rowKey.substr(start, end == std::string::npos ? std::string::npos : end - start));
-        start = end == std::string::npos ? rowKey.size() : end + 1;
-    }
-    return values;
-}
-
-std::optional<std::vector<std::optional<std::string>>> SyncEngine::readLocalRow(const TableDef& t, const std::vector<std::string>& keyValues) {
-    std::string sql = "SELECT ";
-    for (size_t i = 0; i < t.columns.size(); ++i) sql += (i ? ", " : "") + t.columns[i].name;
-    sql += " FROM " + t.name + " WHERE ";
-    for (size_t k = 0; k < t.key.size(); ++k) sql += (k ? " AND " : "") + t.key[k] + " = ?";
-    auto& s = m_store.db().cached(sql);
-    sql::StmtUse use(s);
-    for (size_t k = 0; k < keyValues.size(); ++k) s.bind(static_cast<int>(k + 1), keyValues[k]);
-    if (!s.step()) return std::nullopt;
-    std::vector<std::optional<std::string>> values(t.columns.size());
-    for (size_t i = 0; i < t.columns.size(); ++i)
-        if (!s.isNull(static_cast<int>(i))) values[i] = s.getText(static_cast<int>(i));
-    return values;
+    const TableDef* t = findTable(c.table);
+    if (!t || c.cols.empty() || c.cols.front() != '[') return std::nullopt;
+    auto values = m_store.readRow(*t, splitRowKey(*t, c.rowKey));
+    if (!values) return std::nullopt;
+    return frozenInsertColumns(*t, *values);
 }
 
 namespace {
@@ -392,20 +336,13 @@ struct HistoryMismatch {
 };
 } // namespace
 
-std::string SyncEngine::changeMark(int64_t seq) {
-    auto& q = m_store.db().cached("SELECT hlc || '@' || device_id || ' ' || tbl || ':' || row_key FROM pv_changes WHERE seq = ?");
-    sql::StmtUse use(q);
-    q.bind(1, seq);
-    return q.step() ? q.getText(0) : std::string();
-}
-
 std::optional<std::string> SyncEngine::historyMismatch(int64_t serverPushedSeq, const std::optional<std::string>& serverMark) {
     if (serverPushedSeq <= 0) return std::nullopt;
-    const int64_t localLast = m_store.db().queryInt("SELECT coalesce(max(seq), 0) FROM pv_changes");
+    const int64_t localLast = m_store.changeLog().lastSeq();
     if (serverPushedSeq > localLast)
         return "the server has applied changes up to " + std::to_string(serverPushedSeq) + " from device " + m_deviceId +
                " but this vault's log ends at " + std::to_string(localLast);
-    if (serverMark && changeMark(serverPushedSeq) != *serverMark)
+    if (serverMark && m_store.changeLog().mark(serverPushedSeq) != *serverMark)
         return "change " + std::to_string(serverPushedSeq) + " of device " + m_deviceId + " is not the one the server applied";
     return std::nullopt;
 }
@@ -417,22 +354,16 @@ void SyncEngine::becomeNewDevice(const std::string& why, std::string* noteOut) {
     // marked only after the server committed), so the server lacks exactly the pending and
     // set-aside changes: they go out under a new device id, with clocks of that id, and the rows
     // the old id wrote since are no longer taken for this vault's own by the pull.
-    auto& db = m_store.db();
     const std::string old = m_deviceId;
-    sql::Transaction tx(db);
-    db.exec("UPDATE pv_sync_state SET device_id = lower(hex(randomblob(8)))");
-    const std::string fresh = db.queryText("SELECT device_id FROM pv_sync_state");
-    auto& move = db.cached("UPDATE pv_changes SET device_id = ? WHERE status IN ('pending', 'set_aside')");
-    {
-        sql::StmtUse use(move);
-        move.bind(1, fresh).exec();
-    }
-    const int64_t moved = db.changes();
-    const std::string note = "this vault no longer matches what the server recorded for its device " + old + " (" + why +
-                             "): it was restored from a backup or copied. It continues as new device " + fresh + " and pushes its " +
-                             std::to_string(moved) + " unpushed change(s) again; nothing was lost";
-    m_store.setSetting("sync.device_history", note);
-    tx.commit();
+    std::string fresh, note;
+    m_store.transaction([&] {
+        int64_t moved = 0;
+        fresh = m_store.changeLog().renewDevice(moved);
+        note = "this vault no longer matches what the server recorded for its device " + old + " (" + why +
+               "): it was restored from a backup or copied. It continues as new device " + fresh + " and pushes its " +
+               std::to_string(moved) + " unpushed change(s) again; nothing was lost";
+        m_store.setSetting("sync.device_history", note);
+    });
     m_deviceId = fresh;
     m_appliedXids.clear();  // rows the old id wrote were left out of reads as this device's own
     if (noteOut) *noteOut = note;
@@ -468,23 +399,16 @@ PushResult SyncEngine::push() {
 struct SyncEngine::PushPrep {
     int64_t afterSeq = 0;
     std::string deviceId;  // the device the clocks name (a new device id makes another batch)
-    std::vector<LocalChange> changes;
+    std::vector<ChangeEntry> changes;
     std::map<std::pair<int, std::string>, PushRow> rows;  // parents before children, then by key
     std::map<int64_t, std::string> refused;               // seq -> why (this vault's own reasons)
 };
 
 std::unique_ptr<SyncEngine::PushPrep> SyncEngine::preparePush(int64_t afterSeq) {
-    auto& db = m_store.db();
     auto prep = std::make_unique<PushPrep>();
     prep->afterSeq = afterSeq;
     prep->deviceId = m_deviceId;
-    {
-        auto& s = db.cached("SELECT seq, tbl, row_key, cols, hlc || '@' || device_id FROM pv_changes "
-                            "WHERE status = 'pending' AND seq > ? ORDER BY seq LIMIT ?");
-        sql::StmtUse use(s);
-        s.bind(1, afterSeq).bind(2, static_cast<int64_t>(m_opt.batchSize));
-        while (s.step()) prep->changes.push_back({s.getInt(0), s.getText(1), s.getText(2), s.getText(3), s.getText(4)});
-    }
+    prep->changes = m_store.changeLog().pending(afterSeq, m_opt.batchSize);
     buildPushRows(*prep, std::numeric_limits<int64_t>::max() / 4, {});
     return prep;
 }
@@ -501,9 +425,9 @@ void SyncEngine::buildPushRows(PushPrep& prep, int64_t serverNow, const std::set
     std::map<std::pair<int, std::string>, std::vector<size_t>> insertColumns;
     for (const auto& c : changes) {
         if (skip.count(c.seq)) continue;
-        int ti = tableIndex(c.tbl);
+        int ti = tableIndex(c.table);
         if (ti < 0) {
-            refused[c.seq] = "unknown table '" + c.tbl + "'";
+            refused[c.seq] = "unknown table '" + c.table + "'";
             continue;
         }
         if (clockMs(c.clock) > serverNow + m_opt.maxClockAheadMs) {
@@ -514,23 +438,20 @@ void SyncEngine::buildPushRows(PushPrep& prep, int64_t serverNow, const std::set
         }
         const TableDef& t = tables[ti];
         const std::vector<size_t>* named = nullptr;  // an insert's columns, by index
-        Json cols;
+        ChangeColumns cols;
         if (auto known = insertColumns.find({ti, c.cols}); known != insertColumns.end()) {
             named = &known->second;
         } else {
-            try {
-                cols = Json::parse(c.cols);
-            } catch (const std::exception& e) {
-                refused[c.seq] = std::string("unreadable change: ") + e.what();
+            cols = parseChangeColumns(c.cols);
+            if (cols.form == ChangeColumns::Form::Unreadable) {
+                refused[c.seq] = "unreadable change: " + cols.error;
                 continue;
             }
-            if (cols.is_array()) {
+            if (cols.form == ChangeColumns::Form::Names) {
                 std::vector<size_t> idx;
-                for (const auto& name : cols) {
-                    if (!name.is_string()) continue;
+                for (const auto& name : cols.names)
                     for (size_t i = 0; i < t.columns.size(); ++i)
-                        if (t.columns[i].name == name.get_ref<const std::string&>()) idx.push_back(i);
-                }
+                        if (t.columns[i].name == name) idx.push_back(i);
                 named = &insertColumns.emplace(std::make_pair(ti, c.cols), std::move(idx)).first->second;
             }
         }
@@ -539,7 +460,7 @@ void SyncEngine::buildPushRows(PushPrep& prep, int64_t serverNow, const std::set
         // update carries the values it wrote (a JSON object).
         std::optional<std::vector<std::optional<std::string>>> current;
         if (named) {
-            current = readLocalRow(t, keyValues);
+            current = m_store.readRow(t, keyValues);
             if (!current) {
                 refused[c.seq] = "the row " + t.name + " '" + c.rowKey + "' is no longer in this vault";
                 continue;
@@ -565,299 +486,316 @@ void SyncEngine::buildPushRows(PushPrep& prep, int64_t serverNow, const std::set
         if (current) {
             for (size_t i : *named) take(i, [&] { return (*current)[i]; });
         } else {
-            for (auto it = cols.begin(); it != cols.end(); ++it)
+            for (size_t v = 0; v < cols.names.size(); ++v)
                 for (size_t i = 0; i < t.columns.size(); ++i)
-                    if (t.columns[i].name == it.key()) take(i, [&] { return jsonToText(it.value()); });
+                    if (t.columns[i].name == cols.names[v]) take(i, [&] { return cols.values[v]; });
         }
     }
 }
 
-void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more, std::unique_ptr<PushPrep>& next) {
-    auto& db = m_store.db();
-    const auto traceRead = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
+// One batch on its way to the server: what the named steps of pushBatch hand each other.
+struct SyncEngine::PushBatch {
     std::unique_ptr<PushPrep> prep;
-    if (next && next->afterSeq == afterSeq && next->deviceId == m_deviceId) prep = std::move(next);
-    else prep = preparePush(afterSeq);
-    next.reset();
-    const std::vector<LocalChange>& changes = prep->changes;
+    int64_t firstSeq = 0, lastSeq = 0;
+    std::set<int64_t> skip;                          // already applied by an interrupted push
+    std::map<int64_t, std::string> serverRefused;    // recorded by an interrupted push
+    std::string seqText;                             // the batch's server_seq
+    std::string xidText;                             // its transaction id, for rows COPYed straight into their table
+    std::function<void()> overlap;                   // reads the next batch while the server applies this one
+    int64_t rowsChanged = 0;
+};
+
+// read → (server transaction: check the device, fold, log, apply, record) → commit → mark.
+void SyncEngine::pushBatch(PushResult& result, int64_t& afterSeq, bool& more, std::unique_ptr<PushPrep>& next) {
+    const auto traceRead = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
+    PushBatch b;
+    b.prep = readBatch(afterSeq, next);
+    const std::vector<ChangeEntry>& changes = b.prep->changes;
     if (changes.empty()) {
         more = false;
         return;
     }
     more = static_cast<int>(changes.size()) == m_opt.batchSize;
-    const int64_t firstSeq = changes.front().seq, lastSeq = changes.back().seq;
-    afterSeq = lastSeq;
-
-    std::set<int64_t> skip;                   // already applied by an interrupted push
-    const auto& tables = syncedTables();
-    // The server applies the batch's largest COPY while this side reads the next batch.
-    std::function<void()> overlap;
+    b.firstSeq = changes.front().seq;
+    b.lastSeq = changes.back().seq;
+    afterSeq = b.lastSeq;
     if (more)
-        overlap = [&] {
+        b.overlap = [this, &next, lastSeq = b.lastSeq] {
             try {
                 next = preparePush(lastSeq);
             } catch (...) {
                 next.reset();  // read again, with its error, when its turn comes
             }
         };
-    std::map<int64_t, std::string>& refused = prep->refused;  // seq -> why
-    std::map<int64_t, std::string> serverRefused;             // recorded by an interrupted push
-    auto& rows = prep->rows;
 
     step("push-begin");
-    m_conn.exec("BEGIN");
-    int64_t serverSeq = 0;
-    int64_t rowsChanged = 0;
-    try {
-        // The device row serialises pushes of one vault and holds its high-water mark: a device
-        // pushes in seq order, so "mutation device:seq applied" is exactly "seq <= pushed_seq".
-        m_conn.exec("INSERT INTO " + m_s + ".devices(device_id) VALUES ($1) ON CONFLICT DO NOTHING", {m_deviceId});
-        auto dev = m_conn.exec("SELECT pushed_seq, (extract(epoch from clock_timestamp()) * 1000)::bigint, pushed_mark FROM " + m_s +
-                                   ".devices WHERE device_id = $1 FOR UPDATE",
-                               {m_deviceId});
-        const int64_t pushedSeq = dev.integer(0, 0);
-        const int64_t serverNow = dev.integer(0, 1);
-        // "seq <= pushed_seq is applied" holds only while the server's record is this vault's own
-        // history: a restored backup or a copied vault reuses seqs for other changes.
-        if (auto why = historyMismatch(pushedSeq, dev.optText(0, 2))) throw HistoryMismatch{*why};
-        if (pushedSeq >= firstSeq) {
-            auto r = m_conn.exec("SELECT seq, error FROM " + m_s + ".refused_changes WHERE device_id = $1 AND seq BETWEEN $2 AND $3",
-                                 {m_deviceId, std::to_string(firstSeq), std::to_string(lastSeq)});
-            for (int i = 0; i < r.rows(); ++i) serverRefused[r.integer(i, 0)] = r.text(i, 1);
-            for (const auto& c : changes)
-                if (c.seq <= pushedSeq) skip.insert(c.seq);
-        }
-        // Rows built before the server answered: made again when it takes a change out.
-        const bool ahead = std::any_of(changes.begin(), changes.end(),
-                                       [&](const LocalChange& c) { return clockMs(c.clock) > serverNow + m_opt.maxClockAheadMs; });
-        if (!skip.empty() || ahead) buildPushRows(*prep, serverNow, skip);
-        for (const auto& [seq, why] : serverRefused) refused[seq] = why;
+    PgTransaction tx(m_conn);
+    foldBatch(b, checkDevice(b));
+    logBatch(b);
+    applyBatch(b);
+    step("push-after-apply");
+    recordBatch(b);
+    step("push-before-commit");
+    const bool committed = commitBatch(tx, b);
+    step("push-after-commit");
+    if (b.rowsChanged > 0 && committed) notifyDevices();
+    const auto traceCommitted = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
+    markBatch(b, result);
+    ++result.batches;
+    if (trace::on() && traceRead != trace::Clock::time_point())
+        trace::record({"push", trace::threadLabel(), std::to_string(changes.size()), traceRead, traceCommitted, trace::Clock::now()});
+    step("push-after-mark");
+}
 
-        auto log = m_conn.exec("INSERT INTO " + m_s + ".change_log(device_id, first_seq, last_seq, changes) VALUES ($1, $2, $3, $4) "
-                               "RETURNING server_seq",
-                               {m_deviceId, std::to_string(firstSeq), std::to_string(lastSeq), std::to_string(changes.size())});
-        serverSeq = log.integer(0, 0);
-        const std::string seqText = std::to_string(serverSeq);
+std::unique_ptr<SyncEngine::PushPrep> SyncEngine::readBatch(int64_t afterSeq, std::unique_ptr<PushPrep>& next) {
+    std::unique_ptr<PushPrep> prep;
+    if (next && next->afterSeq == afterSeq && next->deviceId == m_deviceId) prep = std::move(next);
+    else prep = preparePush(afterSeq);
+    next.reset();
+    return prep;
+}
 
-        // The batch's transaction id, written into _xid of rows COPYed straight into their table.
-        const std::string xidText = m_conn.exec("SELECT pg_current_xact_id()::text").text(0, 0);
+int64_t SyncEngine::checkDevice(PushBatch& b) {
+    // The device row serialises pushes of one vault and holds its high-water mark: a device
+    // pushes in seq order, so "mutation device:seq applied" is exactly "seq <= pushed_seq".
+    m_conn.exec("INSERT INTO " + m_s + ".devices(device_id) VALUES ($1) ON CONFLICT DO NOTHING", {m_deviceId});
+    auto dev = m_conn.exec("SELECT pushed_seq, (extract(epoch from clock_timestamp()) * 1000)::bigint, pushed_mark FROM " + m_s +
+                               ".devices WHERE device_id = $1 FOR UPDATE",
+                           {m_deviceId});
+    const int64_t pushedSeq = dev.integer(0, 0);
+    const int64_t serverNow = dev.integer(0, 1);
+    // "seq <= pushed_seq is applied" holds only while the server's record is this vault's own
+    // history: a restored backup or a copied vault reuses seqs for other changes.
+    if (auto why = historyMismatch(pushedSeq, dev.optText(0, 2))) throw HistoryMismatch{*why};
+    if (pushedSeq >= b.firstSeq) {
+        auto r = m_conn.exec("SELECT seq, error FROM " + m_s + ".refused_changes WHERE device_id = $1 AND seq BETWEEN $2 AND $3",
+                             {m_deviceId, std::to_string(b.firstSeq), std::to_string(b.lastSeq)});
+        for (int i = 0; i < r.rows(); ++i) b.serverRefused[r.integer(i, 0)] = r.text(i, 1);
+        for (const auto& c : b.prep->changes)
+            if (c.seq <= pushedSeq) b.skip.insert(c.seq);
+    }
+    return serverNow;
+}
 
-        // direct: rows of a single-key table that the server does not have yet are COPYed straight
-        // into the table (what the upsert would insert, without staging them first); the rest go
-        // through staging and the set-based upsert. A key inserted meanwhile by another device
-        // makes the COPY fail and the caller retry the batch row by row through staging.
-        auto applyRows = [&](const std::vector<const PushRow*>& batch, bool direct) {
-            int64_t changed = 0;
-            for (size_t ti = 0; ti < tables.size(); ++ti) {
-                const TableDef& t = tables[ti];
-                std::vector<const PushRow*> mine;
-                for (const auto* r : batch)
-                    if (r->table == static_cast<int>(ti)) mine.push_back(r);
-                if (mine.empty()) continue;
-                std::vector<const PushRow*> staged;
-                if (direct && t.key.size() == 1) {
-                    std::vector<std::string> keys;
-                    for (const auto* r : mine) keys.push_back(r->rowKey);
-                    auto have = m_conn.exec("SELECT " + t.key[0] + " FROM " + m_s + "." + t.name + " WHERE " + t.key[0] + " = ANY($1::text[])",
-                                            {textArray(keys)});
-                    std::unordered_set<std::string> existing;
-                    for (int i = 0; i < have.rows(); ++i) existing.insert(have.text(i, 0));
-                    std::string data, cols;
-                    for (const auto& c : t.columns) cols += c.name + ", ";
-                    int64_t fresh = 0;
-                    for (const auto* r : mine) {
-                        if (existing.count(r->rowKey)) {
-                            staged.push_back(r);
-                            continue;
-                        }
-                        appendCopyRow(data, t, *r, seqText + '\t' + xidText);
-                        ++fresh;
-                    }
-                    if (fresh > 0) {
-                        m_conn.copyIn("COPY " + m_s + "." + t.name + " (" + cols + "_clocks, _seq, _xid) FROM STDIN", data, overlap);
-                        overlap = nullptr;
-                        step("push-after-copy");
-                        changed += fresh;
-                    }
-                } else {
-                    staged = std::move(mine);
-                }
-                if (staged.empty()) continue;
-                // A few rows (a person's edits): sent with the statements as one jsonb parameter,
-                // no temp table touched. Text that is not valid UTF-8 cannot be JSON: it goes
-                // through staging like a large batch (and is refused there as before).
-                std::optional<std::string> asJson;
-                if (staged.size() <= kParamRows) {
-                    Json rowsJson = Json::array();
-                    for (const auto* r : staged) {
-                        Json o = Json::object();
-                        for (size_t i = 0; i < t.columns.size(); ++i)
-                            o[t.columns[i].name] = r->values[i] ? Json(*r->values[i]) : Json(nullptr);
-                        o["_clocks"] = Json::parse(clocksJson(t, *r));
-                        rowsJson.push_back(std::move(o));
-                    }
-                    try {
-                        asJson = rowsJson.dump();
-                    } catch (const Json::exception&) {
-                    }
-                }
-                if (asJson) {
-                    step("push-after-copy");
-                    auto up = upsertSql(m_s, t, paramSource(t));
-                    auto r1 = m_conn.exec(up.update, {seqText, *asJson});
-                    auto r2 = m_conn.exec(up.insert, {seqText, *asJson});
-                    changed += std::strtoll(PQcmdTuples(r1.get()), nullptr, 10) + std::strtoll(PQcmdTuples(r2.get()), nullptr, 10);
+void SyncEngine::foldBatch(PushBatch& b, int64_t serverNow) {
+    // Rows built before the server answered: made again when it takes a change out.
+    const auto& changes = b.prep->changes;
+    const bool ahead = std::any_of(changes.begin(), changes.end(),
+                                   [&](const ChangeEntry& c) { return clockMs(c.clock) > serverNow + m_opt.maxClockAheadMs; });
+    if (!b.skip.empty() || ahead) buildPushRows(*b.prep, serverNow, b.skip);
+    for (const auto& [seq, why] : b.serverRefused) b.prep->refused[seq] = why;
+}
+
+void SyncEngine::logBatch(PushBatch& b) {
+    auto log = m_conn.exec("INSERT INTO " + m_s + ".change_log(device_id, first_seq, last_seq, changes) VALUES ($1, $2, $3, $4) "
+                           "RETURNING server_seq",
+                           {m_deviceId, std::to_string(b.firstSeq), std::to_string(b.lastSeq), std::to_string(b.prep->changes.size())});
+    b.seqText = std::to_string(log.integer(0, 0));
+    b.xidText = m_conn.exec("SELECT pg_current_xact_id()::text").text(0, 0);
+}
+
+// direct: rows of a single-key table that the server does not have yet are COPYed straight
+// into the table (what the upsert would insert, without staging them first); the rest go
+// through staging and the set-based upsert. A key inserted meanwhile by another device
+// makes the COPY fail and the caller retry the batch row by row through staging.
+int64_t SyncEngine::applyRows(PushBatch& b, const std::vector<const PushRow*>& batch, bool direct) {
+    const auto& tables = syncedTables();
+    int64_t changed = 0;
+    for (size_t ti = 0; ti < tables.size(); ++ti) {
+        const TableDef& t = tables[ti];
+        std::vector<const PushRow*> mine;
+        for (const auto* r : batch)
+            if (r->table == static_cast<int>(ti)) mine.push_back(r);
+        if (mine.empty()) continue;
+        std::vector<const PushRow*> staged;
+        if (direct && t.key.size() == 1) {
+            std::vector<std::string> keys;
+            for (const auto* r : mine) keys.push_back(r->rowKey);
+            auto have = m_conn.exec("SELECT " + t.key[0] + " FROM " + m_s + "." + t.name + " WHERE " + t.key[0] + " = ANY($1::text[])",
+                                    {textArray(keys)});
+            std::unordered_set<std::string> existing;
+            for (int i = 0; i < have.rows(); ++i) existing.insert(have.text(i, 0));
+            std::string data, cols;
+            for (const auto& c : t.columns) cols += c.name + ", ";
+            int64_t fresh = 0;
+            for (const auto* r : mine) {
+                if (existing.count(r->rowKey)) {
+                    staged.push_back(r);
                     continue;
                 }
-                // Staging: COPY the rows into the table's staging table, then one set-based upsert.
-                std::string data;
-                for (const auto* r : staged) appendCopyRow(data, t, *r, {});
-                m_conn.copyIn("COPY pg_temp.pv_stage_" + t.name + " FROM STDIN", data, overlap);
-                overlap = nullptr;
+                appendCopyRow(data, t, *r, b.seqText + '\t' + b.xidText);
+                ++fresh;
+            }
+            if (fresh > 0) {
+                m_conn.copyIn("COPY " + m_s + "." + t.name + " (" + cols + "_clocks, _seq, _xid) FROM STDIN", data, b.overlap);
+                b.overlap = nullptr;
                 step("push-after-copy");
-                auto up = upsertSql(m_s, t, stagedSource(t));
-                auto r1 = m_conn.exec(up.update, {seqText});
-                auto r2 = m_conn.exec(up.insert, {seqText});
-                changed += std::strtoll(PQcmdTuples(r1.get()), nullptr, 10) + std::strtoll(PQcmdTuples(r2.get()), nullptr, 10);
-                m_conn.exec("TRUNCATE pg_temp.pv_stage_" + t.name);
-            }
-            return changed;
-        };
-
-        std::vector<const PushRow*> all;
-        for (const auto& [k, r] : rows) all.push_back(&r);
-        if (!all.empty()) {
-            m_conn.exec("SAVEPOINT pv_batch");
-            try {
-                rowsChanged = applyRows(all, true);
-            } catch (const PgError& e) {
-                if (e.connectionLost()) throw;
-                // Something in the batch was refused: find it row by row, set it aside, keep the rest.
-                m_conn.exec("ROLLBACK TO SAVEPOINT pv_batch");
-                // Row by row, foreign keys are checked at once, and key order is not creation
-                // order (a prompt derived from one made in the same millisecond may sort first):
-                // a row refused in one pass is tried again after every row that went through,
-                // until a pass applies nothing more. Only then is what is left set aside.
-                std::vector<PushRow*> left;
-                for (auto& [k, r] : rows) left.push_back(&r);
-                std::map<const PushRow*, std::string> lastError;
-                for (;;) {
-                    std::vector<PushRow*> still;
-                    for (PushRow* r : left) {
-                        m_conn.exec("SAVEPOINT pv_row");
-                        try {
-                            rowsChanged += applyRows({r}, false);
-                            m_conn.exec("RELEASE SAVEPOINT pv_row");
-                        } catch (const PgError& e2) {
-                            if (e2.connectionLost()) throw;
-                            m_conn.exec("ROLLBACK TO SAVEPOINT pv_row");
-                            lastError[r] = e2.what();
-                            still.push_back(r);
-                        }
-                    }
-                    const bool progress = still.size() < left.size();
-                    left = std::move(still);
-                    if (left.empty() || !progress) break;
-                }
-                for (const PushRow* r : left)
-                    for (int64_t seq : r->seqs) refused[seq] = lastError[r];
-            }
-        }
-        step("push-after-apply");
-        for (const auto& [seq, why] : refused) {
-            if (skip.count(seq)) continue;
-            const LocalChange* c = nullptr;
-            for (const auto& lc : changes)
-                if (lc.seq == seq) c = &lc;
-            m_conn.exec("INSERT INTO " + m_s + ".refused_changes(device_id, seq, tbl, row_key, error) VALUES ($1, $2, $3, $4, $5) "
-                        "ON CONFLICT DO NOTHING",
-                        {m_deviceId, std::to_string(seq), c ? c->tbl : "", c ? c->rowKey : "", why});
-        }
-        m_conn.exec("UPDATE " + m_s + ".change_log SET rows_changed = $2, refused = $3 WHERE server_seq = $1",
-                    {seqText, std::to_string(rowsChanged), std::to_string(refused.size())});
-        m_conn.exec("UPDATE " + m_s + ".devices SET pushed_mark = CASE WHEN $2::bigint >= pushed_seq THEN $3 ELSE pushed_mark END, "
-                    "pushed_seq = GREATEST(pushed_seq, $2::bigint), last_push_at = now() WHERE device_id = $1",
-                    {m_deviceId, std::to_string(lastSeq), changeMark(lastSeq)});
-        step("push-before-commit");
-    } catch (...) {
-        if (m_conn.ok()) {
-            try {
-                m_conn.exec("ROLLBACK");
-            } catch (...) {
+                changed += fresh;
             }
         } else {
-            m_conn = PgConn();
+            staged = std::move(mine);
         }
-        throw;
+        if (staged.empty()) continue;
+        // A few rows (a person's edits): sent with the statements as one jsonb parameter,
+        // no temp table touched. Text that is not valid UTF-8 cannot be JSON: it goes
+        // through staging like a large batch (and is refused there as before).
+        std::optional<std::string> asJson;
+        if (staged.size() <= kParamRows) {
+            Json rowsJson = Json::array();
+            for (const auto* r : staged) {
+                Json o = Json::object();
+                for (size_t i = 0; i < t.columns.size(); ++i) o[t.columns[i].name] = r->values[i] ? Json(*r->values[i]) : Json(nullptr);
+                o["_clocks"] = Json::parse(clocksJson(t, *r));
+                rowsJson.push_back(std::move(o));
+            }
+            try {
+                asJson = rowsJson.dump();
+            } catch (const Json::exception&) {
+            }
+        }
+        if (asJson) {
+            step("push-after-copy");
+            auto up = upsertSql(m_s, t, paramSource(t));
+            auto r1 = m_conn.exec(up.update, {b.seqText, *asJson});
+            auto r2 = m_conn.exec(up.insert, {b.seqText, *asJson});
+            changed += std::strtoll(PQcmdTuples(r1.get()), nullptr, 10) + std::strtoll(PQcmdTuples(r2.get()), nullptr, 10);
+            continue;
+        }
+        // Staging: COPY the rows into the table's staging table, then one set-based upsert.
+        std::string data;
+        for (const auto* r : staged) appendCopyRow(data, t, *r, {});
+        m_conn.copyIn("COPY pg_temp.pv_stage_" + t.name + " FROM STDIN", data, b.overlap);
+        b.overlap = nullptr;
+        step("push-after-copy");
+        auto up = upsertSql(m_s, t, stagedSource(t));
+        auto r1 = m_conn.exec(up.update, {b.seqText});
+        auto r2 = m_conn.exec(up.insert, {b.seqText});
+        changed += std::strtoll(PQcmdTuples(r1.get()), nullptr, 10) + std::strtoll(PQcmdTuples(r2.get()), nullptr, 10);
+        m_conn.exec("TRUNCATE pg_temp.pv_stage_" + t.name);
     }
+    return changed;
+}
 
+void SyncEngine::applyBatch(PushBatch& b) {
+    auto& rows = b.prep->rows;
+    std::vector<const PushRow*> all;
+    for (const auto& [k, r] : rows) all.push_back(&r);
+    if (all.empty()) return;
+    m_conn.exec("SAVEPOINT pv_batch");
+    try {
+        b.rowsChanged = applyRows(b, all, true);
+    } catch (const PgError& e) {
+        if (e.connectionLost()) throw;
+        // Something in the batch was refused: find it row by row, set it aside, keep the rest.
+        m_conn.exec("ROLLBACK TO SAVEPOINT pv_batch");
+        // Row by row, foreign keys are checked at once, and key order is not creation
+        // order (a prompt derived from one made in the same millisecond may sort first):
+        // a row refused in one pass is tried again after every row that went through,
+        // until a pass applies nothing more. Only then is what is left set aside.
+        std::vector<PushRow*> left;
+        for (auto& [k, r] : rows) left.push_back(&r);
+        std::map<const PushRow*, std::string> lastError;
+        for (;;) {
+            std::vector<PushRow*> still;
+            for (PushRow* r : left) {
+                m_conn.exec("SAVEPOINT pv_row");
+                try {
+                    b.rowsChanged += applyRows(b, {r}, false);
+                    m_conn.exec("RELEASE SAVEPOINT pv_row");
+                } catch (const PgError& e2) {
+                    if (e2.connectionLost()) throw;
+                    m_conn.exec("ROLLBACK TO SAVEPOINT pv_row");
+                    lastError[r] = e2.what();
+                    still.push_back(r);
+                }
+            }
+            const bool progress = still.size() < left.size();
+            left = std::move(still);
+            if (left.empty() || !progress) break;
+        }
+        for (const PushRow* r : left)
+            for (int64_t seq : r->seqs) b.prep->refused[seq] = lastError[r];
+    }
+}
+
+void SyncEngine::recordBatch(PushBatch& b) {
+    const auto& refused = b.prep->refused;
+    for (const auto& [seq, why] : refused) {
+        if (b.skip.count(seq)) continue;
+        const ChangeEntry* c = nullptr;
+        for (const auto& lc : b.prep->changes)
+            if (lc.seq == seq) c = &lc;
+        m_conn.exec("INSERT INTO " + m_s + ".refused_changes(device_id, seq, tbl, row_key, error) VALUES ($1, $2, $3, $4, $5) "
+                    "ON CONFLICT DO NOTHING",
+                    {m_deviceId, std::to_string(seq), c ? c->table : "", c ? c->rowKey : "", why});
+    }
+    m_conn.exec("UPDATE " + m_s + ".change_log SET rows_changed = $2, refused = $3 WHERE server_seq = $1",
+                {b.seqText, std::to_string(b.rowsChanged), std::to_string(refused.size())});
+    m_conn.exec("UPDATE " + m_s + ".devices SET pushed_mark = CASE WHEN $2::bigint >= pushed_seq THEN $3 ELSE pushed_mark END, "
+                "pushed_seq = GREATEST(pushed_seq, $2::bigint), last_push_at = now() WHERE device_id = $1",
+                {m_deviceId, std::to_string(b.lastSeq), m_store.changeLog().mark(b.lastSeq)});
+}
+
+bool SyncEngine::commitBatch(PgTransaction& tx, const PushBatch& b) {
     // A connection lost during COMMIT leaves the outcome unknown: settle it by looking up the
     // device's high-water mark on a new connection.
-    bool committed = false;
     try {
-        auto r = m_conn.exec("COMMIT");
-        if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0) throw PgError("the server rolled the push back", false);
-        committed = true;
+        if (!tx.commit()) throw PgError("the server rolled the push back", false);
+        return true;
     } catch (const PgError& e) {
         if (!e.connectionLost()) throw;
         m_conn = PgConn();
+        bool committed = false;
         try {
             connect();
             auto r = m_conn.exec("SELECT pushed_seq FROM " + m_s + ".devices WHERE device_id = $1", {m_deviceId});
-            committed = r.rows() == 1 && r.integer(0, 0) >= lastSeq;
+            committed = r.rows() == 1 && r.integer(0, 0) >= b.lastSeq;
         } catch (const PgError&) {
         }
         if (!committed) throw;
+        return true;
     }
-    step("push-after-commit");
+}
+
+void SyncEngine::notifyDevices() {
     // Wake the other devices once the rows are committed. Not inside the push's transaction: a
     // transaction that notifies holds PostgreSQL's one notification-queue lock from its commit's
     // start to its end, its WAL flush included, so every pushing device's commit waited for the
     // others' flushes. Here the NOTIFY commits on its own without waiting for its flush (it is a
     // wake-up: a lost one delays a pull until the next periodic sync, and the push is durable
     // already); the lock is held for microseconds.
-    if (rowsChanged > 0 && committed) {
-        try {
-            m_conn.exec("BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify(" + literal(m_conn, channel()) + ", " +
-                        literal(m_conn, m_deviceId) + "); COMMIT");
-        } catch (const PgError& e) {
-            if (m_conn.ok()) {
-                try {
-                    m_conn.exec("ROLLBACK");
-                } catch (...) {
-                }
+    try {
+        m_conn.exec("BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify(" + literal(m_conn, channel()) + ", " +
+                    literal(m_conn, m_deviceId) + "); COMMIT");
+    } catch (const PgError& e) {
+        if (m_conn.ok()) {
+            try {
+                m_conn.exec("ROLLBACK");
+            } catch (...) {
             }
-            if (e.connectionLost()) m_conn = PgConn();
         }
+        if (e.connectionLost()) m_conn = PgConn();
     }
-    const auto traceCommitted = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
+}
 
-    sql::Transaction tx(db);
-    auto& mark = db.cached("UPDATE pv_changes SET status = ?, error = ? WHERE seq = ? AND status = 'pending'");
-    for (const auto& c : changes) {
-        auto it = refused.find(c.seq);
-        if (it != refused.end()) {
-            sql::StmtUse use(mark);
-            freezeInsert(c.seq, c.tbl, c.rowKey, c.cols);
-            mark.bind(1, "set_aside").bind(2, it->second).bind(3, c.seq).exec();
-            result.setAside.push_back({c.seq, c.tbl, c.rowKey, it->second});
-        } else {
-            if (skip.count(c.seq)) ++result.alreadyApplied;
-            else ++result.pushed;
+void SyncEngine::markBatch(const PushBatch& b, PushResult& result) {
+    const auto& refused = b.prep->refused;
+    m_store.transaction([&] {
+        auto log = m_store.changeLog();
+        for (const auto& c : b.prep->changes) {
+            auto it = refused.find(c.seq);
+            if (it != refused.end()) {
+                log.markSetAside(c.seq, it->second, frozenInsert(c));
+                result.setAside.push_back({c.seq, c.table, c.rowKey, it->second});
+            } else {
+                if (b.skip.count(c.seq)) ++result.alreadyApplied;
+                else ++result.pushed;
+            }
         }
-    }
-    // The rest at once: every change of the batch is pending and in [firstSeq, lastSeq] (the log
-    // grows at its end, and the batch took every pending change of that range).
-    {
-        auto& rest = db.cached("UPDATE pv_changes SET status = 'pushed', error = NULL WHERE seq BETWEEN ? AND ? AND status = 'pending'");
-        sql::StmtUse use(rest);
-        rest.bind(1, firstSeq).bind(2, lastSeq).exec();
-    }
-    tx.commit();
-    ++result.batches;
-    if (trace::on() && traceRead != trace::Clock::time_point())
-        trace::record({"push", trace::threadLabel(), std::to_string(changes.size()), traceRead, traceCommitted, trace::Clock::now()});
-    step("push-after-mark");
+        // The rest at once: every change of the batch is pending and in [firstSeq, lastSeq] (the log
+        // grows at its end, and the batch took every pending change of that range).
+        log.markPushed(b.firstSeq, b.lastSeq);
+    });
 }
 
 // ---- pull ------------------------------------------------------------------------------------
@@ -868,7 +806,8 @@ PullResult SyncEngine::pull() {
     auto& db = m_store.db();
     const std::string cursorKey = "sync.pull_cursor." + m_serverId;
     const std::string from = m_store.setting(cursorKey).value_or("0");
-    const bool anySetAside = db.queryInt("SELECT EXISTS (SELECT 1 FROM pv_changes INDEXED BY pv_changes_set_aside WHERE status = 'set_aside')") != 0;
+    auto changeLog = m_store.changeLog();
+    const bool anySetAside = changeLog.anySetAside();
     const auto& tables = syncedTables();
     const auto traceStart = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
     const double traceCpu = trace::on() ? trace::threadCpuMs() : 0;
@@ -901,7 +840,7 @@ PullResult SyncEngine::pull() {
         for (size_t i = 0; i < tables.size(); ++i)
             changedTables += std::string(i ? " UNION ALL " : "") + "SELECT " + std::to_string(i) + " WHERE EXISTS (SELECT 1 FROM " + m_s + "." +
                              tables[i].name + " WHERE " + sinceCursor + ")";
-        const int64_t localBefore = db.queryInt("SELECT " + sqlNowMs());
+        const int64_t localBefore = changeLog.nowMs();
         if (trace::on()) traceCut = trace::Clock::now();
         auto snap = m_conn.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text, (extract(epoch from clock_timestamp()) * 1000)::bigint, "
                                 "d.pushed_seq, d.pushed_mark, ARRAY(" + changedTables + ")::text FROM (SELECT 1) one LEFT JOIN " + m_s +
@@ -909,7 +848,7 @@ PullResult SyncEngine::pull() {
                                 {m_deviceId, from, skipXids});
         // This device's clock as its change log stamps it (SQLite's time), against the server's,
         // taken halfway through the round trip.
-        const int64_t localNow = (localBefore + db.queryInt("SELECT " + sqlNowMs())) / 2;
+        const int64_t localNow = (localBefore + changeLog.nowMs()) / 2;
         const std::string to = snap.text(0, 0);
         const uint64_t toXid = std::strtoull(to.c_str(), nullptr, 10);
         const int64_t serverNow = snap.integer(0, 1);
@@ -1014,17 +953,13 @@ PullResult SyncEngine::pull() {
         db.exec(setApplyingSql(Applying::CaptureOff));
         if (!small) readRefetch();
         const bool anyRefetch = !refetch.empty();
-        const bool anyPending = db.queryInt("SELECT EXISTS (SELECT 1 FROM pv_changes WHERE status = 'pending')") != 0;
         // The rows that have local edits waiting to be pushed, read once per pull (keys only):
         // only their columns need comparing with the pending clocks.
         std::map<std::string, std::vector<std::string>> pendingRows;  // table -> row keys
         std::map<std::string, std::unordered_set<std::string>> pendingSet;
-        if (anyPending) {
-            auto s = db.prepare("SELECT DISTINCT tbl, row_key FROM pv_changes INDEXED BY pv_changes_pending WHERE status = 'pending'");
-            while (s.step()) {
-                pendingRows[s.getText(0)].push_back(s.getText(1));
-                pendingSet[s.getText(0)].insert(s.getText(1));
-            }
+        if (changeLog.anyPending()) {
+            pendingRows = changeLog.pendingRows();
+            for (const auto& [tbl, keys] : pendingRows) pendingSet[tbl].insert(keys.begin(), keys.end());
         }
         std::vector<std::pair<const TableDef*, std::string>> absent;  // refetched rows the server does not have
         bool firstFetch = true;
@@ -1055,7 +990,6 @@ PullResult SyncEngine::pull() {
             // A row with a protected column: per column, keep the local value or take the pulled one.
             auto& apply = db.cached("INSERT INTO " + t.name + " (" + colList + ") VALUES (" + placeholders + ") ON CONFLICT (" + keys +
                                     ") DO UPDATE SET " + sets);
-            auto& pending = db.cached("SELECT cols, hlc || '@' || device_id FROM pv_changes WHERE tbl = ? AND row_key = ? AND status = 'pending'");
             std::vector<int> keyIdx;
             for (const auto& k : t.key)
                 for (size_t i = 0; i < t.columns.size(); ++i)
@@ -1230,23 +1164,10 @@ PullResult SyncEngine::pull() {
                     Json clocks = Json::parse(r.raw(i, nc), nullptr, false);
                     if (!clocks.is_object()) throw PgError("row of " + t.name + " has unreadable clocks", false);
                     std::map<std::string, std::string> localClock;
-                    {
-                        sql::StmtUse use(pending);
-                        pending.bind(1, t.name).bind(2, rowKey);
-                        while (pending.step()) {
-                            Json pc = Json::parse(pending.getText(0), nullptr, false);
-                            std::string clock = pending.getText(1);
-                            auto protect = [&](const std::string& column) {
-                                if (clock > localClock[column]) localClock[column] = clock;
-                            };
-                            if (pc.is_array()) {  // an insert: every column it names
-                                for (const auto& name : pc)
-                                    if (name.is_string()) protect(name.get<std::string>());
-                            } else if (pc.is_object()) {
-                                for (auto it = pc.begin(); it != pc.end(); ++it) protect(it.key());
-                            }
-                        }
-                    }
+                    // Every column a pending entry names (an insert: all it lists; an update: what it wrote).
+                    for (const auto& pc : changeLog.pendingFor(t.name, rowKey))
+                        for (const auto& column : parseChangeColumns(pc.cols).names)
+                            if (pc.clock > localClock[column]) localClock[column] = pc.clock;
                     if (localClock.empty()) {
                         takeAll();
                         continue;
@@ -1335,11 +1256,7 @@ PullResult SyncEngine::pull() {
         // Merge the remote clocks into this device's HLC so its next edit orders after what it saw.
         // A clock too far ahead of real time is not merged: one wrong clock cannot drag every
         // device into the future.
-        if (!maxClock.empty()) {
-            auto& s = db.cached("UPDATE pv_sync_state SET hlc_ms = ?1, hlc_counter = ?2 WHERE hlc_ms < ?1 OR (hlc_ms = ?1 AND hlc_counter < ?2)");
-            sql::StmtUse use(s);
-            s.bind(1, clockMs(maxClock)).bind(2, clockCounter(maxClock)).exec();
-        }
+        if (!maxClock.empty()) changeLog.mergeClock(maxClock);
         db.exec(setApplyingSql(Applying::Capture));
         m_store.setSetting(cursorKey, to);
         step("pull-before-commit");

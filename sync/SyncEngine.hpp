@@ -70,6 +70,8 @@ constexpr const char* kSchemaSetting = "sync.schema";
 // fetches them from the server whatever its cursor (see discardSetAside).
 constexpr const char* kRefetchSetting = "sync.refetch";
 
+struct PushRow;  // one row of a push batch (SyncEngine.cpp)
+
 class SyncEngine {
 public:
     SyncEngine(Store& store, SyncOptions options);
@@ -99,17 +101,26 @@ private:
     // and, when they parted, continues as a new device (becomeNewDevice).
     std::optional<std::string> historyMismatch(int64_t serverPushedSeq, const std::optional<std::string>& serverMark);
     void becomeNewDevice(const std::string& why, std::string* noteOut);
-    std::string changeMark(int64_t seq);  // what identifies one change of the log: clock, device, row
     struct PushPrep;  // one batch of the log and the rows it makes, read from the vault
+    struct PushBatch;  // a batch on its way to the server, handed from step to step
     void pushBatch(PushResult& result, int64_t& afterSeq, bool& more, std::unique_ptr<PushPrep>& next);
+    // The steps of pushBatch, in order; all but the first and the last run inside its server transaction.
+    std::unique_ptr<PushPrep> readBatch(int64_t afterSeq, std::unique_ptr<PushPrep>& next);  // read + fold, ahead of the server
+    int64_t checkDevice(PushBatch& b);            // lock the device row, compare histories; returns the server's clock
+    void foldBatch(PushBatch& b, int64_t serverNow);  // fold again without what the server took out
+    void logBatch(PushBatch& b);                  // the server's change_log entry
+    void applyBatch(PushBatch& b);                // COPY / upsert, row by row on a refusal
+    int64_t applyRows(PushBatch& b, const std::vector<const PushRow*>& rows, bool direct);
+    void recordBatch(PushBatch& b);               // refusals, counts, the device's high-water mark
+    bool commitBatch(PgTransaction& tx, const PushBatch& b);  // settles an uncertain commit
+    void notifyDevices();
+    void markBatch(const PushBatch& b, PushResult& result);   // pushed / set aside in the vault
     std::unique_ptr<PushPrep> preparePush(int64_t afterSeq);
     void buildPushRows(PushPrep& prep, int64_t serverNow, const std::set<int64_t>& skip);
     void createStaging();
-    static std::vector<std::string> splitRowKey(const TableDef& t, const std::string& rowKey);
-    // An insert entry names its columns; when set aside it keeps the row's values as they are now.
-    void freezeInsert(int64_t seq, const std::string& tbl, const std::string& rowKey, const std::string& cols);
-    // The row's current values in column order (nullopt = NULL); nullopt when it is not there.
-    std::optional<std::vector<std::optional<std::string>>> readLocalRow(const TableDef& t, const std::vector<std::string>& keyValues);
+    // An insert entry names its columns; when set aside it keeps the row's values as they are now
+    // (nullopt: the entry stays as it is).
+    std::optional<std::string> frozenInsert(const ChangeEntry& c);
 
     Store& m_store;
     SyncOptions m_opt;
