@@ -94,7 +94,7 @@ struct LookupValue : Stamps {
     int64_t sortOrder = 0;
 };
 
-// A reference to any record, used by search, neighbours and the relation browser.
+// A reference to any record, used by search and the relation browser (store/Graph).
 enum class Kind { Prompt, Output, Model, Agent, Tag, QaActivity, Lookup, LookupValue };
 const char* kindName(Kind k);          // "prompt", "output", ...
 const char* kindTable(Kind k);         // "prompts", "outputs", ...

@@ -129,7 +129,7 @@ CREATE TABLE pv_drafts (
 
 // Relation counters (pv_counts, local and derived, never synced): live outputs per prompt, model,
 // agent and tag, live prompt links per tag, and all live outputs, kept exact by triggers so hub
-// counts (neighbours, usage columns, query plans) cost one lookup instead of a scan.
+// counts (the graph's hub totals, usage columns, query plans) cost one lookup instead of a scan.
 std::string inc(const std::string& rel, const std::string& id, const std::string& when) {
     return "INSERT INTO pv_counts(rel, id, n) SELECT '" + rel + "', " + id + ", 1 WHERE " + when +
            " ON CONFLICT(rel, id) DO UPDATE SET n = n + 1;\n";

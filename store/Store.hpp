@@ -126,19 +126,6 @@ struct SearchHit {
     double rank = 0;
 };
 
-struct NeighbourItem {
-    RecordRef ref;
-    std::string label;   // title or first line
-    std::string detail;  // rating, edited, QA state...
-};
-
-struct NeighbourGroup {
-    std::string relation;  // "prompt", "outputs", "tags", "derived_from", "iterations", "qa", ...
-    Kind kind;
-    int64_t total = 0;                // all related records of this relation
-    std::vector<NeighbourItem> items;  // at most perGroupLimit, most recent first
-};
-
 // An editor's unsaved state (pv_drafts): which editor, which record (empty = a new one), and the
 // draft's field values by name (nullopt = NULL).
 struct Draft {
@@ -270,7 +257,6 @@ public:
     // Records whose name/title starts with or contains `text`, every kind (Ctrl+K jump).
     std::vector<SearchHit> jumpTo(const std::string& text, int limit = 20);
 
-    std::vector<NeighbourGroup> neighbours(const RecordRef& r, int perGroupLimit = 50);
     std::string labelOf(const RecordRef& r);
 
     std::map<std::string, int64_t> counts();  // live rows per synced table

@@ -138,13 +138,13 @@ TEST_CASE("a model's unsaved rename is kept too (lookup editor)") {
     auto m = h.store.findOrCreateModel("gpt-4o");
     h.app->open({Kind::Model, m.id});
     h.settle();
-    h.app->lookupEditor().name() = "gpt-4o (2024-08)";
+    h.app->catalogEditor().name() = "gpt-4o (2024-08)";
     REQUIRE(h.framesUntil([&] { return keptDrafts(v).size() == 1; }) >= 0);
     h.app.reset();
     h.open();
     CHECK(h.app->recoveredDrafts() == 1);
     CHECK(h.app->screen() == Screen::Models);
-    CHECK(h.app->lookupEditor().name() == "gpt-4o (2024-08)");
+    CHECK(h.app->catalogEditor().name() == "gpt-4o (2024-08)");
 }
 
 // ---- the real binary ------------------------------------------------------------------------------

@@ -14,42 +14,55 @@
 #include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+
 namespace pv::ui {
 
 namespace {
-struct NavEntry {
+// Every screen once, in navigation order: its name (--show, the saved view), its navigation entry,
+// and the kinds of record it opens. App's constructor gives each its panels (bindScreen).
+struct ScreenInfo {
     Screen screen;
+    const char* name;
     const char* icon;
     const char* label;
+    std::vector<Kind> kinds;
+    bool gapBefore = false;  // a space above its navigation entry (the tools after the records)
 };
-const NavEntry kNav[] = {
-    {Screen::Outputs, "▤", "Outputs"},      {Screen::Prompts, "✎", "Prompts"}, {Screen::Agents, "◎", "Agents"},
-    {Screen::Models, "◆", "Models"},        {Screen::Tags, "#", "Tags"},       {Screen::QaActivities, "☑", "QA activities"},
-    {Screen::Lookups, "☰", "Lookups"},      {Screen::Import, "⇩", "Import"},   {Screen::Sync, "⇅", "Sync"},
-    {Screen::Graph, "✳", "Graph"},
-};
+const std::vector<ScreenInfo>& screens() {
+    static const std::vector<ScreenInfo> all = {
+        {Screen::Outputs, "outputs", "▤", "Outputs", {Kind::Output}},
+        {Screen::Prompts, "prompts", "✎", "Prompts", {Kind::Prompt}},
+        {Screen::Agents, "agents", "◎", "Agents", {Kind::Agent}},
+        {Screen::Models, "models", "◆", "Models", {Kind::Model}},
+        {Screen::Tags, "tags", "#", "Tags", {Kind::Tag}},
+        {Screen::QaActivities, "qa", "☑", "QA activities", {Kind::QaActivity}},
+        {Screen::Lookups, "lookups", "☰", "Lookups", {Kind::Lookup, Kind::LookupValue}},
+        {Screen::Import, "import", "⇩", "Import", {}, true},
+        {Screen::Sync, "sync", "⇅", "Sync", {}},
+        {Screen::Graph, "graph", "✳", "Graph", {}},
+    };
+    return all;
+}
+const ScreenInfo& infoOf(Screen s) {
+    for (const auto& i : screens())
+        if (i.screen == s) return i;
+    return screens().front();
+}
+// The screen that opens records of kind `k` (Outputs for a kind no screen lists).
+Screen screenOfKind(Kind k) {
+    for (const auto& i : screens())
+        if (std::find(i.kinds.begin(), i.kinds.end(), k) != i.kinds.end()) return i.screen;
+    return Screen::Outputs;
+}
 } // namespace
 
-const char* screenName(Screen s) {
-    switch (s) {
-    case Screen::Outputs: return "outputs";
-    case Screen::Prompts: return "prompts";
-    case Screen::Agents: return "agents";
-    case Screen::Models: return "models";
-    case Screen::Tags: return "tags";
-    case Screen::QaActivities: return "qa";
-    case Screen::Lookups: return "lookups";
-    case Screen::Import: return "import";
-    case Screen::Sync: return "sync";
-    case Screen::Graph: return "graph";
-    }
-    return "outputs";
-}
+const char* screenName(Screen s) { return infoOf(s).name; }
 
 bool screenFromName(const std::string& name, Screen& out) {
-    for (const auto& n : kNav)
-        if (name == screenName(n.screen)) {
-            out = n.screen;
+    for (const auto& i : screens())
+        if (name == i.name) {
+            out = i.screen;
             return true;
         }
     if (name == "qa_activities" || name == "qa-activities") {
@@ -57,6 +70,12 @@ bool screenFromName(const std::string& name, Screen& out) {
         return true;
     }
     return false;
+}
+
+std::string screenNames() {
+    std::string names;
+    for (const auto& i : screens()) names += (names.empty() ? "" : ", ") + std::string(i.name);
+    return names;
 }
 
 App::App(Store& store, ViewOptions& view, sync::SyncService* sync)
@@ -69,13 +88,24 @@ App::App(Store& store, ViewOptions& view, sync::SyncService* sync)
     m_agents = std::make_unique<CatalogPanel>(*this, Kind::Agent);
     m_tags = std::make_unique<CatalogPanel>(*this, Kind::Tag);
     m_qa = std::make_unique<CatalogPanel>(*this, Kind::QaActivity);
-    m_lookupEditor = std::make_unique<LookupEditor>(*this);
+    m_catalogEditor = std::make_unique<CatalogEditor>(*this);
     m_customLookups = std::make_unique<CustomLookupsPanel>(*this);
     m_customLookupEditor = std::make_unique<CustomLookupEditor>(*this);
     m_syncPanel = std::make_unique<SyncPanel>(*this, sync);
     m_import = std::make_unique<ImportPanel>(*this);
     m_graph = std::make_unique<GraphPanel>(*this);
     m_capture = std::make_unique<CapturePanel>(*this);
+    // Each screen's panels: a list beside its editor, or one panel across the window.
+    bindScreen(Screen::Outputs, {m_outputs.get(), m_outputEditor.get()});
+    bindScreen(Screen::Prompts, {m_prompts.get(), m_promptEditor.get()});
+    bindScreen(Screen::Agents, {m_agents.get(), m_catalogEditor.get()});
+    bindScreen(Screen::Models, {m_models.get(), m_catalogEditor.get()});
+    bindScreen(Screen::Tags, {m_tags.get(), m_catalogEditor.get()});
+    bindScreen(Screen::QaActivities, {m_qa.get(), m_catalogEditor.get()});
+    bindScreen(Screen::Lookups, {m_customLookups.get(), m_customLookupEditor.get()});
+    bindScreen(Screen::Import, {.whole = m_import.get()});
+    bindScreen(Screen::Sync, {.whole = m_syncPanel.get()});
+    bindScreen(Screen::Graph, {.whole = m_graph.get()});
     Screen s;
     if (screenFromName(m_view.lastScreen, s)) m_screen = s;
     recoverDrafts();
@@ -89,7 +119,7 @@ App::~App() {
 }
 
 std::vector<Editor*> App::editors() {
-    return {m_outputEditor.get(), m_promptEditor.get(), m_lookupEditor.get(), m_customLookupEditor.get()};
+    return {m_outputEditor.get(), m_promptEditor.get(), m_catalogEditor.get(), m_customLookupEditor.get()};
 }
 
 namespace {
@@ -99,19 +129,6 @@ std::string draftSignature(const Draft& d) {
     std::string sig = d.kind + '\x1f' + d.recordId;
     for (const auto& [k, v] : d.fields) sig += '\x1e' + k + '\x1f' + (v ? "v" + *v : std::string("n"));
     return sig;
-}
-Screen screenOfKind(const std::string& kind) {
-    auto k = kindFromName(kind);
-    switch (k.value_or(Kind::Output)) {
-    case Kind::Prompt: return Screen::Prompts;
-    case Kind::Model: return Screen::Models;
-    case Kind::Agent: return Screen::Agents;
-    case Kind::Tag: return Screen::Tags;
-    case Kind::QaActivity: return Screen::QaActivities;
-    case Kind::Lookup:
-    case Kind::LookupValue: return Screen::Lookups;
-    default: return Screen::Outputs;
-    }
 }
 } // namespace
 
@@ -145,7 +162,7 @@ void App::recoverDrafts() {
     }
     if (!newest) return;
     // Back into the newest one: its screen, its row selected in the list.
-    show(screenOfKind(newest->kind));
+    show(screenOfKind(kindFromName(newest->kind).value_or(Kind::Output)));
     if (auto* l = listFor(m_screen)) l->setSelected(newest->recordId);
     notice(m_recoveredDrafts == 1 ? "1 unsaved draft recovered" : std::to_string(m_recoveredDrafts) + " unsaved drafts recovered");
 }
@@ -228,40 +245,20 @@ void App::externalChange() {
 
 void App::pump() { m_worker->pump(); }
 
-Editor* App::editorFor(Screen s) {
-    switch (s) {
-    case Screen::Outputs: return m_outputEditor.get();
-    case Screen::Prompts: return m_promptEditor.get();
-    case Screen::Agents:
-    case Screen::Models:
-    case Screen::Tags:
-    case Screen::QaActivities: return m_lookupEditor.get();
-    case Screen::Lookups: return m_customLookupEditor.get();
-    default: return nullptr;
-    }
-}
+void App::bindScreen(Screen s, ScreenPanels panels) { m_screenPanels[size_t(s)] = panels; }
 
-ListPanel* App::listFor(Screen s) {
-    switch (s) {
-    case Screen::Outputs: return m_outputs.get();
-    case Screen::Prompts: return m_prompts.get();
-    case Screen::Agents: return m_agents.get();
-    case Screen::Models: return m_models.get();
-    case Screen::Tags: return m_tags.get();
-    case Screen::QaActivities: return m_qa.get();
-    case Screen::Lookups: return m_customLookups.get();
-    default: return nullptr;
-    }
-}
+Editor* App::editorFor(Screen s) { return m_screenPanels[size_t(s)].editor; }
+
+ListPanel* App::listFor(Screen s) { return m_screenPanels[size_t(s)].list; }
 
 void App::show(Screen s) {
     m_screen = s;
     m_view.lastScreen = screenName(s);
-    // The lookup editor is shared by four screens: show the record of this one, if any.
-    if (editorFor(s) == m_lookupEditor.get()) {
-        auto rec = m_lookupEditor->record();
-        Kind want = s == Screen::Models ? Kind::Model : s == Screen::Agents ? Kind::Agent : s == Screen::Tags ? Kind::Tag : Kind::QaActivity;
-        if (rec && rec->kind != want && !m_lookupEditor->dirty()) m_lookupEditor->load(std::nullopt);
+    // The catalog editor is shared by four screens: show the record of this one, if any.
+    if (editorFor(s) == m_catalogEditor.get()) {
+        auto rec = m_catalogEditor->record();
+        const Kind want = infoOf(s).kinds.front();
+        if (rec && rec->kind != want && !m_catalogEditor->dirty()) m_catalogEditor->load(std::nullopt);
     }
 }
 
@@ -277,23 +274,13 @@ void App::guard(Editor* editor, std::function<void()> action) {
 
 Editor* App::anyDirtyEditor() {
     for (Editor* e : {static_cast<Editor*>(m_outputEditor.get()), static_cast<Editor*>(m_promptEditor.get()),
-                      static_cast<Editor*>(m_lookupEditor.get()), static_cast<Editor*>(m_customLookupEditor.get())})
+                      static_cast<Editor*>(m_catalogEditor.get()), static_cast<Editor*>(m_customLookupEditor.get())})
         if (e->dirty()) return e;
     return nullptr;
 }
 
 void App::open(const RecordRef& ref) {
-    Screen target = Screen::Outputs;
-    switch (ref.kind) {
-    case Kind::Output: target = Screen::Outputs; break;
-    case Kind::Prompt: target = Screen::Prompts; break;
-    case Kind::Model: target = Screen::Models; break;
-    case Kind::Agent: target = Screen::Agents; break;
-    case Kind::Tag: target = Screen::Tags; break;
-    case Kind::QaActivity: target = Screen::QaActivities; break;
-    case Kind::Lookup:
-    case Kind::LookupValue: target = Screen::Lookups; break;
-    }
+    const Screen target = screenOfKind(ref.kind);
     Editor* ed = editorFor(target);
     RecordRef r = ref;
     if (r.kind == Kind::LookupValue) {
@@ -338,7 +325,7 @@ void App::dataChanged() {
     ++m_dataVersion;
     m_pendingCheckedAt = -100;
     if (m_sync) m_sync->notifyLocalChange();
-    for (Editor* e : {static_cast<Editor*>(m_promptEditor.get()), static_cast<Editor*>(m_lookupEditor.get()),
+    for (Editor* e : {static_cast<Editor*>(m_promptEditor.get()), static_cast<Editor*>(m_catalogEditor.get()),
                       static_cast<Editor*>(m_customLookupEditor.get()), static_cast<Editor*>(m_outputEditor.get())})
         e->refresh();
 }
@@ -470,12 +457,8 @@ void App::frame() {
         ImGui::GetWindowDrawList()->AddLine({(a.x + b.x) / 2, a.y + 4}, {(a.x + b.x) / 2, b.y - 4}, splitCol, 2.0f);
         ImGui::SameLine(0, 0);
         editor->draw({rest - listW - splitW, h});
-    } else if (m_screen == Screen::Sync) {
-        m_syncPanel->draw({rest, h});
-    } else if (m_screen == Screen::Import) {
-        m_import->draw({rest, h});
-    } else if (m_screen == Screen::Graph) {
-        m_graph->draw({rest, h});
+    } else if (Panel* whole = m_screenPanels[size_t(m_screen)].whole) {
+        whole->draw({rest, h});
     }
     drawStatusBar();
     ImGui::End();
@@ -493,14 +476,14 @@ void App::drawNav(float width, float height) {
     ImGui::TextUnformatted("Promptvault");
     ImGui::PopFont();
     ImGui::Dummy({0, 6});
-    for (const auto& n : kNav) {
-        if (n.screen == Screen::Import) ImGui::Dummy({0, 8});
+    for (const auto& n : screens()) {
+        if (n.gapBefore) ImGui::Dummy({0, 8});
         bool on = m_screen == n.screen;
         ImGui::PushID(static_cast<int>(n.screen));
         std::string label = std::string(n.icon) + "   " + n.label;
         if (on) ImGui::PushStyleColor(ImGuiCol_Header, IM_COL32(52, 70, 110, 255));
         if (ImGui::Selectable(shown(label), on, 0, {0, ImGui::GetTextLineHeight() + 8})) show(n.screen);
-        testhook::mark(std::string("nav:") + screenName(n.screen));
+        testhook::mark(std::string("nav:") + n.name);
         if (on) ImGui::PopStyleColor();
         ImGui::PopID();
     }

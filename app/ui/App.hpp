@@ -9,6 +9,7 @@
 #include "Widgets.hpp"
 #include "Worker.hpp"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -24,7 +25,7 @@ class OutputEditor;
 class PromptsPanel;
 class PromptEditor;
 class CatalogPanel;
-class LookupEditor;
+class CatalogEditor;
 class CustomLookupsPanel;
 class CustomLookupEditor;
 class SyncPanel;
@@ -88,7 +89,7 @@ public:
     OutputEditor& outputEditor() { return *m_outputEditor; }
     PromptsPanel& promptsPanel() { return *m_prompts; }
     PromptEditor& promptEditor() { return *m_promptEditor; }
-    LookupEditor& lookupEditor() { return *m_lookupEditor; }
+    CatalogEditor& catalogEditor() { return *m_catalogEditor; }
     const std::string& lastError() const { return m_lastError; }
     bool modalOpen() const { return m_pendingAction != nullptr || m_jumpOpen; }
 
@@ -98,6 +99,13 @@ private:
     void drawUnsavedModal();
     void drawJump();
     void handleShortcuts();
+    // What a screen draws: a list beside its editor, or one panel across the window.
+    struct ScreenPanels {
+        ListPanel* list = nullptr;
+        Editor* editor = nullptr;
+        Panel* whole = nullptr;
+    };
+    void bindScreen(Screen s, ScreenPanels panels);
     Editor* editorFor(Screen s);
     ListPanel* listFor(Screen s);
     // Runs `action` now, or after the person answers Save / Discard / Cancel about `editor`.
@@ -120,13 +128,14 @@ private:
     std::unique_ptr<PromptsPanel> m_prompts;
     std::unique_ptr<PromptEditor> m_promptEditor;
     std::unique_ptr<CatalogPanel> m_models, m_agents, m_tags, m_qa;
-    std::unique_ptr<LookupEditor> m_lookupEditor;
+    std::unique_ptr<CatalogEditor> m_catalogEditor;
     std::unique_ptr<CustomLookupsPanel> m_customLookups;
     std::unique_ptr<CustomLookupEditor> m_customLookupEditor;
     std::unique_ptr<SyncPanel> m_syncPanel;
     std::unique_ptr<ImportPanel> m_import;
     std::unique_ptr<GraphPanel> m_graph;
     std::unique_ptr<CapturePanel> m_capture;
+    std::array<ScreenPanels, kScreenCount> m_screenPanels{};
 
     std::function<void()> m_pendingAction;
     Editor* m_pendingEditor = nullptr;

@@ -19,9 +19,12 @@ namespace pv::ui {
 
 class Worker;
 
+// The screens, each described once in App.cpp (its name, navigation entry, kinds and panels).
 enum class Screen { Outputs, Prompts, Agents, Models, Tags, QaActivities, Lookups, Import, Sync, Graph };
+inline constexpr size_t kScreenCount = size_t(Screen::Graph) + 1;
 const char* screenName(Screen s);  // "outputs", "prompts", ...
 bool screenFromName(const std::string& name, Screen& out);
+std::string screenNames();  // every name, comma-separated (for messages)
 
 // Services the App gives its panels (implemented by App).
 class AppContext {

@@ -39,6 +39,7 @@ const char* detailName(Kind k) {
 }
 } // namespace
 
+// The ImGui ids keep their old "lookup" names: the saved table layouts (view options) are keyed by them.
 CatalogPanel::CatalogPanel(AppContext& ctx, Kind kind) : ListPanel(std::string("lookup_") + kindName(kind), ctx), m_kind(kind) {}
 
 void CatalogPanel::reload() {
@@ -58,7 +59,7 @@ void CatalogPanel::reload() {
                 m_loading = false;
             };
         },
-        std::string("lookups:") + kindName(kind));
+        std::string("catalog:") + kindName(kind));
 }
 
 void CatalogPanel::setSearch(const std::string& text) {
@@ -82,7 +83,7 @@ void CatalogPanel::drawContents() {
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - 70);
     std::string hint = std::string("new ") + kindNoun(m_kind) + " name";
     bool enter = inputWithHint("##new", hint.c_str(), m_newName, ImGuiInputTextFlags_EnterReturnsTrue);
-    testhook::mark(std::string("lookup:newname:") + kindName(m_kind));
+    testhook::mark(std::string("catalog:newname:") + kindName(m_kind));
     ImGui::SameLine();
     if ((ImGui::Button("+ Add", {62, 0}) || enter) && !trim(m_newName).empty()) {
         try {
@@ -135,7 +136,7 @@ void CatalogPanel::drawContents() {
                     m_focus = i;
                     m_ctx.open({m_kind, r.id});
                 }
-                testhook::mark(std::string("lookuprow:") + r.name);
+                testhook::mark(std::string("catalogrow:") + r.name);
                 rowDrawn(i, r.id, m_kind);
                 ImGui::TableNextColumn();
                 if (m_kind == Kind::Tag && r.detail.size() == 7 && r.detail[0] == '#') {
@@ -156,14 +157,14 @@ void CatalogPanel::drawContents() {
 }
 
 // ---- editor ---------------------------------------------------------------------------------------
-LookupEditor::LookupEditor(AppContext& ctx) : Editor("lookup_editor", ctx) {}
+CatalogEditor::CatalogEditor(AppContext& ctx) : Editor("lookup_editor", ctx) {}
 
-std::optional<RecordRef> LookupEditor::record() const {
+std::optional<RecordRef> CatalogEditor::record() const {
     if (!m_loaded) return std::nullopt;
     return RecordRef{m_kind, m_id};
 }
 
-std::string& LookupEditor::name() {
+std::string& CatalogEditor::name() {
     switch (m_kind) {
     case Kind::Agent: return m_agent.name;
     case Kind::Tag: return m_tag.name;
@@ -172,7 +173,7 @@ std::string& LookupEditor::name() {
     }
 }
 
-void LookupEditor::load(const std::optional<RecordRef>& ref) {
+void CatalogEditor::load(const std::optional<RecordRef>& ref) {
     m_loaded = false;
     m_inUse.clear();
     m_confirmMerge = false;
@@ -205,7 +206,7 @@ void LookupEditor::load(const std::optional<RecordRef>& ref) {
     m_mergePicker = std::make_unique<Picker>(m_kind, kindNoun(m_kind), "", false);
 }
 
-bool LookupEditor::dirty() const {
+bool CatalogEditor::dirty() const {
     if (!m_loaded) return false;
     switch (m_kind) {
     case Kind::Model: return !sameFields(m_model, m_modelOrig);
@@ -216,9 +217,9 @@ bool LookupEditor::dirty() const {
     }
 }
 
-void LookupEditor::discard() { load(record()); }
+void CatalogEditor::discard() { load(record()); }
 
-bool LookupEditor::save() {
+bool CatalogEditor::save() {
     if (!m_loaded) return true;
     if (trim(name()).empty()) {
         m_ctx.error(std::string("Not saved: a ") + kindNoun(m_kind) + " needs a name");
@@ -247,7 +248,7 @@ namespace {
 std::string stampOf(const Stamps& s) { return s.updatedAt + "|" + s.deletedAt.value_or(""); }
 } // namespace
 
-std::string LookupEditor::loadedStamp() const {
+std::string CatalogEditor::loadedStamp() const {
     switch (m_kind) {
     case Kind::Agent: return stampOf(m_agentOrig);
     case Kind::Tag: return stampOf(m_tagOrig);
@@ -256,7 +257,7 @@ std::string LookupEditor::loadedStamp() const {
     }
 }
 
-std::string LookupEditor::storedStamp() {
+std::string CatalogEditor::storedStamp() {
     Store& s = m_ctx.store();
     std::optional<std::string> st;
     switch (m_kind) {
@@ -268,7 +269,7 @@ std::string LookupEditor::storedStamp() {
     return st.value_or("");
 }
 
-std::optional<Draft> LookupEditor::unsavedDraft() const {
+std::optional<Draft> CatalogEditor::unsavedDraft() const {
     if (!dirty()) return std::nullopt;
     Draft d;
     d.slot = draftSlot();
@@ -286,7 +287,7 @@ std::optional<Draft> LookupEditor::unsavedDraft() const {
     return d;
 }
 
-bool LookupEditor::restoreDraft(const Draft& d) {
+bool CatalogEditor::restoreDraft(const Draft& d) {
     auto kind = kindFromName(d.kind);
     if (!kind || !handles(*kind) || d.recordId.empty()) return false;
     load(RecordRef{*kind, d.recordId});
@@ -303,7 +304,7 @@ bool LookupEditor::restoreDraft(const Draft& d) {
     return true;
 }
 
-void LookupEditor::drawContents() {
+void CatalogEditor::drawContents() {
     const Fonts& fonts = m_ctx.fonts();
     if (!m_loaded) {
         ImGui::Dummy({0, 40});
@@ -342,7 +343,7 @@ void LookupEditor::drawContents() {
     };
     field("Name");
     inputText("##name", name());
-    testhook::mark("lookup:name");
+    testhook::mark("catalog:name");
     switch (m_kind) {
     case Kind::Model:
         field("Provider");
@@ -455,7 +456,7 @@ void LookupEditor::drawContents() {
     ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(120, 46, 50, 255));
     bool del = ImGui::Button("Delete");
     ImGui::PopStyleColor();
-    testhook::mark("lookup:delete");
+    testhook::mark("catalog:delete");
     if (del) {
         try {
             m_ctx.store().softDelete({m_kind, m_id});
@@ -477,7 +478,7 @@ void LookupEditor::drawContents() {
     }
 }
 
-void LookupEditor::addToPrompts(const std::optional<std::string>& tagId) {
+void CatalogEditor::addToPrompts(const std::optional<std::string>& tagId) {
     if (m_id.empty()) return;
     // Thousands of prompts take a moment: the worker writes, the screen stays live.
     m_qaAdding = true;

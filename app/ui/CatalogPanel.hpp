@@ -31,9 +31,10 @@ private:
     uint64_t m_token = 0;
 };
 
-class LookupEditor : public Editor {
+// The editor beside the four catalog lists (one record of any of their kinds at a time).
+class CatalogEditor : public Editor {
 public:
-    explicit LookupEditor(AppContext& ctx);
+    explicit CatalogEditor(AppContext& ctx);
     bool dirty() const override;
     bool isNew() const override { return false; }
     bool save() override;
@@ -43,7 +44,7 @@ public:
     bool handles(Kind k) const override { return k == Kind::Model || k == Kind::Agent || k == Kind::Tag || k == Kind::QaActivity; }
     // Current name field (tests).
     std::string& name();
-    std::string draftSlot() const override { return "lookup"; }
+    std::string draftSlot() const override { return "lookup"; }  // as stored in pv_drafts by earlier builds
     std::optional<Draft> unsavedDraft() const override;
     bool restoreDraft(const Draft& d) override;
 

@@ -1,9 +1,11 @@
 #include "RunApp.hpp"
 
 #include "App.hpp"
+#include "BenchMode.hpp"
 #include "FontAtlas.hpp"
+#include "FrameHost.hpp"
 #include "OutputEditor.hpp"
-#include "OutputsPanel.hpp"
+#include "ScreenshotMode.hpp"
 #include "Store.hpp"
 #include "Style.hpp"
 #include "ViewOptions.hpp"
@@ -14,17 +16,13 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
-#include <stb/stb_image_write.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
-#include <filesystem>
 #include <future>
 #include <iostream>
-#include <thread>
 #include <vector>
 
 #include <csignal>
@@ -64,39 +62,6 @@ void captureView(GLFWwindow* window, ViewOptions& view, bool tableSettingsToo) {
     }
 }
 
-double threadCpuMs() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
-}
-
-bool savePng(GLFWwindow* window, const std::string& path) {
-    int w = 0, h = 0;
-    glfwGetFramebufferSize(window, &w, &h);
-    std::vector<unsigned char> px(size_t(w) * size_t(h) * 4);
-    glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadBuffer(GL_BACK);
-    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
-    // OpenGL rows run bottom-up; PNG rows top-down.
-    std::vector<unsigned char> flipped(px.size());
-    for (int y = 0; y < h; ++y) std::copy_n(&px[size_t(h - 1 - y) * size_t(w) * 4], size_t(w) * 4, &flipped[size_t(y) * size_t(w) * 4]);
-    for (size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;
-    return stbi_write_png(path.c_str(), w, h, 4, flipped.data(), w * 4) != 0;
-}
-
-struct Stats {
-    double median = 0, p95 = 0, max = 0;
-};
-Stats stats(std::vector<double> v) {
-    Stats s;
-    if (v.empty()) return s;
-    std::sort(v.begin(), v.end());
-    s.median = v[v.size() / 2];
-    s.p95 = v[std::min(v.size() - 1, v.size() * 95 / 100)];
-    s.max = v.back();
-    return s;
-}
-
 } // namespace
 
 int runApp(const cli::AppOptions& opt) {
@@ -110,8 +75,7 @@ int runApp(const cli::AppOptions& opt) {
     const std::string& vaultPath = opt.vaultPath;
     Screen screen = Screen::Outputs;
     if (!opt.show.empty() && !screenFromName(opt.show, screen)) {
-        std::cerr << "promptvault: unknown screen '" << opt.show
-                  << "' (outputs, prompts, agents, models, tags, qa, lookups, import, sync, graph)\n";
+        std::cerr << "promptvault: unknown screen '" << opt.show << "' (" << screenNames() << ")\n";
         return 2;
     }
     glfwSetErrorCallback([](int, const char*) {});
@@ -229,138 +193,11 @@ int runApp(const cli::AppOptions& opt) {
             ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         };
 
+        FrameHost host{window, app, grower, growFonts, render};
         if (rc == 0 && !opt.bench.empty()) {
-            // bench/ui: one line of figures per phase, parsed by bench/ui/run.sh.
-            app.show(Screen::Outputs);
-            glfwPollEvents();
-            app.pump();
-            render();
-            glFinish();
-            glfwSwapBuffers(window);
-            double firstMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - g_processStart).count();
-            std::printf("first_frame_ms %.1f\n", firstMs);
-            // Let the first pages and the count arrive.
-            for (int i = 0; i < 400 && (app.worker().busy() || !app.outputsPanel().rows().knownCount() || grower.building()); ++i) {
-                app.worker().waitIdle();
-                glfwPollEvents();
-                app.pump();
-                growFonts();
-                render();
-                glfwSwapBuffers(window);
-            }
-            auto measure = [&](const char* name, const std::function<void(int)>& step, int frames) {
-                // wall: the whole frame including the swap, where Mesa's llvmpipe rasterises in
-                // software; app wall: up to the swap (events, worker results, layout, draw lists).
-                std::vector<double> cpu, wall, appWall;
-                using Ms = std::chrono::duration<double, std::milli>;
-                for (int i = 0; i < frames; ++i) {
-                    step(i);
-                    auto t0 = std::chrono::steady_clock::now();
-                    double c0 = threadCpuMs();
-                    glfwPollEvents();
-                    app.pump();
-                    growFonts();  // a frame that swaps in a grown atlas is measured like any other
-                    render();
-                    double c1 = threadCpuMs();
-                    auto t1 = std::chrono::steady_clock::now();
-                    glfwSwapBuffers(window);
-                    cpu.push_back(c1 - c0);
-                    appWall.push_back(Ms(t1 - t0).count());
-                    wall.push_back(Ms(std::chrono::steady_clock::now() - t0).count());
-                }
-                auto c = stats(cpu), wl = stats(wall), aw = stats(appWall);
-                std::printf("%s cpu_median_ms %.3f cpu_p95_ms %.3f cpu_max_ms %.3f wall_median_ms %.3f wall_max_ms %.3f app_wall_median_ms %.3f "
-                            "app_wall_max_ms %.3f\n",
-                            name, c.median, c.p95, c.max, wl.median, wl.max, aw.median, aw.max);
-                std::fflush(stdout);
-            };
-            const int n = opt.benchFrames;
-            measure("idle", [](int) {}, n);
-            if (opt.bench == "scroll" || opt.bench == "all") {
-                int64_t total = app.outputsPanel().rows().displayCount();
-                // Scroll steadily (3 rows per frame, like a wheel) and then jump like a dragged scrollbar.
-                measure("scroll", [&](int i) { app.outputsPanel().scrollToIndex(int64_t(i) * 3); }, n);
-                measure("scroll_jump", [&](int i) { app.outputsPanel().scrollToIndex((total / n) * i); }, n);
-            }
-            if (opt.bench == "glyphs" || opt.bench == "all") {
-                // Rows in a script the first atlas lacks come into view: the atlas grows on a
-                // helper thread and is swapped in between two of these frames.
-                measure("glyphs", [&](int i) {
-                    if (i == 0) app.outputsPanel().setSearch("\xE3\x83\x87\xE3\x83\xBC\xE3\x82\xBF");  // データ
-                    if (i == n - 1) app.outputsPanel().setSearch("");
-                }, n);
-            }
-            if (opt.bench == "type" || opt.bench == "all") {
-                const std::string text = "the quick brown fox jumps over";
-                app.outputsPanel().scrollToIndex(0);
-                measure("type", [&](int i) {
-                    // One keystroke every 3 frames (≈ 20 characters a second at 60 Hz), then the results settle.
-                    if (i % 3 == 0 && size_t(i / 3) < text.size()) app.outputsPanel().setSearch(text.substr(0, size_t(i / 3) + 1));
-                }, std::max(n, int(text.size()) * 3 + 30));
-            }
-            if (opt.bench == "editor" || opt.bench == "all") {
-                // The longest of the first rows open in the output editor, its raw text soft-wrapped
-                // (the Wrap option, on by default): idle frames, then the list scrolling beside it. Last, so
-                // the other phases run with no record open, as before.
-                app.outputsPanel().setSearch("");
-                app.outputsPanel().scrollToIndex(0);
-                auto settle = [&] {
-                    app.worker().waitIdle();
-                    glfwPollEvents();
-                    app.pump();
-                    growFonts();
-                    render();
-                    glfwSwapBuffers(window);
-                };
-                for (int i = 0; i < 400 && (app.worker().busy() || !app.outputsPanel().rows().row(0)); ++i) settle();
-                std::string longest;
-                size_t bytes = 0;
-                for (int64_t i = 0; i < 100; ++i) {
-                    const OutputRow* r = app.outputsPanel().rows().row(i);
-                    if (!r) break;
-                    if (auto o = store.getOutput(r->id); o && o->output.size() > bytes) longest = o->id, bytes = o->output.size();
-                }
-                if (!longest.empty()) {
-                    app.open({Kind::Output, longest});
-                    for (int i = 0; i < 10; ++i) settle();  // the editor loads and lays its text out
-                    std::printf("editor_text bytes %zu wrap %d\n", app.outputEditor().draft().output.size(), softWrap() ? 1 : 0);
-                    measure("editor_idle", [](int) {}, n);
-                    measure("editor_scroll", [&](int i) { app.outputsPanel().scrollToIndex(int64_t(i) * 3); }, n);
-                    // The same editor with Wrap off: what wrapping itself costs a frame.
-                    view.wrapText = false;
-                    measure("editor_idle_nowrap", [](int) {}, n);
-                    view.wrapText = true;
-                }
-            }
+            BenchMode(host, opt.bench, opt.benchFrames, g_processStart).run();
         } else if (rc == 0 && !opt.screenshot.empty()) {
-            // A few frames so layout settles, waiting for the worker's pages between them, and at
-            // least a second of them so animations (the graph's 0.35 s refocus) have ended.
-            int idleFrames = 0;
-            const auto shotStart = std::chrono::steady_clock::now();
-            auto settled = [&] {
-                return idleFrames >= 4 && !grower.building() && !glyphs::anyMissing() &&
-                       std::chrono::steady_clock::now() - shotStart > std::chrono::seconds(1);
-            };
-            for (int frame = 0; frame < 2000 && !settled(); ++frame) {
-                glfwPollEvents();
-                app.pump();
-                if (growFonts()) idleFrames = 0;
-                else if (grower.building()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                render();
-                if (frame >= 3) {
-                    app.worker().waitIdle();
-                    idleFrames = app.worker().busy() ? 0 : idleFrames + 1;
-                }
-                if (!settled()) glfwSwapBuffers(window);
-            }
-            // Characters drawn with a font's fallback glyph: no installed font has them.
-            std::printf("fallback_glyphs %d\n", glyphs::countFallbackGlyphs(ImGui::GetDrawData(), ImGui::GetIO().Fonts));
-            std::printf("drafts_recovered %d\n", app.recoveredDrafts());
-            std::fflush(stdout);
-            if (!savePng(window, opt.screenshot)) {
-                std::cerr << "promptvault: could not write " << opt.screenshot << "\n";
-                rc = 1;
-            }
+            rc = ScreenshotMode(host, opt.screenshot).run();
         } else if (rc == 0) {
             bool first = true;
             installStopHandlers();

@@ -3,6 +3,7 @@
 #include "EntityTables.hpp"
 #include "CommandLine.hpp"
 #include "Generator.hpp"
+#include "Graph.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -253,10 +254,10 @@ int main(int argc, char** argv) {
         pv::OutputFilter t;
         t.text = gen.sampleWord;
         query("outputs list filtered by FTS word", "", [&] { return store.listOutputs(t).rows.size(); });
-        query("neighbours of the top prompt", listTarget, [&] { return store.neighbours({pv::Kind::Prompt, gen.hubPromptId}).size(); });
-        query("neighbours of the top tag", listTarget, [&] { return store.neighbours({pv::Kind::Tag, gen.hubTagId}).size(); });
-        query("neighbours of the top model", listTarget, [&] { return store.neighbours({pv::Kind::Model, gen.hubModelId}).size(); });
-        query("neighbours of an output", listTarget, [&] { return store.neighbours({pv::Kind::Output, gen.sampleOutputId}).size(); });
+        query("neighbours of the top prompt", listTarget, [&] { return pv::graph::neighbourhood(store, {pv::Kind::Prompt, gen.hubPromptId}, {}, pv::graph::kHubPreview).groups.size(); });
+        query("neighbours of the top tag", listTarget, [&] { return pv::graph::neighbourhood(store, {pv::Kind::Tag, gen.hubTagId}, {}, pv::graph::kHubPreview).groups.size(); });
+        query("neighbours of the top model", listTarget, [&] { return pv::graph::neighbourhood(store, {pv::Kind::Model, gen.hubModelId}, {}, pv::graph::kHubPreview).groups.size(); });
+        query("neighbours of an output", listTarget, [&] { return pv::graph::neighbourhood(store, {pv::Kind::Output, gen.sampleOutputId}, {}, pv::graph::kHubPreview).groups.size(); });
 
         std::cout << "\n### " << tag << " outputs" << (reused ? " (reused vault)" : "") << "\n\n"
                   << "Queries: median wall / CPU time of the calling thread.\n\n"

@@ -1,4 +1,6 @@
 #include "GraphView.hpp"
+#include "GraphLayout.hpp"
+#include "GraphModel.hpp"
 #include "ui/Widgets.hpp"
 
 #include <algorithm>
@@ -12,19 +14,8 @@
 #include <unordered_map>
 
 namespace pv::ui {
+using namespace graphview;
 namespace {
-
-constexpr float kNodeW = 184.f, kNodeH = 46.f;  // world units at zoom 1
-constexpr float kFocusW = 300.f, kFocusH = 96.f;
-constexpr float kGapX = 16.f, kGapY = 12.f;
-constexpr float kPi = 3.14159265f;
-
-ImVec2 operator+(ImVec2 a, ImVec2 b) { return {a.x + b.x, a.y + b.y}; }
-ImVec2 operator-(ImVec2 a, ImVec2 b) { return {a.x - b.x, a.y - b.y}; }
-ImVec2 operator*(ImVec2 a, float s) { return {a.x * s, a.y * s}; }
-float lengthOf(ImVec2 a) { return std::sqrt(a.x * a.x + a.y * a.y); }
-ImVec2 lerp(ImVec2 a, ImVec2 b, float t) { return a + (b - a) * t; }
-float ease(float t) { return t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t); }
 
 // One colour per kind, readable on the dark canvas.
 ImVec4 kindRgb(Kind k) {
@@ -68,14 +59,6 @@ const char* kindWord(Kind k) {
     }
 }
 
-std::string refKey(const RecordRef& r) { return std::string(kindName(r.kind)) + ":" + r.id; }
-
-std::string withThousands(int64_t n) {
-    std::string s = std::to_string(n);
-    for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
-    return s;
-}
-
 std::string shortLabel(const std::string& s, size_t n) {
     if (s.size() <= n) return s;
     return previewText(s, n) + "...";
@@ -98,64 +81,19 @@ std::string withRating(const std::string& detail) {
     return "rated " + detail.substr(3, 1) + "/5" + detail.substr(4);
 }
 
-struct Rect {
-    ImVec2 min, max;
-    bool overlaps(const Rect& o, float margin) const {
-        return min.x - margin < o.max.x && o.min.x - margin < max.x && min.y - margin < o.max.y && o.min.y - margin < max.y;
-    }
-};
-
 } // namespace
 
 struct GraphView::Impl {
-    struct VNode {
-        RecordRef ref;             // id empty for a hub
-        std::string label, detail;
-        Kind kind = Kind::Output;
-        bool deleted = false;
-        bool hub = false;
-        int64_t count = 0;
-        std::string relation;      // relation from its parent
-        int parent = -1;           // node it hangs off
-        int ring = 0;
-        ImVec2 from, to;           // world positions, animated from -> to
-        float alphaFrom = 1.f;
-        ImVec2 size{kNodeW, kNodeH};
-        ImVec2 screen;             // centre on screen, last frame
-        std::string key;           // identity across layouts
-        mutable std::string fitted;  // label cut to the node's width with "...", for fittedAt
-        mutable float fittedAt = -1.f;
-    };
-    struct VEdge {
-        int a, b;
-        int via = -1;  // a big group's edges branch from its label (one trunk from the parent)
-    };
-    struct VLabel {
-        int parent;
-        ImVec2 at;  // world position of the group's centre
-        std::string text;
-        Kind kind;
-        bool trunk = false;  // draw one edge from the parent to here
-    };
-    struct Expansion {
-        RecordRef ref;
-        std::vector<graph::Slot> slots;
-    };
+    using VNode = Node;
 
-    Store& store;
-    graph::Filter filter;
-    graph::EditStack edits;
-    std::vector<RecordRef> hist;
-    int histIdx = -1;
-    graph::Neighbourhood hood;
-    std::vector<Expansion> expanded;
-    std::map<std::string, std::vector<graph::Item>> hubsInPlace;  // focus relation -> its 50 most recent
-
+    GraphModel model;
+    // The current layout, with what the animation and hit tests add to it.
     std::vector<VNode> nodes;
-    std::vector<VEdge> edges;
-    std::vector<VLabel> labels;
+    std::vector<Edge> edges;
+    std::vector<Label> labels;
     std::vector<VNode> ghosts;  // nodes of the previous layout fading out
 
+    // Camera and the focus transition.
     ImVec2 pan{0, 0}, panFrom{0, 0};
     float zoom = 1.f, zoomFrom = 1.f, zoomTo = 1.f;
     ImVec2 canvasSize{1200, 800};
@@ -163,257 +101,44 @@ struct GraphView::Impl {
     double animStart = -1;
     float animSeconds = 0.35f;
     float animT = 1.f;
+    ImVec2 origin;  // screen position of world (0,0) before pan
 
+    // Input.
     int selected = 0;
     int pressed = -1;
     bool dragging = false, panning = false;
     ImVec2 pressPos;
     RecordRef lastClicked;
     int contextNode = -1;
-    ImVec2 origin;  // screen position of world (0,0) before pan
-
-    struct HubList {
-        bool open = false;
-        RecordRef owner;
-        std::string relation;
-        Kind kind = Kind::Output;
-        std::string total;
-        std::string search;
-        std::string loadedFor;
-        std::vector<graph::Item> items;
-        bool more = false;
-    } list;
-
-    bool pathMode = false;
-    graph::PathResult path;
-    struct PathJob {
-        std::future<graph::PathResult> result;
-        std::shared_ptr<std::atomic<bool>> cancel;
-    } pathJob;
-    std::optional<RecordRef> pathStart;
-    std::string pathSearch;
+    std::string pathSearch;  // the "Path to..." popup
     std::vector<SearchHit> pathHits;
-
-    std::string status;
-    bool statusError = false;
     std::function<void(const RecordRef&)> onOpen;
-    std::function<void()> onEdited;
 
-    Impl(Store& s) : store(s), edits(s) {}
-    ~Impl() {
-        if (pathJob.result.valid()) {
-            *pathJob.cancel = true;
-            pathJob.result.wait();
-        }
-    }
+    explicit Impl(Store& s) : model(s) {}
 
-    // ---- model ------------------------------------------------------------------------------
+    // ---- layout and animation -----------------------------------------------------------------
     void load(const RecordRef& r, bool animate, ImVec2 spawnAt) {
-        if (hist.empty() || !(hood.focus.ref == r)) {
-            expanded.clear();
-            hubsInPlace.clear();
-            list.open = false;
-        }
-        pathMode = false;
-        try {
-            hood = graph::neighbourhood(store, r, filter);
-            for (auto& [rel, items] : hubsInPlace) {
-                auto page = graph::relationPage(store, r, rel, filter, "", nullptr, graph::kHubPreview);
-                items = page.items;
-            }
-            for (auto& e : expanded) e.slots = graph::groupForDisplay(graph::neighbourhood(store, e.ref, filter, 9).groups, 8, 24);
-        } catch (const std::exception& e) {
-            hood = {};
-            setStatus(std::string("could not load the neighbourhood: ") + e.what(), true);
-        }
-        if (!hood.found) hood.focus = {r, store.labelOf(r), "not found, or deleted (see Filters)", true, ""};
+        model.query(r);
         layout(animate, spawnAt);
     }
 
-    void setStatus(std::string s, bool error = false) {
-        status = std::move(s);
-        statusError = error;
-    }
-
-    // Places a cluster of `count` nodes, starting at `anchor` and pushed along `dir` until it
-    // overlaps nothing placed before. Returns the cluster's top-left corner.
-    ImVec2 placeCluster(std::vector<Rect>& placed, ImVec2 anchor, ImVec2 dir, ImVec2 size) {
-        ImVec2 c = anchor;
-        for (int i = 0; i < 400; ++i) {
-            Rect r{c - size * 0.5f, c + size * 0.5f};
-            bool hit = false;
-            for (const auto& p : placed)
-                if (r.overlaps(p, 18.f)) {
-                    hit = true;
-                    break;
-                }
-            if (!hit) break;
-            c = c + dir * 14.f;
-        }
-        placed.push_back({c - size * 0.5f, c + size * 0.5f});
-        return c - size * 0.5f;
-    }
-
-    // Where a group's edge label goes: on the line from the parent, just outside the group.
-    static ImVec2 labelSpot(ImVec2 parent, ImVec2 centre, ImVec2 size) {
-        ImVec2 u = parent - centre;
-        float len = lengthOf(u);
-        if (len < 1) return centre;
-        u = u * (1.f / len);
-        float s = std::min(std::abs(u.x) > 1e-4f ? size.x * 0.5f / std::abs(u.x) : 1e9f,
-                           std::abs(u.y) > 1e-4f ? size.y * 0.5f / std::abs(u.y) : 1e9f);
-        return centre + u * std::min(s + 16.f, len * 0.5f + s * 0.5f);
-    }
-
-    static int columnsFor(size_t n) { return n <= 4 ? 1 : n <= 12 ? 2 : n <= 30 ? 3 : 5; }
-
-    int addNode(VNode n) {
-        n.key = n.hub ? "hub:" + std::to_string(n.parent) + ":" + n.relation : refKey(n.ref);
-        nodes.push_back(std::move(n));
-        return int(nodes.size()) - 1;
-    }
-
-    // Lays out one group of records (or its hub) around parent node p in direction `dir`.
-    void layoutSlot(const graph::Slot& slot, const std::vector<graph::Item>* inPlace, int p, ImVec2 dir, float distance,
-                    std::vector<Rect>& placed, std::unordered_map<std::string, int>& index) {
-        const ImVec2 base = nodes[size_t(p)].to;  // copied: addNode() below may move the nodes
-        const int ring = nodes[size_t(p)].ring + 1;
-        const std::vector<graph::Item>* items = slot.hub ? inPlace : &slot.items;
-        char text[96];
-        std::string name = slot.relation;
-        std::replace(name.begin(), name.end(), '_', ' ');
-        const std::string total = withThousands(slot.total) + (slot.totalIsLowerBound ? "+" : "");
-        std::snprintf(text, sizeof text, "%s \xC2\xB7 %s", name.c_str(), total.c_str());
-        if (!items) {
-            VNode n;
-            n.kind = slot.kind;
-            n.hub = true;
-            n.count = slot.total;
-            n.relation = slot.relation;
-            n.parent = p;
-            n.ring = ring;
-            n.label = slot.relation;
-            n.detail = total;
-            n.size = {kNodeW, kNodeH + 8};
-            ImVec2 tl = placeCluster(placed, base + dir * distance, dir, n.size);
-            n.to = tl + n.size * 0.5f;
-            int i = addNode(std::move(n));
-            edges.push_back({p, i});
-            labels.push_back({p, labelSpot(base, nodes[size_t(i)].to, nodes[size_t(i)].size), text, slot.kind});
-            return;
-        }
-        // Records already on screen get an edge, not a second node.
-        std::vector<const graph::Item*> fresh;
-        for (const auto& it : *items) {
-            auto f = index.find(refKey(it.ref));
-            if (f != index.end()) {
-                if (f->second != p) edges.push_back({p, f->second});
-            } else {
-                fresh.push_back(&it);
-            }
-        }
-        if (fresh.empty()) return;
-        int cols = columnsFor(fresh.size());
-        int rows = int((fresh.size() + size_t(cols) - 1) / size_t(cols));
-        ImVec2 size{cols * (kNodeW + kGapX) - kGapX, rows * (kNodeH + kGapY) - kGapY};
-        ImVec2 tl = placeCluster(placed, base + dir * (distance + 0.5f * std::abs(dir.x) * size.x + 0.5f * std::abs(dir.y) * size.y),
-                                 dir, size);
-        // More than a few records: one trunk to the group's label, short branches from there.
-        const int via = fresh.size() > 3 ? int(labels.size()) : -1;
-        for (size_t k = 0; k < fresh.size(); ++k) {
-            VNode n;
-            n.ref = fresh[k]->ref;
-            n.kind = slot.kind;
-            n.label = fresh[k]->label;
-            n.detail = fresh[k]->detail;
-            n.deleted = fresh[k]->deleted;
-            n.relation = slot.relation;
-            n.parent = p;
-            n.ring = ring;
-            int col = int(k) % cols, row = int(k) / cols;
-            n.to = tl + ImVec2{col * (kNodeW + kGapX) + kNodeW * 0.5f, row * (kNodeH + kGapY) + kNodeH * 0.5f};
-            int i = addNode(std::move(n));
-            index[nodes[size_t(i)].key] = i;
-            edges.push_back({p, i, via});
-        }
-        labels.push_back({p, labelSpot(base, tl + size * 0.5f, size), text, slot.kind, via >= 0});
-    }
-
+    // A new layout of what the model holds; nodes still shown move from where they are, new ones
+    // grow from spawnAt, gone ones fade out where they were.
     void layout(bool animate, ImVec2 spawnAt) {
-        // Where every node is now, so the new layout can start from there.
         std::unordered_map<std::string, std::pair<ImVec2, float>> was;
         for (const auto& n : nodes) was[n.key] = {currentPos(n), 1.f};
         std::vector<VNode> old = std::move(nodes);
-        nodes.clear();
-        edges.clear();
-        labels.clear();
-
-        std::vector<Rect> placed;
-        std::unordered_map<std::string, int> index;
-        if (pathMode && path.found) {
-            float x0 = -0.5f * float(path.steps.size() - 1) * (kNodeW + 90.f);
-            for (size_t k = 0; k < path.steps.size(); ++k) {
-                auto d = graph::describe(store, path.steps[k].ref);
-                VNode n;
-                n.ref = path.steps[k].ref;
-                n.kind = n.ref.kind;
-                n.label = d ? d->label : "?";
-                n.detail = d ? d->detail : "";
-                n.deleted = d && d->deleted;
-                n.relation = path.steps[k].relation;
-                n.parent = k ? int(k) - 1 : -1;
-                n.ring = k ? 1 : 0;
-                n.to = {x0 + float(k) * (kNodeW + 90.f), (k % 2) ? 40.f : -40.f};
-                int i = addNode(std::move(n));
-                if (k) {
-                    edges.push_back({i - 1, i});
-                    labels.push_back({i - 1, lerp(nodes[size_t(i) - 1].to, nodes[size_t(i)].to, 0.5f), path.steps[k].relation,
-                                      path.steps[k].ref.kind});
-                }
-            }
+        Layout next;
+        if (model.pathMode && model.path.found) {
+            std::vector<std::optional<graph::Item>> described;
+            for (const auto& step : model.path.steps) described.push_back(graph::describe(model.store, step.ref));
+            next = Layout::ofPath(model.path, described);
         } else {
-            VNode f;
-            f.ref = hood.focus.ref;
-            f.kind = f.ref.kind;
-            f.label = hood.focus.label;
-            f.detail = hood.focus.detail;
-            f.deleted = hood.focus.deleted;
-            f.size = {kFocusW, kFocusH};
-            f.to = {0, 0};
-            addNode(std::move(f));
-            index[nodes[0].key] = 0;
-            placed.push_back({nodes[0].to - nodes[0].size * 0.5f, nodes[0].to + nodes[0].size * 0.5f});
-
-            auto slots = graph::groupForDisplay(hood.groups);
-            // Angles by weight: a group of 25 records gets more of the circle than a single prompt.
-            float totalW = 0;
-            for (const auto& s : slots) totalW += 1.f + std::sqrt(float(s.hub ? (hubsInPlace.count(s.relation) ? 30 : 1) : s.items.size()));
-            float a = -kPi * 0.75f;
-            for (const auto& s : slots) {
-                float w = 1.f + std::sqrt(float(s.hub ? (hubsInPlace.count(s.relation) ? 30 : 1) : s.items.size()));
-                float mid = a + kPi * w / totalW;
-                a += 2 * kPi * w / totalW;
-                ImVec2 dir{std::cos(mid), std::sin(mid)};
-                auto in = hubsInPlace.find(s.relation);
-                layoutSlot(s, s.hub && in != hubsInPlace.end() ? &in->second : nullptr, 0, dir, 200.f, placed, index);
-            }
-            // Expanded rings go outward, away from the focus.
-            for (const auto& e : expanded) {
-                auto at = index.find(refKey(e.ref));
-                if (at == index.end()) continue;
-                int p = at->second;
-                ImVec2 out = nodes[size_t(p)].to;
-                float len = lengthOf(out);
-                ImVec2 dir = len > 1 ? out * (1.f / len) : ImVec2{1, 0};
-                float base = std::atan2(dir.y, dir.x);
-                int k = 0, n = int(e.slots.size());
-                for (const auto& s : e.slots) {
-                    float ang = base + (n > 1 ? (float(k) / float(n - 1) - 0.5f) * 1.4f : 0.f);
-                    ++k;
-                    layoutSlot(s, nullptr, p, {std::cos(ang), std::sin(ang)}, 150.f, placed, index);
-                }
-            }
+            next = Layout::ofNeighbourhood(model.hood, model.hubsInPlace, model.expanded);
         }
+        nodes = std::move(next.nodes);
+        edges = std::move(next.edges);
+        labels = std::move(next.labels);
 
         std::set<std::string> now;
         for (auto& n : nodes) {
@@ -475,15 +200,11 @@ struct GraphView::Impl {
 
     ImVec2 currentPos(const VNode& n) const { return lerp(n.from, n.to, ease(animT)); }
     ImVec2 currentPan() const { return animT < 1 ? lerp(panFrom, ImVec2{0, 0}, ease(animT)) : pan; }
+    ImVec2 toScreen(ImVec2 world) const { return origin + (world + currentPan()) * zoom; }
 
-    // ---- walking ----------------------------------------------------------------------------
+    // ---- walking and what changes the layout ------------------------------------------------------
     void focusOn(RecordRef r, ImVec2 spawnAt, bool push) {
-        if (push) {
-            if (histIdx >= 0 && hist[size_t(histIdx)] == r && !pathMode) return;
-            hist.resize(size_t(histIdx + 1));
-            hist.push_back(r);
-            histIdx = int(hist.size()) - 1;
-        }
+        if (push && !model.push(r)) return;
         load(r, true, spawnAt);
         pan = {0, 0};
         fitZoom(true);
@@ -494,141 +215,44 @@ struct GraphView::Impl {
         return {0, 0};
     }
     bool go(int idx) {
-        if (idx < 0 || idx >= int(hist.size()) || idx == histIdx) return false;
-        histIdx = idx;
-        focusOn(hist[size_t(idx)], positionOf(hist[size_t(idx)]), false);
+        if (idx < 0 || idx >= int(model.hist.size()) || idx == model.histIdx) return false;
+        model.histIdx = idx;
+        focusOn(model.hist[size_t(idx)], positionOf(model.hist[size_t(idx)]), false);
         return true;
     }
-
-    void openHubList(const VNode& n) {
-        list.open = true;
-        list.owner = nodes[size_t(n.parent)].ref;
-        list.relation = n.relation;
-        list.kind = n.kind;
-        list.total = n.detail;
-        list.search.clear();
-        list.loadedFor = "\x01";  // force a load
-        list.items.clear();
-    }
-    void loadListPage() {
-        const graph::Item* after = list.items.empty() ? nullptr : &list.items.back();
-        try {
-            auto page = graph::relationPage(store, list.owner, list.relation, filter, list.search, after, 100);
-            list.items.insert(list.items.end(), page.items.begin(), page.items.end());
-            list.more = page.more;
-        } catch (const std::exception& e) {
-            list.more = false;
-            setStatus(e.what(), true);
-        }
-    }
+    void openHubList(const VNode& n) { model.openList(nodes[size_t(n.parent)].ref, n.relation, n.kind, n.detail); }
 
     void toggleExpand(RecordRef r) {  // by value: layout() rebuilds the nodes it may point into
-        auto it = std::find_if(expanded.begin(), expanded.end(), [&](const Expansion& e) { return e.ref == r; });
-        if (it != expanded.end()) {
-            expanded.erase(it);
-        } else {
-            if (r == hood.focus.ref) return;
-            try {
-                expanded.push_back({r, graph::groupForDisplay(graph::neighbourhood(store, r, filter, 9).groups, 8, 24)});
-            } catch (const std::exception& e) {
-                setStatus(e.what(), true);
-                return;
-            }
-        }
+        if (!model.toggleExpansion(r)) return;
         layout(true, positionOf(r));
         animStart = ImGui::GetTime();
         fitZoom(true);
     }
-
     void showInPlace(const std::string& relation) {
-        if (hubsInPlace.count(relation)) {
-            hubsInPlace.erase(relation);
-        } else {
-            try {
-                hubsInPlace[relation] = graph::relationPage(store, hood.focus.ref, relation, filter, "", nullptr, graph::kHubPreview).items;
-            } catch (const std::exception& e) {
-                setStatus(e.what(), true);
-                return;
-            }
-        }
-        layout(true, {0, 0});
+        if (model.toggleHubInPlace(relation)) layout(true, {0, 0});
     }
-
     void applyEdit(const graph::Edit& e) {
-        try {
-            if (edits.apply(e)) {
-                setStatus(edits.last()->description + "  (Ctrl+Z undoes)");
-                if (onEdited) onEdited();
-            } else
-                setStatus("nothing to change");
-        } catch (const std::exception& ex) {
-            setStatus(std::string("could not edit: ") + ex.what(), true);
-        }
+        model.applyEdit(e);
         reload();
     }
     void reload() {
-        if (histIdx < 0) return;
-        if (pathMode) return;  // the path stays as found until the person leaves path mode
-        load(hist[size_t(histIdx)], true, {0, 0});
+        if (model.histIdx < 0) return;
+        if (model.pathMode) return;  // the path stays as found until the person leaves path mode
+        load(model.hist[size_t(model.histIdx)], true, {0, 0});
     }
     bool undo() {
-        if (!edits.depth()) return false;
-        std::string d = edits.last()->description;
-        try {
-            edits.undo();
-            setStatus("undone: " + d);
-            if (onEdited) onEdited();
-        } catch (const std::exception& ex) {
-            setStatus(std::string("could not undo: ") + ex.what(), true);
-            return false;
-        }
+        if (!model.undo()) return false;
         reload();
         return true;
     }
-
-    // The search runs on its own thread with its own read-only connection, so a walk through big
-    // hubs never freezes the UI; drawContents() picks the result up when it is ready.
-    void runPath(const RecordRef& a, const RecordRef& b) {
-        cancelPath();
-        auto cancel = std::make_shared<std::atomic<bool>>(false);
-        const std::string vault = store.path();
-        const graph::Filter f = filter;
-        pathJob.result = std::async(std::launch::async, [vault, a, b, f, cancel] {
-            Store own(vault, {.readOnly = true, .create = false});
-            return graph::shortestPath(own, a, b, f, 6, 400000, cancel.get());
-        });
-        pathJob.cancel = cancel;
-        setStatus("searching how they are connected... (Escape cancels)");
-    }
-    bool pathSearching() const { return pathJob.result.valid(); }
-    void cancelPath() {
-        if (!pathJob.result.valid()) return;
-        *pathJob.cancel = true;
-        pathJob.result.wait();
-        pathJob.result = {};
-        setStatus("path search cancelled");
-    }
     void pollPath() {
-        if (!pathJob.result.valid() || pathJob.result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
-        try {
-            path = pathJob.result.get();
-        } catch (const std::exception& e) {
-            pathJob.result = {};
-            setStatus(std::string("could not search a path: ") + e.what(), true);
-            return;
-        }
-        pathJob.result = {};
-        pathMode = true;
-        if (path.found)
-            setStatus("path: " + std::to_string(path.steps.size() - 1) + " steps (" + withThousands(path.visited) + " records searched)");
-        else
-            setStatus(path.exhausted ? "no path within 6 steps (" + withThousands(path.visited) + " records searched)"
-                                     : "these records are not connected", !path.found);
+        if (!model.takePath()) return;
         layout(true, {0, 0});
         pan = {0, 0};
         fitZoom(true);
     }
 
+    // ---- hit tests ----------------------------------------------------------------------------
     int nodeAt(ImVec2 mouse) const {
         for (int i = int(nodes.size()) - 1; i >= 0; --i) {
             const auto& n = nodes[size_t(i)];
@@ -662,21 +286,35 @@ struct GraphView::Impl {
     }
 
     // ---- drawing ----------------------------------------------------------------------------
+    struct Canvas {
+        ImVec2 min, max;
+        bool hovered = false, active = false;
+        ImDrawList* dl = nullptr;
+    };
     void drawToolbar();
-    void drawCanvas();
+    void drawCanvas();  // one frame of the canvas: the steps below, in order
+    Canvas beginCanvas();
+    void advanceAnimation();
+    void drawGrid(const Canvas& c);
+    void drawEdges(ImDrawList* dl, int hovered);
+    std::optional<graph::Edit> drawNodes(const Canvas& c, int hovered);
+    void drawLabels(ImDrawList* dl);
+    void drawDragHint(ImDrawList* dl, const std::optional<graph::Edit>& drop);
+    void handleMouse(const Canvas& c, int hovered, const std::optional<graph::Edit>& drop);
+    void handleKeys();
     void drawNode(ImDrawList* dl, const VNode& n, float alpha, bool hovered, bool dropOk, bool isSelected);
     void drawHubList();
     void drawContextMenu();
 };
 
 void GraphView::Impl::drawToolbar() {
-    ImGui::BeginDisabled(histIdx <= 0);
-    if (ImGui::ArrowButton("##back", ImGuiDir_Left)) go(histIdx - 1);
+    ImGui::BeginDisabled(model.histIdx <= 0);
+    if (ImGui::ArrowButton("##back", ImGuiDir_Left)) go(model.histIdx - 1);
     ImGui::EndDisabled();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Back (Alt+Left, mouse button 4)");
     ImGui::SameLine(0, 2);
-    ImGui::BeginDisabled(histIdx + 1 >= int(hist.size()));
-    if (ImGui::ArrowButton("##fwd", ImGuiDir_Right)) go(histIdx + 1);
+    ImGui::BeginDisabled(model.histIdx + 1 >= int(model.hist.size()));
+    if (ImGui::ArrowButton("##fwd", ImGuiDir_Right)) go(model.histIdx + 1);
     ImGui::EndDisabled();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Forward (Alt+Right, mouse button 5)");
 
@@ -686,29 +324,29 @@ void GraphView::Impl::drawToolbar() {
         bool changed = false;
         ImGui::TextDisabled("Show related");
         for (const auto& name : graph::relationNames()) {
-            bool on = filter.shows(name);
+            bool on = model.filter.shows(name);
             if (ImGui::Checkbox(name.c_str(), &on)) {
                 if (on)
-                    filter.hiddenRelations.erase(name);
+                    model.filter.hiddenRelations.erase(name);
                 else
-                    filter.hiddenRelations.insert(name);
+                    model.filter.hiddenRelations.insert(name);
                 changed = true;
             }
         }
         ImGui::Separator();
-        bool hide = !filter.includeDeleted;
+        bool hide = !model.filter.includeDeleted;
         if (ImGui::Checkbox("Hide deleted", &hide)) {
-            filter.includeDeleted = !hide;
+            model.filter.includeDeleted = !hide;
             changed = true;
         }
-        changed |= ImGui::Checkbox("Only edited outputs", &filter.onlyEditedOutputs);
+        changed |= ImGui::Checkbox("Only edited outputs", &model.filter.onlyEditedOutputs);
         if (changed) reload();
         ImGui::EndPopup();
     }
     ImGui::SameLine();
-    if (ImGui::Button(pathMode ? "Exit path" : "Path to...")) {
-        if (pathMode) {
-            pathMode = false;
+    if (ImGui::Button(model.pathMode ? "Exit path" : "Path to...")) {
+        if (model.pathMode) {
+            model.pathMode = false;
             reload();
         } else {
             ImGui::OpenPopup("graph-path");
@@ -717,13 +355,13 @@ void GraphView::Impl::drawToolbar() {
         }
     }
     if (ImGui::BeginPopup("graph-path")) {
-        ImGui::TextDisabled("From: %s", shown(shortLabel(hood.focus.label, 40)));
+        ImGui::TextDisabled("From: %s", shown(shortLabel(model.hood.focus.label, 40)));
         if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
         if (inputWithHint("##to", "to: type a name or title", pathSearch)) {
             try {
-                pathHits = !pathSearch.empty() ? store.jumpTo(pathSearch, 12) : std::vector<SearchHit>{};
+                pathHits = !pathSearch.empty() ? model.store.jumpTo(pathSearch, 12) : std::vector<SearchHit>{};
             } catch (const std::exception& e) {
-                setStatus(e.what(), true);
+                model.setStatus(e.what(), true);
             }
         }
         for (const auto& h : pathHits) {
@@ -731,7 +369,7 @@ void GraphView::Impl::drawToolbar() {
             ImGui::TextColored(kindRgb(h.ref.kind), "%-7s", kindTitle(h.ref.kind));
             ImGui::SameLine();
             if (ImGui::Selectable(shown(shortLabel(h.title, 60)))) {
-                runPath(pathStart.value_or(hood.focus.ref), h.ref);
+                model.runPath(model.pathStart.value_or(model.hood.focus.ref), h.ref);
                 ImGui::CloseCurrentPopup();
             }
             ImGui::PopID();
@@ -739,10 +377,10 @@ void GraphView::Impl::drawToolbar() {
         ImGui::EndPopup();
     }
     ImGui::SameLine();
-    ImGui::BeginDisabled(edits.depth() == 0);
+    ImGui::BeginDisabled(model.edits.depth() == 0);
     if (ImGui::Button("Undo")) undo();
     ImGui::EndDisabled();
-    if (edits.depth() && ImGui::IsItemHovered()) ImGui::SetTooltip("Undo: %s (Ctrl+Z)", shown(edits.last()->description));
+    if (model.edits.depth() && ImGui::IsItemHovered()) ImGui::SetTooltip("Undo: %s (Ctrl+Z)", shown(model.edits.last()->description));
     ImGui::SameLine();
     if (ImGui::Button("Fit")) {
         pan = {0, 0};
@@ -752,8 +390,8 @@ void GraphView::Impl::drawToolbar() {
     ImGui::TextDisabled("zoom %d%%", int(zoom * 100 + 0.5f));
 
     // Breadcrumbs: the walk so far, newest last; forward entries dimmed.
-    int first = std::max(0, histIdx - 6);
-    int last = std::min(int(hist.size()) - 1, histIdx + 2);
+    int first = std::max(0, model.histIdx - 6);
+    int last = std::min(int(model.hist.size()) - 1, model.histIdx + 2);
     for (int i = first; i <= last; ++i) {
         if (i > first) {
             ImGui::SameLine(0, 4);
@@ -763,17 +401,17 @@ void GraphView::Impl::drawToolbar() {
             ImGui::TextDisabled("...");
             ImGui::SameLine(0, 4);
         }
-        const RecordRef& r = hist[size_t(i)];
-        std::string text = std::string(kindTitle(r.kind)) + " " + shortLabel(store.labelOf(r), 22);
+        const RecordRef& r = model.hist[size_t(i)];
+        std::string text = std::string(kindTitle(r.kind)) + " " + shortLabel(model.store.labelOf(r), 22);
         ImGui::PushID(i);
-        ImGui::PushStyleColor(ImGuiCol_Text, i == histIdx ? kindRgb(r.kind) : i > histIdx ? ImVec4(0.5f, 0.5f, 0.5f, 1) : ImVec4(0.85f, 0.85f, 0.85f, 1));
+        ImGui::PushStyleColor(ImGuiCol_Text, i == model.histIdx ? kindRgb(r.kind) : i > model.histIdx ? ImVec4(0.5f, 0.5f, 0.5f, 1) : ImVec4(0.85f, 0.85f, 0.85f, 1));
         if (ImGui::SmallButton(shown(text))) go(i);
         ImGui::PopStyleColor();
         ImGui::PopID();
     }
-    if (hist.empty()) ImGui::TextDisabled("Pick a record: \"Open in graph\" from any editor, or choose one in a list.");
-    if (!status.empty()) {
-        ImGui::TextColored(statusError ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.85f, 0.6f, 1), "%s", shown(status));
+    if (model.hist.empty()) ImGui::TextDisabled("Pick a record: \"Open in graph\" from any editor, or choose one in a list.");
+    if (!model.status.empty()) {
+        ImGui::TextColored(model.statusError ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.85f, 0.6f, 1), "%s", shown(model.status));
     }
 }
 
@@ -782,7 +420,7 @@ void GraphView::Impl::drawNode(ImDrawList* dl, const VNode& n, float alpha, bool
     ImVec2 a = n.screen - h, b = n.screen + h;
     if (n.deleted) alpha *= 0.5f;
     float rounding = 6.f * zoom;
-    bool isFocus = n.ring == 0 && !pathMode;
+    bool isFocus = n.ring == 0 && !model.pathMode;
     ImU32 fill = n.hub ? kindColor(n.kind, 0.92f * alpha, 0.32f) : ImGui::GetColorU32(ImVec4(0.13f, 0.14f, 0.17f, 0.97f * alpha));
     if (hovered) fill = n.hub ? kindColor(n.kind, alpha, 0.42f) : ImGui::GetColorU32(ImVec4(0.19f, 0.20f, 0.25f, alpha));
     dl->AddRectFilled(a, b, fill, rounding);
@@ -828,19 +466,20 @@ void GraphView::Impl::drawNode(ImDrawList* dl, const VNode& n, float alpha, bool
     if (isFocus) {
         y += small + 3 * zoom;
         std::string counts;
-        for (const auto& g : hood.groups) counts += (counts.empty() ? "" : "  ") + withThousands(g.total) + " " + g.relation;
+        for (const auto& g : model.hood.groups) counts += (counts.empty() ? "" : "  ") + withThousands(g.total) + " " + g.relation;
         dl->AddText(font, small, {x, y}, grey(0.55f, alpha), shown(counts), nullptr, clip.z - x, &clip);
     }
 }
 
-void GraphView::Impl::drawCanvas() {
+GraphView::Impl::Canvas GraphView::Impl::beginCanvas() {
     ImVec2 avail = ImGui::GetContentRegionAvail();
     avail.x = std::max(avail.x, 100.f);
     avail.y = std::max(avail.y, 100.f);
-    ImVec2 cmin = ImGui::GetCursorScreenPos();
-    ImVec2 cmax = cmin + avail;
+    Canvas c;
+    c.min = ImGui::GetCursorScreenPos();
+    c.max = c.min + avail;
     canvasSize = avail;
-    origin = cmin + avail * 0.5f;
+    origin = c.min + avail * 0.5f;
     if (!canvasSeen) {
         canvasSeen = true;
         if (fitPending) fitZoom(false);
@@ -848,45 +487,42 @@ void GraphView::Impl::drawCanvas() {
     }
     ImGui::InvisibleButton("graph-canvas", avail,
                            ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight | ImGuiButtonFlags_MouseButtonMiddle);
-    bool hoveredCanvas = ImGui::IsItemHovered();
-    bool activeCanvas = ImGui::IsItemActive();
-    ImGuiIO& io = ImGui::GetIO();
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->PushClipRect(cmin, cmax, true);
-    dl->AddRectFilled(cmin, cmax, ImGui::GetColorU32(ImVec4(0.07f, 0.075f, 0.09f, 1)));
-    origin = cmin + avail * 0.5f;
+    c.hovered = ImGui::IsItemHovered();
+    c.active = ImGui::IsItemActive();
+    c.dl = ImGui::GetWindowDrawList();
+    c.dl->PushClipRect(c.min, c.max, true);
+    c.dl->AddRectFilled(c.min, c.max, ImGui::GetColorU32(ImVec4(0.07f, 0.075f, 0.09f, 1)));
+    return c;
+}
 
-    // Animation clock.
-    if (animT < 1.f) {
-        float t = animSeconds > 0 ? float((ImGui::GetTime() - animStart) / animSeconds) : 1.f;
-        animT = std::min(1.f, std::max(t, 0.f));
-        zoom = zoomFrom + (zoomTo - zoomFrom) * ease(animT);
-        if (animT >= 1.f) {
-            pan = {0, 0};
-            zoom = zoomTo;
-            ghosts.clear();
-        }
+// The focus transition: node positions, pan and zoom move from the old layout to the new one.
+void GraphView::Impl::advanceAnimation() {
+    if (animT >= 1.f) return;
+    float t = animSeconds > 0 ? float((ImGui::GetTime() - animStart) / animSeconds) : 1.f;
+    animT = std::min(1.f, std::max(t, 0.f));
+    zoom = zoomFrom + (zoomTo - zoomFrom) * ease(animT);
+    if (animT >= 1.f) {
+        pan = {0, 0};
+        zoom = zoomTo;
+        ghosts.clear();
     }
-    ImVec2 curPan = animT < 1 ? currentPan() : pan;
-    auto toScreen = [&](ImVec2 w) { return origin + (w + curPan) * zoom; };
+}
 
-    // Dot grid, so panning is visible even on an empty area.
+// Dot grid, so panning is visible even on an empty area.
+void GraphView::Impl::drawGrid(const Canvas& c) {
+    const ImVec2 curPan = currentPan();
     float step = 48.f * zoom;
-    if (step > 10.f) {
-        float ox = std::fmod(origin.x + curPan.x * zoom - cmin.x, step), oy = std::fmod(origin.y + curPan.y * zoom - cmin.y, step);
-        if (ox < 0) ox += step;
-        if (oy < 0) oy += step;
-        for (float x = cmin.x + ox; x < cmax.x; x += step)
-            for (float y = cmin.y + oy; y < cmax.y; y += step) dl->AddRectFilled({x, y}, {x + 1.5f, y + 1.5f}, grey(0.22f, 1));
-    }
+    if (step <= 10.f) return;
+    float ox = std::fmod(origin.x + curPan.x * zoom - c.min.x, step), oy = std::fmod(origin.y + curPan.y * zoom - c.min.y, step);
+    if (ox < 0) ox += step;
+    if (oy < 0) oy += step;
+    for (float x = c.min.x + ox; x < c.max.x; x += step)
+        for (float y = c.min.y + oy; y < c.max.y; y += step) c.dl->AddRectFilled({x, y}, {x + 1.5f, y + 1.5f}, grey(0.22f, 1));
+}
 
-    float e = ease(animT);
-    for (auto& n : nodes) n.screen = toScreen(currentPos(n));
-    for (auto& g : ghosts) g.screen = toScreen(g.to);
-
-    int hovered = hoveredCanvas || dragging ? nodeAt(io.MousePos) : -1;
-
-    // Edges, then their labels, then nodes (ring 2 under ring 1 under the focus).
+// Group trunks, then edges, then the previous layout's nodes fading out.
+void GraphView::Impl::drawEdges(ImDrawList* dl, int hovered) {
+    const float e = ease(animT);
     for (const auto& l : labels)
         if (l.trunk) {
             bool hot = hovered == l.parent;
@@ -902,61 +538,75 @@ void GraphView::Impl::drawCanvas() {
         dl->AddLine(from, b.screen, kindColor(b.kind, (hot ? 0.9f : 0.38f) * alpha), (hot ? 2.2f : 1.3f) * std::max(0.5f, zoom));
     }
     for (const auto& g : ghosts) drawNode(dl, g, 1.f - e, false, false, false);
+}
 
+// Nodes, ring 2 under ring 1 under the focus, culled to the canvas. While a node is dragged, the
+// edit dropping it on the hovered node would make (if any) is returned.
+std::optional<graph::Edit> GraphView::Impl::drawNodes(const Canvas& c, int hovered) {
+    const float e = ease(animT);
     std::optional<graph::Edit> drop;
-    int pressedIdx = pressed;
     for (int ring = 3; ring >= 0; --ring)
         for (int i = 0; i < int(nodes.size()); ++i) {
             const auto& n = nodes[size_t(i)];
             if (std::min(n.ring, 3) != ring) continue;
             // Cull what is off screen: a panned 200-node view draws only what shows.
             ImVec2 h = n.size * (0.5f * zoom);
-            if (n.screen.x + h.x < cmin.x || n.screen.x - h.x > cmax.x || n.screen.y + h.y < cmin.y || n.screen.y - h.y > cmax.y) continue;
+            if (n.screen.x + h.x < c.min.x || n.screen.x - h.x > c.max.x || n.screen.y + h.y < c.min.y || n.screen.y - h.y > c.max.y) continue;
             bool dropOk = false;
-            if (dragging && pressedIdx >= 0 && i == hovered && i != pressedIdx && !n.hub && !nodes[size_t(pressedIdx)].hub) {
-                drop = graph::dropEdit(nodes[size_t(pressedIdx)].ref, n.ref);
+            if (dragging && pressed >= 0 && i == hovered && i != pressed && !n.hub && !nodes[size_t(pressed)].hub) {
+                drop = graph::dropEdit(nodes[size_t(pressed)].ref, n.ref);
                 dropOk = drop.has_value();
             }
-            drawNode(dl, n, n.alphaFrom + (1 - n.alphaFrom) * e, i == hovered, dropOk, i == selected);
+            drawNode(c.dl, n, n.alphaFrom + (1 - n.alphaFrom) * e, i == hovered, dropOk, i == selected);
         }
-    if (zoom > 0.45f) {
-        for (const auto& l : labels) {
-            ImVec2 at = toScreen(l.at);
-            float fs = ImGui::GetFontSize() * std::min(zoom, 1.3f) * 0.9f;
-            ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(fs, 1e9f, 0, shown(l.text));
-            ImVec2 a = at - ts * 0.5f - ImVec2{5, 2}, b = at + ts * 0.5f + ImVec2{5, 2};
-            dl->AddRectFilled(a, b, ImGui::GetColorU32(ImVec4(0.07f, 0.075f, 0.09f, 0.92f * e)), 8.f);
-            dl->AddRect(a, b, kindColor(l.kind, 0.6f * e), 8.f);
-            dl->AddText(ImGui::GetFont(), fs, at - ts * 0.5f, kindColor(l.kind, e), shown(l.text));
-        }
-    }
-    if (dragging && pressedIdx >= 0) {
-        dl->AddLine(nodes[size_t(pressedIdx)].screen, io.MousePos, kindColor(nodes[size_t(pressedIdx)].kind, 0.9f), 2.f);
-        const char* what = "drop on an output or prompt to tag it, on a prompt or model to set it";
-        if (drop) {
-            switch (drop->op) {
-            case graph::EditOp::LinkTag: what = "release: link this tag"; break;
-            case graph::EditOp::SetPrompt: what = "release: set the output's prompt"; break;
-            case graph::EditOp::SetModel: what = "release: set the output's model"; break;
-            case graph::EditOp::UnlinkTag: break;
-            }
-        }
-        dl->AddText(io.MousePos + ImVec2{14, 8}, grey(0.95f, 1), what);
-    }
-    if (nodes.empty() || hist.empty())
-        dl->AddText(origin - ImVec2{160, 0}, grey(0.5f, 1), "Nothing in focus yet: open a record in the graph.");
-    dl->PopClipRect();
+    return drop;
+}
 
-    // ---- mouse --------------------------------------------------------------------------------
-    if (hoveredCanvas && io.MouseWheel != 0.f && animT >= 1.f) {
+// The groups' labels ("outputs · 1,234"), when the zoom leaves them readable.
+void GraphView::Impl::drawLabels(ImDrawList* dl) {
+    if (zoom <= 0.45f) return;
+    const float e = ease(animT);
+    for (const auto& l : labels) {
+        ImVec2 at = toScreen(l.at);
+        float fs = ImGui::GetFontSize() * std::min(zoom, 1.3f) * 0.9f;
+        ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(fs, 1e9f, 0, shown(l.text));
+        ImVec2 a = at - ts * 0.5f - ImVec2{5, 2}, b = at + ts * 0.5f + ImVec2{5, 2};
+        dl->AddRectFilled(a, b, ImGui::GetColorU32(ImVec4(0.07f, 0.075f, 0.09f, 0.92f * e)), 8.f);
+        dl->AddRect(a, b, kindColor(l.kind, 0.6f * e), 8.f);
+        dl->AddText(ImGui::GetFont(), fs, at - ts * 0.5f, kindColor(l.kind, e), shown(l.text));
+    }
+}
+
+// Drag-to-edit: a line from the dragged node to the mouse, saying what releasing here would do.
+void GraphView::Impl::drawDragHint(ImDrawList* dl, const std::optional<graph::Edit>& drop) {
+    if (!dragging || pressed < 0) return;
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    dl->AddLine(nodes[size_t(pressed)].screen, mouse, kindColor(nodes[size_t(pressed)].kind, 0.9f), 2.f);
+    const char* what = "drop on an output or prompt to tag it, on a prompt or model to set it";
+    if (drop) {
+        switch (drop->op) {
+        case graph::EditOp::LinkTag: what = "release: link this tag"; break;
+        case graph::EditOp::SetPrompt: what = "release: set the output's prompt"; break;
+        case graph::EditOp::SetModel: what = "release: set the output's model"; break;
+        case graph::EditOp::UnlinkTag: break;
+        }
+    }
+    dl->AddText(mouse + ImVec2{14, 8}, grey(0.95f, 1), what);
+}
+
+// Wheel zoom about the mouse, back/forward buttons, click to focus or open a hub's list, drag a
+// node onto another to edit (the drop), drag the background to pan, right-click for the menu.
+void GraphView::Impl::handleMouse(const Canvas& c, int hovered, const std::optional<graph::Edit>& drop) {
+    ImGuiIO& io = ImGui::GetIO();
+    if (c.hovered && io.MouseWheel != 0.f && animT >= 1.f) {
         ImVec2 world = (io.MousePos - origin) * (1.f / zoom) - pan;
         zoom = zoomTo = std::clamp(zoom * std::pow(1.12f, io.MouseWheel), 0.2f, 3.f);
         pan = (io.MousePos - origin) * (1.f / zoom) - world;
     }
-    if (hoveredCanvas && ImGui::IsMouseClicked(3)) go(histIdx - 1);
-    if (hoveredCanvas && ImGui::IsMouseClicked(4)) go(histIdx + 1);
+    if (c.hovered && ImGui::IsMouseClicked(3)) go(model.histIdx - 1);
+    if (c.hovered && ImGui::IsMouseClicked(4)) go(model.histIdx + 1);
 
-    if (hoveredCanvas && ImGui::IsMouseClicked(0)) {
+    if (c.hovered && ImGui::IsMouseClicked(0)) {
         pressed = hovered;
         pressPos = io.MousePos;
         dragging = panning = false;
@@ -966,15 +616,15 @@ void GraphView::Impl::drawCanvas() {
             pressed = -1;
         }
     }
-    if (activeCanvas && ImGui::IsMouseDragging(0, 5.f)) {
-        if (pressed >= 0 && !pathMode) {
+    if (c.active && ImGui::IsMouseDragging(0, 5.f)) {
+        if (pressed >= 0 && !model.pathMode) {
             dragging = true;
         } else if (pressed < 0) {
             panning = true;
             if (animT >= 1.f) pan = pan + io.MouseDelta * (1.f / zoom);
         }
     }
-    if (activeCanvas && ImGui::IsMouseDragging(2, 0.f) && animT >= 1.f) pan = pan + io.MouseDelta * (1.f / zoom);
+    if (c.active && ImGui::IsMouseDragging(2, 0.f) && animT >= 1.f) pan = pan + io.MouseDelta * (1.f / zoom);
     if (ImGui::IsMouseReleased(0)) {
         if (dragging && pressed >= 0) {
             if (drop) applyEdit(*drop);
@@ -990,59 +640,80 @@ void GraphView::Impl::drawCanvas() {
         pressed = -1;
         dragging = panning = false;
     }
-    if (hoveredCanvas && ImGui::IsMouseClicked(1)) {
+    if (c.hovered && ImGui::IsMouseClicked(1)) {
         contextNode = hovered;
         if (hovered >= 0) {
             selected = hovered;
             ImGui::OpenPopup("graph-node-menu");
         }
     }
+}
 
-    // ---- keyboard ---------------------------------------------------------------------------
-    if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && !io.WantTextInput && !nodes.empty()) {
-        if (io.KeyAlt && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) {
-            go(histIdx - 1);
-        } else if (io.KeyAlt && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) {
-            go(histIdx + 1);
-        } else if (!io.KeyAlt && !io.KeyCtrl) {
-            const std::pair<ImGuiKey, ImVec2> arrows[] = {{ImGuiKey_LeftArrow, {-1, 0}}, {ImGuiKey_RightArrow, {1, 0}},
-                                                          {ImGuiKey_UpArrow, {0, -1}}, {ImGuiKey_DownArrow, {0, 1}}};
-            for (const auto& [key, dir] : arrows)
-                if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(key))) {
-                    int n = neighbourIn(dir);
-                    if (n >= 0) selected = n;
-                }
-            selected = std::clamp(selected, 0, int(nodes.size()) - 1);
-            const VNode& s = nodes[size_t(selected)];
-            if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter))) {
-                if (s.hub)
-                    openHubList(s);
-                else if (onOpen)
-                    onOpen(s.ref);
-            } else if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space)) && !s.hub) {
-                RecordRef r = s.ref;
-                focusOn(r, currentPos(s), true);
-            } else if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace))) {
-                go(histIdx - 1);
+// Alt+arrows walk the history; arrows move the selection, Enter opens, Space focuses, E expands,
+// Backspace goes back; Ctrl+Z undoes an edit; Escape cancels a path search, the list, path mode.
+void GraphView::Impl::handleKeys() {
+    ImGuiIO& io = ImGui::GetIO();
+    if (!ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) || io.WantTextInput || nodes.empty()) return;
+    if (io.KeyAlt && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) {
+        go(model.histIdx - 1);
+    } else if (io.KeyAlt && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) {
+        go(model.histIdx + 1);
+    } else if (!io.KeyAlt && !io.KeyCtrl) {
+        const std::pair<ImGuiKey, ImVec2> arrows[] = {{ImGuiKey_LeftArrow, {-1, 0}}, {ImGuiKey_RightArrow, {1, 0}},
+                                                      {ImGuiKey_UpArrow, {0, -1}}, {ImGuiKey_DownArrow, {0, 1}}};
+        for (const auto& [key, dir] : arrows)
+            if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(key))) {
+                int n = neighbourIn(dir);
+                if (n >= 0) selected = n;
             }
-            for (ImWchar c : io.InputQueueCharacters)
-                if ((c == 'e' || c == '+') && selected < int(nodes.size()) && !nodes[size_t(selected)].hub) {
-                    toggleExpand(nodes[size_t(selected)].ref);
-                    break;
-                }
+        selected = std::clamp(selected, 0, int(nodes.size()) - 1);
+        const VNode& s = nodes[size_t(selected)];
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter))) {
+            if (s.hub)
+                openHubList(s);
+            else if (onOpen)
+                onOpen(s.ref);
+        } else if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space)) && !s.hub) {
+            RecordRef r = s.ref;
+            focusOn(r, currentPos(s), true);
+        } else if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace))) {
+            go(model.histIdx - 1);
         }
-        if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z))) undo();
-        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
-            if (pathSearching()) {
-                cancelPath();
-            } else if (list.open) {
-                list.open = false;
-            } else if (pathMode) {
-                pathMode = false;
-                reload();
+        for (ImWchar c : io.InputQueueCharacters)
+            if ((c == 'e' || c == '+') && selected < int(nodes.size()) && !nodes[size_t(selected)].hub) {
+                toggleExpand(nodes[size_t(selected)].ref);
+                break;
             }
+    }
+    if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z))) undo();
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+        if (model.pathSearching()) {
+            model.cancelPath();
+        } else if (model.list.open) {
+            model.list.open = false;
+        } else if (model.pathMode) {
+            model.pathMode = false;
+            reload();
         }
     }
+}
+
+void GraphView::Impl::drawCanvas() {
+    const Canvas c = beginCanvas();
+    advanceAnimation();
+    drawGrid(c);
+    for (auto& n : nodes) n.screen = toScreen(currentPos(n));
+    for (auto& g : ghosts) g.screen = toScreen(g.to);
+    const int hovered = c.hovered || dragging ? nodeAt(ImGui::GetIO().MousePos) : -1;
+    drawEdges(c.dl, hovered);
+    const std::optional<graph::Edit> drop = drawNodes(c, hovered);
+    drawLabels(c.dl);
+    drawDragHint(c.dl, drop);
+    if (nodes.empty() || model.hist.empty())
+        c.dl->AddText(origin - ImVec2{160, 0}, grey(0.5f, 1), "Nothing in focus yet: open a record in the graph.");
+    c.dl->PopClipRect();
+    handleMouse(c, hovered, drop);
+    handleKeys();
     drawContextMenu();
 }
 
@@ -1053,11 +724,11 @@ void GraphView::Impl::drawContextMenu() {
         return;
     }
     const VNode n = nodes[size_t(contextNode)];
-    const RecordRef focusRef = hood.focus.ref;
+    const RecordRef focusRef = model.hood.focus.ref;
     if (n.hub) {
         ImGui::TextDisabled("%s %s", shown(n.detail), shown(n.relation));
         if (ImGui::MenuItem("List all (paged, searchable)")) openHubList(n);
-        if (n.parent == 0 && !pathMode && ImGui::MenuItem("Show the 50 most recent here")) showInPlace(n.relation);
+        if (n.parent == 0 && !model.pathMode && ImGui::MenuItem("Show the 50 most recent here")) showInPlace(n.relation);
         ImGui::EndPopup();
         return;
     }
@@ -1067,59 +738,59 @@ void GraphView::Impl::drawContextMenu() {
     ImGui::Separator();
     if (ImGui::MenuItem("Focus", "click / Space")) focusOn(n.ref, currentPos(n), true);
     if (ImGui::MenuItem("Open in editor", "double-click / Enter") && onOpen) onOpen(n.ref);
-    if (!(n.ref == focusRef) && !pathMode) {
-        bool isExpanded = std::any_of(expanded.begin(), expanded.end(), [&](const Expansion& e) { return e.ref == n.ref; });
+    if (!(n.ref == focusRef) && !model.pathMode) {
+        bool isExpanded = std::any_of(model.expanded.begin(), model.expanded.end(), [&](const Expansion& e) { return e.ref == n.ref; });
         if (ImGui::MenuItem(isExpanded ? "Collapse its ring" : "Expand one more ring", "E")) toggleExpand(n.ref);
     }
-    if (n.parent == 0 && !pathMode && hubsInPlace.count(n.relation) && ImGui::MenuItem("Group these again")) showInPlace(n.relation);
+    if (n.parent == 0 && !model.pathMode && model.hubsInPlace.count(n.relation) && ImGui::MenuItem("Group these again")) showInPlace(n.relation);
     ImGui::Separator();
     if (ImGui::MenuItem("Mark as path start")) {
-        pathStart = n.ref;
-        setStatus("path start: " + shortLabel(n.label, 40) + " \xE2\x80\x94 right-click another record: \"Path from the mark to here\"");
+        model.pathStart = n.ref;
+        model.setStatus("path start: " + shortLabel(n.label, 40) + " \xE2\x80\x94 right-click another record: \"Path from the mark to here\"");
     }
-    if (pathStart && !(*pathStart == n.ref) && ImGui::MenuItem("Path from the mark to here")) runPath(*pathStart, n.ref);
-    if (!(n.ref == focusRef) && ImGui::MenuItem("Path from the focus to here")) runPath(focusRef, n.ref);
+    if (model.pathStart && !(*model.pathStart == n.ref) && ImGui::MenuItem("Path from the mark to here")) model.runPath(*model.pathStart, n.ref);
+    if (!(n.ref == focusRef) && ImGui::MenuItem("Path from the focus to here")) model.runPath(focusRef, n.ref);
 
     // Edits between this node and the focus.
-    if (!pathMode && !(n.ref == focusRef)) {
+    if (!model.pathMode && !(n.ref == focusRef)) {
         auto offered = graph::contextEdits(focusRef, n.ref, n.parent == 0, n.relation);
         if (!offered.empty()) ImGui::Separator();
         for (const auto& o : offered)
             if (ImGui::MenuItem(shown(o.label))) applyEdit(o.edit);
     }
-    if (edits.depth()) {
+    if (model.edits.depth()) {
         ImGui::Separator();
-        if (ImGui::MenuItem(shown(("Undo: " + shortLabel(edits.last()->description, 50))), "Ctrl+Z")) undo();
+        if (ImGui::MenuItem(shown(("Undo: " + shortLabel(model.edits.last()->description, 50))), "Ctrl+Z")) undo();
     }
     ImGui::EndPopup();
 }
 
 void GraphView::Impl::drawHubList() {
-    if (!list.open) return;
+    if (!model.list.open) return;
     ImGui::SetNextWindowSize({360, 0});
-    ImGui::TextColored(kindRgb(list.kind), "%s", shown(list.relation));
+    ImGui::TextColored(kindRgb(model.list.kind), "%s", shown(model.list.relation));
     ImGui::SameLine();
-    ImGui::Text("of %s \xC2\xB7 %s", shown(shortLabel(store.labelOf(list.owner), 30)), shown(list.total));
+    ImGui::Text("of %s \xC2\xB7 %s", shown(shortLabel(model.store.labelOf(model.list.owner), 30)), shown(model.list.total));
     ImGui::SameLine();
     if (ImGui::SmallButton("Close")) {
-        list.open = false;
+        model.list.open = false;
         return;
     }
     ImGui::SetNextItemWidth(-1);
-    inputWithHint("##hubsearch", "search these records", list.search);
-    if (list.loadedFor != list.search) {
-        list.loadedFor = list.search;
-        list.items.clear();
-        list.more = true;
-        loadListPage();
+    inputWithHint("##hubsearch", "search these records", model.list.search);
+    if (model.list.loadedFor != model.list.search) {
+        model.list.loadedFor = model.list.search;
+        model.list.items.clear();
+        model.list.more = true;
+        model.loadListPage();
     }
     ImGui::BeginChild("hub-rows", {0, 0}, true);
     ImGuiListClipper clipper;
-    clipper.Begin(int(list.items.size()) + (list.more ? 1 : 0));
+    clipper.Begin(int(model.list.items.size()) + (model.list.more ? 1 : 0));
     while (clipper.Step()) {
-        if (clipper.DisplayEnd > int(list.items.size()) && list.more) loadListPage();
-        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd && i < int(list.items.size()); ++i) {
-            const auto& it = list.items[size_t(i)];
+        if (clipper.DisplayEnd > int(model.list.items.size()) && model.list.more) model.loadListPage();
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd && i < int(model.list.items.size()); ++i) {
+            const auto& it = model.list.items[size_t(i)];
             ImGui::PushID(i);
             ImGui::PushStyleColor(ImGuiCol_Text, it.deleted ? ImVec4(0.5f, 0.5f, 0.5f, 1) : ImVec4(0.92f, 0.92f, 0.92f, 1));
             bool clicked = ImGui::Selectable(shown(shortLabel(it.label, 70)), false, ImGuiSelectableFlags_AllowDoubleClick);
@@ -1141,10 +812,10 @@ void GraphView::Impl::drawHubList() {
                 }
             }
             ImGui::PopID();
-            if (!list.open) break;
+            if (!model.list.open) break;
         }
     }
-    if (!list.more && list.items.empty()) ImGui::TextDisabled("no match");
+    if (!model.list.more && model.list.items.empty()) ImGui::TextDisabled("no match");
     ImGui::EndChild();
 }
 
@@ -1155,17 +826,17 @@ GraphView::~GraphView() = default;
 
 void GraphView::focus(const pv::RecordRef& r) {
     m->onOpen = onOpenRecord;
-    m->onEdited = onEdited;
+    m->model.onEdited = onEdited;
     m->focusOn(r, m->positionOf(r), true);
 }
 
 void GraphView::drawContents() {
     m->onOpen = onOpenRecord;
-    m->onEdited = onEdited;
+    m->model.onEdited = onEdited;
     m->pollPath();
     ImGui::PushID(this);
     m->drawToolbar();
-    if (m->list.open) {
+    if (m->model.list.open) {
         float w = std::min(380.f, ImGui::GetContentRegionAvail().x * 0.4f);
         ImGui::BeginGroup();
         ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -1184,41 +855,41 @@ void GraphView::drawContents() {
 }
 
 std::optional<pv::RecordRef> GraphView::focused() const {
-    if (m->histIdx < 0) return std::nullopt;
-    return m->hist[size_t(m->histIdx)];
+    if (m->model.histIdx < 0) return std::nullopt;
+    return m->model.hist[size_t(m->model.histIdx)];
 }
-bool GraphView::back() { return m->go(m->histIdx - 1); }
-bool GraphView::forward() { return m->go(m->histIdx + 1); }
-const std::vector<pv::RecordRef>& GraphView::history() const { return m->hist; }
-int GraphView::historyIndex() const { return m->histIdx; }
-pv::graph::Filter& GraphView::filter() { return m->filter; }
+bool GraphView::back() { return m->go(m->model.histIdx - 1); }
+bool GraphView::forward() { return m->go(m->model.histIdx + 1); }
+const std::vector<pv::RecordRef>& GraphView::history() const { return m->model.hist; }
+int GraphView::historyIndex() const { return m->model.histIdx; }
+pv::graph::Filter& GraphView::filter() { return m->model.filter; }
 void GraphView::applyFilter() { m->reload(); }
-void GraphView::showPath(const pv::RecordRef& from, const pv::RecordRef& to) { m->runPath(from, to); }
-bool GraphView::listOpen() const { return m->list.open; }
-bool GraphView::pathSearching() const { return m->pathSearching(); }
+void GraphView::showPath(const pv::RecordRef& from, const pv::RecordRef& to) { m->model.runPath(from, to); }
+bool GraphView::listOpen() const { return m->model.list.open; }
+bool GraphView::pathSearching() const { return m->model.pathSearching(); }
 void GraphView::clearPath() {
-    m->pathMode = false;
+    m->model.pathMode = false;
     m->reload();
 }
-const pv::graph::PathResult& GraphView::path() const { return m->path; }
+const pv::graph::PathResult& GraphView::path() const { return m->model.path; }
 bool GraphView::undo() {
-    m->onEdited = onEdited;
+    m->model.onEdited = onEdited;
     return m->undo();
 }
-size_t GraphView::undoDepth() const { return m->edits.depth(); }
+size_t GraphView::undoDepth() const { return m->model.edits.depth(); }
 bool GraphView::applyEdit(const pv::graph::Edit& e) {
-    m->onEdited = onEdited;
-    size_t before = m->edits.depth();
+    m->model.onEdited = onEdited;
+    size_t before = m->model.edits.depth();
     m->applyEdit(e);
-    return m->edits.depth() > before;
+    return m->model.edits.depth() > before;
 }
 void GraphView::refresh() { m->reload(); }
 void GraphView::expand(const pv::RecordRef& r) { m->toggleExpand(r); }
 void GraphView::showHubInPlace(const std::string& relation) { m->showInPlace(relation); }
 void GraphView::openList(const std::string& relation) {
-    for (const auto& g : m->hood.groups)
+    for (const auto& g : m->model.hood.groups)
         if (g.relation == relation) {
-            Impl::VNode n;
+            Node n;
             n.parent = 0;
             n.relation = relation;
             n.kind = g.kind;
@@ -1226,7 +897,7 @@ void GraphView::openList(const std::string& relation) {
             if (!m->nodes.empty()) m->openHubList(n);
         }
 }
-const std::string& GraphView::status() const { return m->status; }
+const std::string& GraphView::status() const { return m->model.status; }
 
 std::vector<GraphView::NodeInfo> GraphView::nodes() const {
     std::vector<NodeInfo> out;

@@ -1,5 +1,7 @@
 // The relation browser: the focused record in the middle, its related records around it, walked
-// by clicking. Drawn with ImDrawList only; queries go through pv::graph (store/Graph.hpp).
+// by clicking. Three parts: GraphModel (what is shown, queries through pv::graph in
+// store/Graph.hpp), GraphLayout (where it goes) and this view (animation, drawing with ImDrawList,
+// input).
 #pragma once
 #include "Graph.hpp"
 #include "Store.hpp"
