@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <random>
 #include <sstream>
 
@@ -195,7 +196,26 @@ std::string newUuidV7() {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     uint64_t ms = static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-    uint64_t hi = (ms << 16) | 0x7000 | (rng() & 0x0FFF);
+    // Ids made in one process sort in the order they were made (RFC 9562, method 1): within one
+    // millisecond the 12-bit field counts up from a random start; when it runs out, the next
+    // millisecond is borrowed. Records created in the same millisecond (two iterations, an import)
+    // keep their creation order where ids break a created_at tie.
+    static std::mutex lastLock;
+    static uint64_t lastMs = 0, lastSeq = 0;
+    uint64_t seq;
+    {
+        std::lock_guard<std::mutex> hold(lastLock);
+        if (ms > lastMs) {
+            lastMs = ms;
+            lastSeq = rng() & 0x07FF;  // the top bit is left clear: room to count
+        } else if (++lastSeq > 0x0FFF) {
+            ++lastMs;
+            lastSeq = rng() & 0x07FF;
+        }
+        ms = lastMs;
+        seq = lastSeq;
+    }
+    uint64_t hi = (ms << 16) | 0x7000 | seq;
     uint64_t lo = (rng() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
     char buf[40];
     std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xFFFF),
