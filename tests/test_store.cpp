@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <cstring>
 #include <map>
 #include <random>
 #include <set>
