@@ -284,6 +284,7 @@ public:
     void transaction(const std::function<void()>& fn);
 
 private:
+    friend struct StoreInternals;  // internal/StoreInternals.hpp: the raw connection, store code and tests only
     void prepareOutput(Output& o);  // validate, fill in id and captured time
     void insertOutput(Output& o);
     void checkText(const char* field, const std::string& value) const;
