@@ -2,7 +2,6 @@
 
 #include "Trace.hpp"
 
-#include "Migrations.hpp"
 #include "Schema.hpp"
 #include "SetAside.hpp"
 
@@ -800,487 +799,342 @@ void SyncEngine::markBatch(const PushBatch& b, PushResult& result) {
 
 // ---- pull ------------------------------------------------------------------------------------
 
+// ---- pull ----------------------------------------------------------------------------------
+
+namespace {
+
+// A fetch of pulled rows as the vault's writer reads them (columns first, then the clocks).
+class PgRows final : public PulledRows {
+public:
+    explicit PgRows(const PgResult& r) : m_r(r) {}
+    int rows() const override { return m_r.rows(); }
+    bool isNull(int row, int col) const override { return m_r.isNull(row, col); }
+    std::string_view text(int row, int col) const override { return {m_r.raw(row, col), static_cast<size_t>(m_r.length(row, col))}; }
+
+private:
+    const PgResult& m_r;
+};
+
+} // namespace
+
+struct SyncEngine::PullState {
+    explicit PullState(Store& store) : changeLog(store.changeLog()) {}
+    ChangeLog changeLog;
+    std::string cursorKey, from, to;
+    uint64_t toXid = 0;
+    bool anySetAside = false;
+    std::string skipXids;               // "{…}": transactions an earlier pull read in full
+    std::set<int> tablesToRead;         // indexes into syncedTables()
+    int64_t serverNow = 0;
+    std::string changed;                // the WHERE of rows written since the cursor
+    char clockBound[32] = {};           // a remote clock at or above this is not merged
+    std::string boundLiteral;
+    std::map<std::string, std::set<std::string>> refetch;  // rows whose refused change was discarded: table -> row keys
+    bool small = false;                 // a few rows, read before the vault's lock
+    std::map<int, PgResult> prefetched; // table index -> its rows (small)
+    std::map<std::string, std::vector<std::string>> pendingRows;  // rows with local edits waiting: table -> keys
+    std::map<std::string, std::unordered_set<std::string>> pendingSet;
+    std::vector<std::pair<const TableDef*, std::string>> absent;  // refetched rows the server does not have
+    std::string maxClock;
+    std::set<uint64_t> readXids;        // transactions at or after the new cursor whose rows were read
+    bool firstFetch = true;
+
+    void readRefetch(Store& store) {
+        refetch.clear();
+        if (auto listed = store.setting(kRefetchSetting)) {
+            auto j = Json::parse(*listed, nullptr, false);
+            if (j.is_array())
+                for (const auto& e : j)
+                    if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_string())
+                        refetch[e[0].get<std::string>()].insert(e[1].get<std::string>());
+        }
+    }
+};
+
 PullResult SyncEngine::pull() {
     connect();
     PullResult result;
-    auto& db = m_store.db();
-    const std::string cursorKey = "sync.pull_cursor." + m_serverId;
-    const std::string from = m_store.setting(cursorKey).value_or("0");
-    auto changeLog = m_store.changeLog();
-    const bool anySetAside = changeLog.anySetAside();
-    const auto& tables = syncedTables();
+    PullState p(m_store);
+    p.cursorKey = "sync.pull_cursor." + m_serverId;
+    p.from = m_store.setting(p.cursorKey).value_or("0");
+    p.anySetAside = p.changeLog.anySetAside();
     const auto traceStart = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
     const double traceCpu = trace::on() ? trace::threadCpuMs() : 0;
-    trace::Clock::time_point traceCut;
     // Transactions whose rows an earlier pull of this engine read and committed to the vault, at
     // or after the cursor (see m_appliedXids): not read again. Not while a change is set aside
     // (the filter on this device's own rows is off then, so their rows were not all read).
-    if (m_appliedServer != m_serverId || anySetAside) m_appliedXids.clear();
+    if (m_appliedServer != m_serverId || p.anySetAside) m_appliedXids.clear();
     m_appliedServer = m_serverId;
-    const uint64_t fromXid = std::strtoull(from.c_str(), nullptr, 10);
-    std::string skipXids = "{";
+    const uint64_t fromXid = std::strtoull(p.from.c_str(), nullptr, 10);
+    p.skipXids = "{";
     for (uint64_t x : m_appliedXids)
-        if (x >= fromXid) skipXids += (skipXids.size() > 1 ? "," : "") + std::to_string(x);
-    skipXids += "}";
+        if (x >= fromXid) p.skipXids += (p.skipXids.size() > 1 ? "," : "") + std::to_string(x);
+    p.skipXids += "}";
 
     step("pull-begin");
-    m_conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    try {
-        // Every transaction with an xid below the snapshot's xmin has finished. Reading every
-        // visible row last written by an xid >= cursor and then moving the cursor only to xmin
-        // never skips a write that commits late: it carries an xid >= xmin and is read next time.
-        // Rows committed by xids >= xmin are applied now too (low latency even while some
-        // unrelated transaction stays open). The next pull of this engine leaves out the
-        // transactions it has read in full (m_appliedXids); another reads them once more, which
-        // is harmless: a row carries its state, not a delta.
-        // One round trip: the snapshot's xmin, the server's clock, the server's record of this
-        // device, and which tables have rows written since the cursor (only those are read).
-        const std::string sinceCursor = "_xid >= $2::xid8 AND NOT (_xid = ANY($3::xid8[]))";
-        std::string changedTables;
-        for (size_t i = 0; i < tables.size(); ++i)
-            changedTables += std::string(i ? " UNION ALL " : "") + "SELECT " + std::to_string(i) + " WHERE EXISTS (SELECT 1 FROM " + m_s + "." +
-                             tables[i].name + " WHERE " + sinceCursor + ")";
-        const int64_t localBefore = changeLog.nowMs();
-        if (trace::on()) traceCut = trace::Clock::now();
-        auto snap = m_conn.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text, (extract(epoch from clock_timestamp()) * 1000)::bigint, "
-                                "d.pushed_seq, d.pushed_mark, ARRAY(" + changedTables + ")::text FROM (SELECT 1) one LEFT JOIN " + m_s +
-                                    ".devices d ON d.device_id = $1",
-                                {m_deviceId, from, skipXids});
-        // This device's clock as its change log stamps it (SQLite's time), against the server's,
-        // taken halfway through the round trip.
-        const int64_t localNow = (localBefore + changeLog.nowMs()) / 2;
-        const std::string to = snap.text(0, 0);
-        const uint64_t toXid = std::strtoull(to.c_str(), nullptr, 10);
-        const int64_t serverNow = snap.integer(0, 1);
-        bool forked = false;
-        // A vault that is a restored backup or a copy must stop taking the rows its old device id
-        // wrote since for its own before it reads any (its cursor would move past them).
-        if (!snap.isNull(0, 2))
-            if (auto why = historyMismatch(snap.integer(0, 2), snap.optText(0, 3))) {
-                becomeNewDevice(*why, &result.deviceNote);
-                forked = true;
-            }
-        std::set<int> tablesToRead;
-        if (forked) {
-            // The rows its old id wrote, left out until now as its own, are read too: every table
-            // that has rows since the cursor, whatever an earlier pull read (the list above left
-            // those transactions out).
-            skipXids = "{}";
-            for (size_t i = 0; i < tables.size(); ++i) tablesToRead.insert(static_cast<int>(i));
-        } else {
-            const std::string list = snap.text(0, 4);  // "{0,3}"
-            for (size_t at = 1; at < list.size();) {
-                size_t end = list.find_first_of(",}", at);
-                if (end == std::string::npos || end == at) break;
-                tablesToRead.insert(std::atoi(list.substr(at, end - at).c_str()));
-                at = end + 1;
-            }
-        }
-        result.clockSkewMs = localNow - serverNow;
-        if (result.clockSkewMs > kClockWarnMs || result.clockSkewMs < -kClockWarnMs) {
-            const int64_t s = (result.clockSkewMs < 0 ? -result.clockSkewMs : result.clockSkewMs) / 1000;
-            const bool behind = result.clockSkewMs < 0;
-            result.clockWarning = "this device's clock is " + (s >= 120 ? std::to_string((s + 30) / 60) + " min " : std::to_string(s) + " s ") +
-                                  (behind ? "behind" : "ahead of") + " the server's; set it right (automatic date and time). Until then " +
-                                  (behind ? "an edit made here before a sync may lose to an older edit from another device"
-                                          : "edits stamped more than 5 min ahead of the server are set aside");
-        }
-        std::string maxClock;
-        std::set<uint64_t> readXids;  // transactions at or after the new cursor whose rows this pull read
-        // Rows whose every column was last written by this device hold what this vault already
-        // has, unless one of its changes was set aside (then the server's value must come back).
-        const std::string ownFilter = anySetAside ? "" : " AND EXISTS (SELECT 1 FROM jsonb_each_text(_clocks) e WHERE split_part(e.value, '@', 2) <> " +
-                                                              literal(m_conn, m_deviceId) + ")";
-        // The newest remote clock is merged into this device's clock, unless it is too far ahead of
-        // the server's clock (not this device's: a laptop whose clock is slow must still merge the
-        // clocks of the edits it pulls, or its next edit would order before them).
-        char clockBound[32];
-        std::snprintf(clockBound, sizeof clockBound, "%015lld.", static_cast<long long>(serverNow + m_opt.maxClockAheadMs + 1));
-        const std::string changed = "_xid >= " + literal(m_conn, from) + "::xid8 AND NOT (_xid = ANY(" + literal(m_conn, skipXids) +
-                                    "::xid8[]))" + ownFilter;
-        // Per row: its columns; its clocks (all of them, or only those of the rows in $1: rows with
-        // local edits waiting, which are the only ones that need them); its newest clock below the
-        // bound (the server works that out while this side applies rows); its transaction.
-        const std::string boundLiteral = literal(m_conn, clockBound);
-        auto selectOf = [&](const TableDef& t, bool allClocks) {
-            std::string cols, keyExpr;
-            for (const auto& c : t.columns) cols += c.name + ", ";
-            for (const auto& k : t.key) keyExpr += (keyExpr.empty() ? "" : " || '|' || ") + k;
-            return "SELECT " + cols + (allClocks ? std::string("_clocks::text") : "CASE WHEN " + keyExpr + " = ANY($1::text[]) THEN _clocks::text END") +
-                   ", (SELECT max(e.value COLLATE \"C\") FROM jsonb_each_text(_clocks) e WHERE e.value COLLATE \"C\" < " + (allClocks ? boundLiteral : std::string("$2")) + "), _xid::text FROM " + m_s +
-                   "." + t.name;
-        };
-
-        // Rows whose refused change was discarded: fetched whatever the cursor, and whoever wrote
-        // them last, so the vault takes the server's value (or drops a row the server never took).
-        std::map<std::string, std::set<std::string>> refetch;  // table -> row keys
-        auto readRefetch = [&] {
-            refetch.clear();
-            if (auto listed = m_store.setting(kRefetchSetting)) {
-                auto j = Json::parse(*listed, nullptr, false);
-                if (j.is_array())
-                    for (const auto& e : j)
-                        if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_string())
-                            refetch[e[0].get<std::string>()].insert(e[1].get<std::string>());
-            }
-        };
-
-        // A pull of a few rows (another device's edits) reads them all before it takes the vault's
-        // write lock, with every row's clocks (a local edit may be made in the meantime), so the
-        // app's own writes never wait for this pull's server round trips. A larger one (a first
-        // download, a device back from a long time offline) streams them under the lock.
-        constexpr int kPrefetchRows = 2000;
-        std::map<int, PgResult> prefetched;  // table index -> its rows
-        bool small = false;
-        readRefetch();
-        if (refetch.empty()) {
-            small = true;
-            int total = 0;
-            for (int ti : tablesToRead) {
-                if (ti < 0 || ti >= static_cast<int>(tables.size())) continue;
-                auto r = m_conn.exec(selectOf(tables[ti], true) + " WHERE " + changed + " LIMIT " + std::to_string(kPrefetchRows - total + 1));
-                total += r.rows();
-                if (total > kPrefetchRows) {
-                    small = false;
-                    prefetched.clear();
-                    break;
-                }
-                prefetched.emplace(ti, std::move(r));
-            }
-        }
-
-        sql::Transaction tx(db);
-        db.exec(setApplyingSql(Applying::CaptureOff));
-        if (!small) readRefetch();
-        const bool anyRefetch = !refetch.empty();
-        // The rows that have local edits waiting to be pushed, read once per pull (keys only):
-        // only their columns need comparing with the pending clocks.
-        std::map<std::string, std::vector<std::string>> pendingRows;  // table -> row keys
-        std::map<std::string, std::unordered_set<std::string>> pendingSet;
-        if (changeLog.anyPending()) {
-            pendingRows = changeLog.pendingRows();
-            for (const auto& [tbl, keys] : pendingRows) pendingSet[tbl].insert(keys.begin(), keys.end());
-        }
-        std::vector<std::pair<const TableDef*, std::string>> absent;  // refetched rows the server does not have
-        bool firstFetch = true;
-        for (const auto& t : tables) {
-            const int tIndex = tableIndex(t.name);
-            if (small ? !prefetched.count(tIndex) : (!tablesToRead.count(tIndex) && (!anyRefetch || !refetch.count(t.name)))) continue;
-            std::string cols, placeholders, sets, bulkSets;
-            // The bulk upsert leaves the columns of the table's full-text index to a second
-            // statement that sets them only where they differ: naming them in the upsert would
-            // make the search trigger take the row out of the index and tokenize it into it again
-            // (a whole output's text, for an edit of its notes).
-            const std::vector<std::string> searched = searchIndexedColumns(t.name);
-            for (size_t i = 0; i < t.columns.size(); ++i) {
-                const auto& c = t.columns[i];
-                cols += c.name + ", ";
-                placeholders += (i ? ", ?" : "?") + std::to_string(i + 1);
-                bool isKey = std::find(t.key.begin(), t.key.end(), c.name) != t.key.end();
-                if (!isKey) {
-                    sets += std::string(sets.empty() ? "" : ", ") + c.name + " = CASE WHEN ?" + std::to_string(t.columns.size() + i + 1) +
-                            " THEN excluded." + c.name + " ELSE " + c.name + " END";
-                    if (std::find(searched.begin(), searched.end(), c.name) == searched.end())
-                        bulkSets += std::string(bulkSets.empty() ? "" : ", ") + c.name + " = excluded." + c.name;
-                }
-            }
-            std::string keys;
-            for (const auto& k : t.key) keys += (keys.empty() ? "" : ", ") + k;
-            std::string colList = cols.substr(0, cols.size() - 2);
-            // A row with a protected column: per column, keep the local value or take the pulled one.
-            auto& apply = db.cached("INSERT INTO " + t.name + " (" + colList + ") VALUES (" + placeholders + ") ON CONFLICT (" + keys +
-                                    ") DO UPDATE SET " + sets);
-            std::vector<int> keyIdx;
-            for (const auto& k : t.key)
-                for (size_t i = 0; i < t.columns.size(); ++i)
-                    if (t.columns[i].name == k) keyIdx.push_back(static_cast<int>(i));
-            const int nc = static_cast<int>(t.columns.size());
-
-            // Every other row takes every pulled column: many rows per INSERT statement. Each
-            // statement that writes the full-text index makes SQLite's FTS5 flush its pending
-            // terms (a savepoint per statement), so one statement per row would write a tiny
-            // index segment per row; as many rows per statement as SQLite's 32766 parameters allow.
-            const int perStmt = std::max(1, std::min(1900, 32000 / nc));
-            std::map<int, sql::Stmt> bulkStmts;  // by row count
-            auto bulkStmt = [&](int n) -> sql::Stmt& {
-                auto it = bulkStmts.find(n);
-                if (it != bulkStmts.end()) return it->second;
-                std::string sql = "INSERT INTO " + t.name + " (" + colList + ") VALUES ";
-                std::string one = "(" + std::string(static_cast<size_t>(nc) * 2 - 1, ',') + ")";
-                for (int i = 0, j = 1; i < nc; ++i, j += 2) one[static_cast<size_t>(j)] = '?';
-                for (int i = 0; i < n; ++i) sql += (i ? ", " : "") + one;
-                sql += " ON CONFLICT (" + keys + ") DO UPDATE SET " + bulkSets;
-                return bulkStmts.emplace(n, db.prepare(sql)).first->second;
-            };
-            std::vector<int> searchedIdx;  // the key columns, then the indexed ones
-            for (const auto& name : t.key)
-                for (int i = 0; i < nc; ++i)
-                    if (t.columns[i].name == name) searchedIdx.push_back(i);
-            for (const auto& name : searched)
-                for (int i = 0; i < nc; ++i)
-                    if (t.columns[i].name == name) searchedIdx.push_back(i);
-            std::map<int, sql::Stmt> searchedStmts;  // by row count
-            auto searchedStmt = [&](int n) -> sql::Stmt& {
-                auto it = searchedStmts.find(n);
-                if (it != searchedStmts.end()) return it->second;
-                const int w = static_cast<int>(searchedIdx.size());
-                std::string one = "(" + std::string(static_cast<size_t>(w) * 2 - 1, ',') + ")";
-                for (int i = 0, j = 1; i < w; ++i, j += 2) one[static_cast<size_t>(j)] = '?';
-                std::string values;
-                for (int i = 0; i < n; ++i) values += (i ? ", " : "") + one;
-                std::string set, where, differs;
-                for (size_t k = 0; k < t.key.size(); ++k)
-                    where += std::string(k ? " AND " : "") + t.name + "." + t.key[k] + " = v.column" + std::to_string(k + 1);
-                for (size_t i = 0; i < searched.size(); ++i) {
-                    const std::string v = "v.column" + std::to_string(t.key.size() + i + 1);
-                    set += std::string(i ? ", " : "") + searched[i] + " = " + v;
-                    differs += std::string(i ? " OR " : "") + t.name + "." + searched[i] + " IS NOT " + v;
-                }
-                return searchedStmts
-                    .emplace(n, db.prepare("UPDATE " + t.name + " SET " + set + " FROM (VALUES " + values + ") AS v WHERE " + where + " AND (" +
-                                           differs + ")"))
-                    .first->second;
-            };
-            auto bindValue = [&](sql::Stmt& st, int param, const PgResult& r, int i, int c) {
-                if (r.isNull(i, c)) st.bind(param, nullptr);
-                else if (t.columns[c].type == ColType::Integer) st.bind(param, static_cast<int64_t>(r.integer(i, c)));
-                else st.bind(param, std::string_view(r.raw(i, c), static_cast<size_t>(r.length(i, c))));
-            };
-
-            // A small pull writes only what differs: per row, an UPDATE of exactly the columns
-            // whose values changed (none: nothing written), so the row's indexes, the counters'
-            // and the search index's triggers are touched only for what changed (with 64 KB
-            // pages, each index page touched is 64 KB more in the log). Rows it lacks go to the
-            // bulk INSERT. (A large pull keeps the bulk upsert: one statement per many rows.)
-            std::string localSql = "SELECT " + colList + " FROM " + t.name + " WHERE ";
-            for (size_t k = 0; k < t.key.size(); ++k) localSql += (k ? " AND " : "") + t.key[k] + " = ?" + std::to_string(k + 1);
-            auto& local = db.cached(localSql);
-            std::map<uint64_t, sql::Stmt> diffStmts;  // by the mask of columns set
-            auto diffStmt = [&](uint64_t mask) -> sql::Stmt& {
-                auto it = diffStmts.find(mask);
-                if (it != diffStmts.end()) return it->second;
-                std::string set, where;
-                int param = 0;
-                for (int c = 0; c < nc; ++c)
-                    if (mask & (uint64_t(1) << c)) set += std::string(set.empty() ? "" : ", ") + t.columns[c].name + " = ?" + std::to_string(++param);
-                for (size_t k = 0; k < keyIdx.size(); ++k) where += std::string(k ? " AND " : "") + t.key[k] + " = ?" + std::to_string(++param);
-                return diffStmts.emplace(mask, db.prepare("UPDATE " + t.name + " SET " + set + " WHERE " + where)).first->second;
-            };
-            const bool diffRows = small && nc < 64;
-
-            const auto& pendingKeys = pendingRows[t.name];
-            const auto& pendingHere = pendingSet[t.name];
-            auto& again = refetch[t.name];
-            std::set<std::string> seen;
-            std::vector<int> bulk;  // rows of the current fetch that take every column
-            // Rows are applied in the server's order (a self-reference, such as a prompt derived
-            // from another, needs its parent first): queued bulk rows go before a protected row.
-            auto applyRows = [&](const PgResult& r) {
-                auto flushBulk = [&] {
-                    for (size_t at = 0; at < bulk.size(); at += static_cast<size_t>(perStmt)) {
-                        const int n = static_cast<int>(std::min(bulk.size() - at, static_cast<size_t>(perStmt)));
-                        sql::Stmt& st = bulkStmt(n);
-                        sql::StmtUse use(st);
-                        for (int k = 0; k < n; ++k)
-                            for (int c = 0; c < nc; ++c) bindValue(st, k * nc + c + 1, r, bulk[at + static_cast<size_t>(k)], c);
-                        st.exec();
-                        if (searched.empty()) continue;
-                        sql::Stmt& up = searchedStmt(n);
-                        sql::StmtUse useUp(up);
-                        const int w = static_cast<int>(searchedIdx.size());
-                        for (int k = 0; k < n; ++k)
-                            for (int c = 0; c < w; ++c) bindValue(up, k * w + c + 1, r, bulk[at + static_cast<size_t>(k)], searchedIdx[static_cast<size_t>(c)]);
-                        up.exec();
-                    }
-                    bulk.clear();
-                };
-                auto rowKeyOf = [&](int i) {
-                    std::string rowKey;
-                    for (size_t k = 0; k < keyIdx.size(); ++k) rowKey += (k ? "|" : "") + r.text(i, keyIdx[k]);
-                    return rowKey;
-                };
-                for (int i = 0; i < r.rows(); ++i) {
-                    ++result.rows;
-                    if (!again.empty()) {
-                        std::string rowKey = rowKeyOf(i);
-                        if (again.count(rowKey)) {
-                            seen.insert(rowKey);
-                            ++result.refetched;
-                        }
-                    }
-                    if (!r.isNull(i, nc + 1)) {
-                        std::string_view newest(r.raw(i, nc + 1), static_cast<size_t>(r.length(i, nc + 1)));
-                        if (newest > maxClock) maxClock = newest;
-                    }
-                    if (const uint64_t xid = std::strtoull(r.raw(i, nc + 2), nullptr, 10); xid >= toXid) readXids.insert(xid);
-                    // No local edit waits for this row (the set was read under this transaction's
-                    // lock, so none can appear before it commits): it takes every column.
-                    auto takeAll = [&] {
-                        if (!diffRows) {
-                            bulk.push_back(i);
-                            return;
-                        }
-                        uint64_t mask = 0;
-                        {
-                            sql::StmtUse use(local);
-                            for (size_t k = 0; k < keyIdx.size(); ++k)
-                                local.bind(static_cast<int>(k + 1), std::string_view(r.raw(i, keyIdx[k]), static_cast<size_t>(r.length(i, keyIdx[k]))));
-                            if (!local.step()) {
-                                bulk.push_back(i);
-                                return;
-                            }
-                            for (int c = 0; c < nc; ++c) {
-                                bool same;
-                                if (r.isNull(i, c)) same = local.isNull(c);
-                                else if (t.columns[c].type == ColType::Integer)
-                                    same = local.columnType(c) == SQLITE_INTEGER && local.getInt(c) == r.integer(i, c);
-                                else
-                                    same = local.columnType(c) == SQLITE_TEXT &&
-                                           std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(local.handle(), c)),
-                                                            static_cast<size_t>(sqlite3_column_bytes(local.handle(), c))) ==
-                                               std::string_view(r.raw(i, c), static_cast<size_t>(r.length(i, c)));
-                                if (!same) mask |= uint64_t(1) << c;
-                            }
-                        }
-                        if (mask == 0) return;  // the vault has this row as it is
-                        flushBulk();  // rows before it first (it may refer to one of them)
-                        sql::Stmt& up = diffStmt(mask);
-                        sql::StmtUse use(up);
-                        int param = 0;
-                        for (int c = 0; c < nc; ++c)
-                            if (mask & (uint64_t(1) << c)) bindValue(up, ++param, r, i, c);
-                        for (int k : keyIdx) bindValue(up, ++param, r, i, k);
-                        up.exec();
-                    };
-                    if (r.isNull(i, nc) || pendingHere.empty()) {
-                        takeAll();
-                        continue;
-                    }
-                    const std::string rowKey = rowKeyOf(i);
-                    if (!pendingHere.count(rowKey)) {
-                        takeAll();
-                        continue;
-                    }
-                    Json clocks = Json::parse(r.raw(i, nc), nullptr, false);
-                    if (!clocks.is_object()) throw PgError("row of " + t.name + " has unreadable clocks", false);
-                    std::map<std::string, std::string> localClock;
-                    // Every column a pending entry names (an insert: all it lists; an update: what it wrote).
-                    for (const auto& pc : changeLog.pendingFor(t.name, rowKey))
-                        for (const auto& column : parseChangeColumns(pc.cols).names)
-                            if (pc.clock > localClock[column]) localClock[column] = pc.clock;
-                    if (localClock.empty()) {
-                        takeAll();
-                        continue;
-                    }
-                    flushBulk();
-                    sql::StmtUse use(apply);
-                    bool any = false;
-                    for (int c = 0; c < nc; ++c) {
-                        const auto& col = t.columns[c];
-                        bindValue(apply, c + 1, r, i, c);
-                        // The column's own clock, else the row's "*" (see colClock).
-                        std::string remote;
-                        if (clocks.contains(col.name) && clocks[col.name].is_string()) remote = clocks[col.name].get<std::string>();
-                        else if (clocks.contains("*") && clocks["*"].is_string()) remote = clocks["*"].get<std::string>();
-                        bool take = true;
-                        if (auto lc = localClock.find(col.name); lc != localClock.end() && lc->second >= remote) {
-                            take = false;  // a newer local edit of this column waits to be pushed
-                            ++result.protectedCols;
-                        }
-                        apply.bind(nc + c + 1, static_cast<int64_t>(take ? 1 : 0));
-                        any = any || take;
-                    }
-                    if (any) apply.exec();
-                }
-                flushBulk();
-                if (firstFetch && r.rows() > 0) {
-                    firstFetch = false;
-                    step("pull-after-fetch");
-                }
-            };
-
-            if (small) {
-                applyRows(prefetched.at(tIndex));
-                continue;
-            }
-            const std::string select = selectOf(t, false);
-            std::string keyExpr;
-            for (const auto& k : t.key) keyExpr += (keyExpr.empty() ? "" : " || '|' || ") + k;
-            if (again.empty()) {
-                m_conn.exec("DECLARE pv_pull NO SCROLL CURSOR FOR " + select + " WHERE " + changed, {textArray(pendingKeys), std::string(clockBound)});
-            } else {
-                m_conn.exec("DECLARE pv_pull NO SCROLL CURSOR FOR " + select + " WHERE " + changed + " UNION ALL " + select + " WHERE " +
-                                keyExpr + " = ANY($3::text[]) AND NOT (" + changed + ")",
-                            {textArray(pendingKeys), std::string(clockBound), textArray(std::vector<std::string>(again.begin(), again.end()))});
-            }
-            const std::string fetch = "FETCH 2000 FROM pv_pull";
-            m_conn.send(fetch);
-            for (;;) {
-                auto r = m_conn.receive(fetch);
-                if (r.rows() == 0) break;
-                m_conn.send(fetch);  // the server reads the next rows while these are applied
-                applyRows(r);
-            }
-            m_conn.exec("CLOSE pv_pull");
-            for (const auto& k : again)
-                if (!seen.count(k)) absent.emplace_back(&t, k);
-        }
-        // A discarded insert the server never took: the server's value is "no such row". Children
-        // first; a row something else here still refers to stays (and is reported).
-        for (auto it = absent.rbegin(); it != absent.rend(); ++it) {
-            const TableDef& t = *it->first;
-            const auto keyValues = splitRowKey(t, it->second);
-            bool referenced = false;
-            if (t.key.size() == 1)
-                for (const auto& other : tables)
-                    for (const auto& c : other.columns)
-                        if (!referenced && c.references == t.name + "(" + t.key[0] + ")") {
-                            auto& q = db.cached("SELECT EXISTS (SELECT 1 FROM " + other.name + " WHERE " + c.name + " = ?)");
-                            sql::StmtUse use(q);
-                            q.bind(1, keyValues[0]);
-                            referenced = q.step() && q.getInt(0) != 0;
-                        }
-            if (referenced) {
-                result.keptRows.push_back(t.name + " " + it->second);
-                continue;
-            }
-            std::string del = "DELETE FROM " + t.name + " WHERE ";
-            for (size_t k = 0; k < t.key.size(); ++k) del += (k ? " AND " : "") + t.key[k] + " = ?";
-            auto& d = db.cached(del);
-            sql::StmtUse use(d);
-            for (size_t k = 0; k < keyValues.size(); ++k) d.bind(static_cast<int>(k + 1), keyValues[k]);
-            d.exec();
-            ++result.refetched;
-        }
-        if (anyRefetch) m_store.setSetting(kRefetchSetting, "[]");
-        // Merge the remote clocks into this device's HLC so its next edit orders after what it saw.
-        // A clock too far ahead of real time is not merged: one wrong clock cannot drag every
-        // device into the future.
-        if (!maxClock.empty()) changeLog.mergeClock(maxClock);
-        db.exec(setApplyingSql(Applying::Capture));
-        m_store.setSetting(cursorKey, to);
-        step("pull-before-commit");
-        tx.commit();
-        // Every row of these transactions that this vault takes from the server is in it now.
-        for (auto it = m_appliedXids.begin(); it != m_appliedXids.end();) it = *it < toXid ? m_appliedXids.erase(it) : std::next(it);
-        m_appliedXids.insert(readXids.begin(), readXids.end());
-        step("pull-after-commit");
-        if (trace::on() && traceStart != trace::Clock::time_point())
-            trace::record({"pull", trace::threadLabel(), std::to_string(result.rows) + " " + std::to_string(trace::threadCpuMs() - traceCpu),
-                           traceStart, traceCut, trace::Clock::now()});
-        m_conn.exec("COMMIT");
-    } catch (...) {
-        if (m_conn.ok()) {
-            try {
-                m_conn.exec("ROLLBACK");
-            } catch (...) {
-            }
-        } else {
-            m_conn = PgConn();
-        }
-        throw;
+    PgTransaction server(m_conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const auto traceCut = trace::on() ? trace::Clock::now() : trace::Clock::time_point();
+    readSnapshot(p, result);
+    prefetchSmall(p);
+    PullWriter writer(m_store);
+    if (!p.small) p.readRefetch(m_store);
+    // The rows that have local edits waiting to be pushed, read once per pull (keys only) under
+    // the vault's lock: only their columns need comparing with the pending clocks.
+    if (p.changeLog.anyPending()) {
+        p.pendingRows = p.changeLog.pendingRows();
+        for (const auto& [tbl, keys] : p.pendingRows) p.pendingSet[tbl].insert(keys.begin(), keys.end());
     }
+    for (const auto& t : syncedTables()) applyTable(p, writer, t, result);
+    dropAbsent(p, writer, result);
+    finishPull(p, writer);
+    // Every row of these transactions that this vault takes from the server is in it now.
+    for (auto it = m_appliedXids.begin(); it != m_appliedXids.end();) it = *it < p.toXid ? m_appliedXids.erase(it) : std::next(it);
+    m_appliedXids.insert(p.readXids.begin(), p.readXids.end());
+    step("pull-after-commit");
+    if (trace::on() && traceStart != trace::Clock::time_point())
+        trace::record({"pull", trace::threadLabel(), std::to_string(result.rows) + " " + std::to_string(trace::threadCpuMs() - traceCpu),
+                       traceStart, traceCut, trace::Clock::now()});
+    server.commit();  // read only: nothing to settle
     return result;
+}
+
+void SyncEngine::readSnapshot(PullState& p, PullResult& result) {
+    const auto& tables = syncedTables();
+    // Every transaction with an xid below the snapshot's xmin has finished. Reading every visible
+    // row last written by an xid >= cursor and then moving the cursor only to xmin never skips a
+    // write that commits late: it carries an xid >= xmin and is read next time. Rows committed by
+    // xids >= xmin are applied now too (low latency even while some unrelated transaction stays
+    // open). The next pull of this engine leaves out the transactions it has read in full
+    // (m_appliedXids); another reads them once more, which is harmless: a row carries its state,
+    // not a delta.
+    // One round trip: the snapshot's xmin, the server's clock, the server's record of this device,
+    // and which tables have rows written since the cursor (only those are read).
+    const std::string sinceCursor = "_xid >= $2::xid8 AND NOT (_xid = ANY($3::xid8[]))";
+    std::string changedTables;
+    for (size_t i = 0; i < tables.size(); ++i)
+        changedTables += std::string(i ? " UNION ALL " : "") + "SELECT " + std::to_string(i) + " WHERE EXISTS (SELECT 1 FROM " + m_s + "." +
+                         tables[i].name + " WHERE " + sinceCursor + ")";
+    const int64_t localBefore = p.changeLog.nowMs();
+    auto snap = m_conn.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text, (extract(epoch from clock_timestamp()) * 1000)::bigint, "
+                            "d.pushed_seq, d.pushed_mark, ARRAY(" + changedTables + ")::text FROM (SELECT 1) one LEFT JOIN " + m_s +
+                                ".devices d ON d.device_id = $1",
+                            {m_deviceId, p.from, p.skipXids});
+    // This device's clock as its change log stamps it (SQLite's time), against the server's,
+    // taken halfway through the round trip.
+    const int64_t localNow = (localBefore + p.changeLog.nowMs()) / 2;
+    p.to = snap.text(0, 0);
+    p.toXid = std::strtoull(p.to.c_str(), nullptr, 10);
+    p.serverNow = snap.integer(0, 1);
+    bool forked = false;
+    // A vault that is a restored backup or a copy must stop taking the rows its old device id
+    // wrote since for its own before it reads any (its cursor would move past them).
+    if (!snap.isNull(0, 2))
+        if (auto why = historyMismatch(snap.integer(0, 2), snap.optText(0, 3))) {
+            becomeNewDevice(*why, &result.deviceNote);
+            forked = true;
+        }
+    if (forked) {
+        // The rows its old id wrote, left out until now as its own, are read too: every table that
+        // has rows since the cursor, whatever an earlier pull read (the list above left those
+        // transactions out).
+        p.skipXids = "{}";
+        for (size_t i = 0; i < tables.size(); ++i) p.tablesToRead.insert(static_cast<int>(i));
+    } else {
+        const std::string list = snap.text(0, 4);  // "{0,3}"
+        for (size_t at = 1; at < list.size();) {
+            size_t end = list.find_first_of(",}", at);
+            if (end == std::string::npos || end == at) break;
+            p.tablesToRead.insert(std::atoi(list.substr(at, end - at).c_str()));
+            at = end + 1;
+        }
+    }
+    result.clockSkewMs = localNow - p.serverNow;
+    if (result.clockSkewMs > kClockWarnMs || result.clockSkewMs < -kClockWarnMs) {
+        const int64_t s = (result.clockSkewMs < 0 ? -result.clockSkewMs : result.clockSkewMs) / 1000;
+        const bool behind = result.clockSkewMs < 0;
+        result.clockWarning = "this device's clock is " + (s >= 120 ? std::to_string((s + 30) / 60) + " min " : std::to_string(s) + " s ") +
+                              (behind ? "behind" : "ahead of") + " the server's; set it right (automatic date and time). Until then " +
+                              (behind ? "an edit made here before a sync may lose to an older edit from another device"
+                                      : "edits stamped more than 5 min ahead of the server are set aside");
+    }
+    // Rows whose every column was last written by this device hold what this vault already has,
+    // unless one of its changes was set aside (then the server's value must come back).
+    const std::string ownFilter = p.anySetAside ? "" : " AND EXISTS (SELECT 1 FROM jsonb_each_text(_clocks) e WHERE split_part(e.value, '@', 2) <> " +
+                                                         literal(m_conn, m_deviceId) + ")";
+    // The newest remote clock is merged into this device's clock, unless it is too far ahead of the
+    // server's clock (not this device's: a laptop whose clock is slow must still merge the clocks
+    // of the edits it pulls, or its next edit would order before them).
+    std::snprintf(p.clockBound, sizeof p.clockBound, "%015lld.", static_cast<long long>(p.serverNow + m_opt.maxClockAheadMs + 1));
+    p.changed = "_xid >= " + literal(m_conn, p.from) + "::xid8 AND NOT (_xid = ANY(" + literal(m_conn, p.skipXids) + "::xid8[]))" + ownFilter;
+    p.boundLiteral = literal(m_conn, p.clockBound);
+}
+
+// Per row: its columns; its clocks (all of them, or only those of the rows in $1: rows with local
+// edits waiting, which are the only ones that need them); its newest clock below the bound (the
+// server works that out while this side applies rows); its transaction.
+std::string SyncEngine::pullSelect(const PullState& p, const TableDef& t, bool allClocks) const {
+    std::string cols, keyExpr;
+    for (const auto& c : t.columns) cols += c.name + ", ";
+    for (const auto& k : t.key) keyExpr += (keyExpr.empty() ? "" : " || '|' || ") + k;
+    return "SELECT " + cols + (allClocks ? std::string("_clocks::text") : "CASE WHEN " + keyExpr + " = ANY($1::text[]) THEN _clocks::text END") +
+           ", (SELECT max(e.value COLLATE \"C\") FROM jsonb_each_text(_clocks) e WHERE e.value COLLATE \"C\" < " +
+           (allClocks ? p.boundLiteral : std::string("$2")) + "), _xid::text FROM " + m_s + "." + t.name;
+}
+
+// A pull of a few rows (another device's edits) reads them all before it takes the vault's write
+// lock, with every row's clocks (a local edit may be made in the meantime), so the app's own
+// writes never wait for this pull's server round trips. A larger one (a first download, a device
+// back from a long time offline) streams them under the lock.
+void SyncEngine::prefetchSmall(PullState& p) {
+    constexpr int kPrefetchRows = 2000;
+    const auto& tables = syncedTables();
+    p.readRefetch(m_store);
+    if (!p.refetch.empty()) return;
+    p.small = true;
+    int total = 0;
+    for (int ti : p.tablesToRead) {
+        if (ti < 0 || ti >= static_cast<int>(tables.size())) continue;
+        auto r = m_conn.exec(pullSelect(p, tables[static_cast<size_t>(ti)], true) + " WHERE " + p.changed + " LIMIT " +
+                             std::to_string(kPrefetchRows - total + 1));
+        total += r.rows();
+        if (total > kPrefetchRows) {
+            p.small = false;
+            p.prefetched.clear();
+            return;
+        }
+        p.prefetched.emplace(ti, std::move(r));
+    }
+}
+
+void SyncEngine::applyTable(PullState& p, PullWriter& writer, const TableDef& t, PullResult& result) {
+    const int tIndex = tableIndex(t.name);
+    static const std::set<std::string> none;
+    const auto listed = p.refetch.find(t.name);
+    const std::set<std::string>& again = listed == p.refetch.end() ? none : listed->second;
+    if (p.small ? !p.prefetched.count(tIndex) : (!p.tablesToRead.count(tIndex) && again.empty())) return;
+    const int nc = static_cast<int>(t.columns.size());
+    std::vector<int> keyIdx;
+    for (const auto& k : t.key)
+        for (int i = 0; i < nc; ++i)
+            if (t.columns[static_cast<size_t>(i)].name == k) keyIdx.push_back(i);
+    PullWriter::Table& out = writer.table(t, p.small);
+    const auto& pendingKeys = p.pendingRows[t.name];
+    const auto& pendingHere = p.pendingSet[t.name];
+    std::set<std::string> seen;
+    // Rows are applied in the server's order (a self-reference, such as a prompt derived from
+    // another, needs its parent first).
+    auto applyRows = [&](const PgResult& r) {
+        const PgRows rows(r);
+        auto rowKeyOf = [&](int i) {
+            std::string rowKey;
+            for (size_t k = 0; k < keyIdx.size(); ++k) rowKey += (k ? "|" : "") + r.text(i, keyIdx[k]);
+            return rowKey;
+        };
+        for (int i = 0; i < r.rows(); ++i) {
+            ++result.rows;
+            if (!again.empty()) {
+                std::string rowKey = rowKeyOf(i);
+                if (again.count(rowKey)) {
+                    seen.insert(rowKey);
+                    ++result.refetched;
+                }
+            }
+            if (!r.isNull(i, nc + 1)) {
+                std::string_view newest(r.raw(i, nc + 1), static_cast<size_t>(r.length(i, nc + 1)));
+                if (newest > p.maxClock) p.maxClock = newest;
+            }
+            if (const uint64_t xid = std::strtoull(r.raw(i, nc + 2), nullptr, 10); xid >= p.toXid) p.readXids.insert(xid);
+            // No local edit waits for this row (the set was read under this transaction's lock, so
+            // none can appear before it commits): it takes every column.
+            if (r.isNull(i, nc) || pendingHere.empty()) {
+                out.takeAll(rows, i);
+                continue;
+            }
+            const std::string rowKey = rowKeyOf(i);
+            if (!pendingHere.count(rowKey)) {
+                out.takeAll(rows, i);
+                continue;
+            }
+            Json clocks = Json::parse(r.raw(i, nc), nullptr, false);
+            if (!clocks.is_object()) throw PgError("row of " + t.name + " has unreadable clocks", false);
+            std::map<std::string, std::string> localClock;
+            // Every column a pending entry names (an insert: all it lists; an update: what it wrote).
+            for (const auto& pc : p.changeLog.pendingFor(t.name, rowKey))
+                for (const auto& column : parseChangeColumns(pc.cols).names)
+                    if (pc.clock > localClock[column]) localClock[column] = pc.clock;
+            if (localClock.empty()) {
+                out.takeAll(rows, i);
+                continue;
+            }
+            // A row with a protected column: per column, keep the local value or take the pulled one.
+            std::vector<bool> take(static_cast<size_t>(nc), true);
+            for (int c = 0; c < nc; ++c) {
+                const auto& col = t.columns[static_cast<size_t>(c)];
+                // The column's own clock, else the row's "*" (see colClock).
+                std::string remote;
+                if (clocks.contains(col.name) && clocks[col.name].is_string()) remote = clocks[col.name].get<std::string>();
+                else if (clocks.contains("*") && clocks["*"].is_string()) remote = clocks["*"].get<std::string>();
+                if (auto lc = localClock.find(col.name); lc != localClock.end() && lc->second >= remote) {
+                    take[static_cast<size_t>(c)] = false;  // a newer local edit of this column waits to be pushed
+                    ++result.protectedCols;
+                }
+            }
+            out.takeSome(rows, i, take);
+        }
+        out.flush(rows);
+        if (p.firstFetch && r.rows() > 0) {
+            p.firstFetch = false;
+            step("pull-after-fetch");
+        }
+    };
+
+    if (p.small) {
+        applyRows(p.prefetched.at(tIndex));
+        return;
+    }
+    const std::string select = pullSelect(p, t, false);
+    std::string keyExpr;
+    for (const auto& k : t.key) keyExpr += (keyExpr.empty() ? "" : " || '|' || ") + k;
+    if (again.empty()) {
+        m_conn.exec("DECLARE pv_pull NO SCROLL CURSOR FOR " + select + " WHERE " + p.changed, {textArray(pendingKeys), std::string(p.clockBound)});
+    } else {
+        m_conn.exec("DECLARE pv_pull NO SCROLL CURSOR FOR " + select + " WHERE " + p.changed + " UNION ALL " + select + " WHERE " + keyExpr +
+                        " = ANY($3::text[]) AND NOT (" + p.changed + ")",
+                    {textArray(pendingKeys), std::string(p.clockBound), textArray(std::vector<std::string>(again.begin(), again.end()))});
+    }
+    const std::string fetch = "FETCH 2000 FROM pv_pull";
+    m_conn.send(fetch);
+    for (;;) {
+        auto r = m_conn.receive(fetch);
+        if (r.rows() == 0) break;
+        m_conn.send(fetch);  // the server reads the next rows while these are applied
+        applyRows(r);
+    }
+    m_conn.exec("CLOSE pv_pull");
+    for (const auto& k : again)
+        if (!seen.count(k)) p.absent.emplace_back(&t, k);
+}
+
+// A discarded insert the server never took: the server's value is "no such row". Children first;
+// a row something else here still refers to stays (and is reported).
+void SyncEngine::dropAbsent(PullState& p, PullWriter& writer, PullResult& result) {
+    for (auto it = p.absent.rbegin(); it != p.absent.rend(); ++it) {
+        if (writer.dropUnlessReferenced(*it->first, splitRowKey(*it->first, it->second))) ++result.refetched;
+        else result.keptRows.push_back(it->first->name + " " + it->second);
+    }
+}
+
+void SyncEngine::finishPull(PullState& p, PullWriter& writer) {
+    bool anyRefetch = false;
+    for (const auto& [table, keys] : p.refetch) anyRefetch = anyRefetch || !keys.empty();
+    if (anyRefetch) m_store.setSetting(kRefetchSetting, "[]");
+    // Merge the remote clocks into this device's HLC so its next edit orders after what it saw.
+    // A clock too far ahead of real time is not merged: one wrong clock cannot drag every device
+    // into the future.
+    if (!p.maxClock.empty()) p.changeLog.mergeClock(p.maxClock);
+    m_store.setSetting(p.cursorKey, p.to);
+    step("pull-before-commit");
+    writer.commit();
 }
 
 } // namespace pv::sync

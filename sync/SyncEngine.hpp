@@ -3,6 +3,7 @@
 // and uses the Store it is given, which must belong to the same thread).
 #pragma once
 #include "Pg.hpp"
+#include "PullWriter.hpp"
 #include "Schema.hpp"
 #include "Store.hpp"
 
@@ -118,6 +119,14 @@ private:
     std::unique_ptr<PushPrep> preparePush(int64_t afterSeq);
     void buildPushRows(PushPrep& prep, int64_t serverNow, const std::set<int64_t>& skip);
     void createStaging();
+    struct PullState;  // one pull: the snapshot, the cursor, what was read, handed from step to step
+    // The steps of pull, in order, all inside one REPEATABLE READ server transaction.
+    void readSnapshot(PullState& p, PullResult& result);  // xmin, clocks, the device's record, changed tables
+    void prefetchSmall(PullState& p);                     // a few rows: read before the vault's lock
+    void applyTable(PullState& p, PullWriter& writer, const TableDef& t, PullResult& result);
+    void dropAbsent(PullState& p, PullWriter& writer, PullResult& result);  // discarded inserts the server lacks
+    void finishPull(PullState& p, PullWriter& writer);   // clock merge, cursor, vault commit
+    std::string pullSelect(const PullState& p, const TableDef& t, bool allClocks) const;
     // An insert entry names its columns; when set aside it keeps the row's values as they are now
     // (nullopt: the entry stays as it is).
     std::optional<std::string> frozenInsert(const ChangeEntry& c);
