@@ -1,6 +1,7 @@
 #include "Graph.hpp"
 
 #include "ListFilters.hpp"
+#include "StoreInternals.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -227,13 +228,13 @@ std::string itemsSql(const RelationSql& r, const Filter& f, const std::string& e
 }
 
 bool hasCounters(Store& store) {
-    auto& s = store.db().cached("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'pv_counts'");
+    auto& s = StoreInternals::db(store).cached("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'pv_counts'");
     sql::StmtUse use(s);
     return s.step() && s.getInt(0) > 0;
 }
 
 int64_t counterValue(Store& store, const std::string& rel, const std::string& id) {
-    auto& s = store.db().cached("SELECT n FROM pv_counts WHERE rel = ?1 AND id = ?2");
+    auto& s = StoreInternals::db(store).cached("SELECT n FROM pv_counts WHERE rel = ?1 AND id = ?2");
     sql::StmtUse use(s);
     s.bind(1, rel).bind(2, id);
     return s.step() ? s.getInt(0) : 0;
@@ -247,7 +248,7 @@ struct Count {
 // The live total from the store's counter when the filter allows it, else counted up to kCountCap.
 Count countRelation(Store& store, const RelationSql& r, const Filter& f, const std::string& focusId, bool counters) {
     if (counters && !r.counter.empty() && !f.includeDeleted && !f.onlyEditedOutputs) return {counterValue(store, r.counter, focusId), true};
-    auto& c = store.db().cached("SELECT count(*) FROM (SELECT 1 " + r.from + filterSql(r, f) + " LIMIT " + std::to_string(kCountCap + 1) + ")");
+    auto& c = StoreInternals::db(store).cached("SELECT count(*) FROM (SELECT 1 " + r.from + filterSql(r, f) + " LIMIT " + std::to_string(kCountCap + 1) + ")");
     sql::StmtUse use(c);
     c.bind(1, focusId);
     int64_t n = c.step() ? c.getInt(0) : 0;
@@ -262,7 +263,7 @@ bool useDense(Store& store, const RelationSql& r, const Filter& f, const Count& 
     if (r.denseFrom.empty() || f.includeDeleted) return false;
     if (!count.exact) return true;
     double all = counters ? double(counterValue(store, r.rel.to == Kind::Output ? "outputs" : "", "")) : 0;
-    if (all <= 0) all = double(store.db().queryInt(r.rel.to == Kind::Output ? "SELECT max(rowid) FROM outputs" : "SELECT max(rowid) FROM prompts"));
+    if (all <= 0) all = double(StoreInternals::db(store).queryInt(r.rel.to == Kind::Output ? "SELECT max(rowid) FROM outputs" : "SELECT max(rowid) FROM prompts"));
     return double(count.n) * double(count.n) >= double(limit) * std::max(all, 1.0);
 }
 
@@ -298,7 +299,7 @@ std::string relationFamily(Kind from, const std::string& relation) {
 
 std::optional<Item> describe(Store& store, const RecordRef& ref) {
     std::string x = aliasOf(ref.kind);
-    auto& s = store.db().cached("SELECT " + selectOf(ref.kind, "") + " FROM " + kindTable(ref.kind) + " " + x + " WHERE " + x + ".id = ?1");
+    auto& s = StoreInternals::db(store).cached("SELECT " + selectOf(ref.kind, "") + " FROM " + kindTable(ref.kind) + " " + x + " WHERE " + x + ".id = ?1");
     sql::StmtUse use(s);
     s.bind(1, ref.id);
     if (!s.step()) return std::nullopt;
@@ -319,7 +320,7 @@ Neighbourhood neighbourhood(Store& store, const RecordRef& focus, const Filter& 
         g.total = count.n;
         g.totalIsLowerBound = !count.exact;
         if (g.total == 0) continue;
-        auto& s = store.db().cached(itemsSql(r, filter, "", false, useDense(store, r, filter, count, perGroupLimit, counters)));
+        auto& s = StoreInternals::db(store).cached(itemsSql(r, filter, "", false, useDense(store, r, filter, count, perGroupLimit, counters)));
         sql::StmtUse use(s);
         s.bind(1, focus.id).bind(2, int64_t(perGroupLimit));
         while (s.step()) g.items.push_back(readItem(r.rel.to, s, !r.extraExpr.empty(), 6, 7));
@@ -373,7 +374,7 @@ ItemPage relationPage(Store& store, const RecordRef& focus, const std::string& r
         const bool counters = hasCounters(store);
         dense = useDense(store, *r, filter, countRelation(store, *r, filter, focus.id, counters), limit, counters);
     }
-    auto& s = store.db().cached(itemsSql(*r, filter, where, after != nullptr, dense));
+    auto& s = StoreInternals::db(store).cached(itemsSql(*r, filter, where, after != nullptr, dense));
     sql::StmtUse use(s);
     s.bind(1, focus.id).bind(2, int64_t(limit) + 1);
     if (after) s.bind(3, after->sortKey).bind(4, after->ref.id);
@@ -428,7 +429,7 @@ PathResult shortestPath(Store& store, const RecordRef& from, const RecordRef& to
             for (const auto& rel : relationSql()) {
                 if (rel.rel.from != r.kind || !filter.shows(rel.family)) continue;
                 const std::string& fromSql = rel.pathFrom.empty() ? rel.from : rel.pathFrom;
-                auto& s = store.db().cached(std::string("SELECT ") + aliasOf(rel.rel.to) + ".id " + fromSql + filterSql(rel, filter, true));
+                auto& s = StoreInternals::db(store).cached(std::string("SELECT ") + aliasOf(rel.rel.to) + ".id " + fromSql + filterSql(rel, filter, true));
                 sql::StmtUse use(s);
                 s.bind(1, r.id);
                 while (s.step()) {

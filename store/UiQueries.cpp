@@ -1,6 +1,7 @@
 #include "UiQueries.hpp"
 
 #include "ListFilters.hpp"
+#include "StoreInternals.hpp"
 
 
 namespace pv::uiq {
@@ -9,7 +10,7 @@ namespace {
 
 PageCursor cursorAt(Store& s, const std::string& sqlText, const SqlWhere& w, int64_t index) {
     if (index <= 0) return {};
-    auto& st = s.db().cached(sqlText);
+    auto& st = StoreInternals::db(s).cached(sqlText);
     sql::StmtUse use(st);
     w.bindTo(st);
     st.bind(static_cast<int>(w.args.size()) + 1, index - 1);
@@ -47,7 +48,7 @@ PageCursor promptCursorAt(Store& s, const PromptFilter& f, PromptSort sort, int6
 
 int64_t countPrompts(Store& s, const PromptFilter& f) {
     auto w = promptWhere(f);
-    auto& st = s.db().cached("SELECT count(*) FROM prompts p" + w.sql);
+    auto& st = StoreInternals::db(s).cached("SELECT count(*) FROM prompts p" + w.sql);
     sql::StmtUse use(st);
     w.bindTo(st);
     return st.step() ? st.getInt(0) : 0;
@@ -70,7 +71,7 @@ std::vector<NameHit> findNames(Store& s, Kind kind, const std::string& text, int
                           " LIKE ?1 || '%' THEN 1 ELSE 2 END AS rk FROM " + table + " WHERE deleted_at IS NULL" + extra +
                           " AND (?1 = '' OR " + name + " LIKE '%' || ?1 || '%') ORDER BY rk, CASE WHEN ?1 = '' THEN updated_at END DESC, " +
                           "length(" + name + "), " + name + " COLLATE NOCASE LIMIT ?2";
-    auto& st = s.db().cached(sqlText);
+    auto& st = StoreInternals::db(s).cached(sqlText);
     sql::StmtUse use(st);
     st.bind(1, text).bind(2, int64_t(limit));
     if (!extra.empty()) st.bind(3, lookupId);

@@ -5,6 +5,7 @@
 #include "PgServer.hpp"
 #include "SetAside.hpp"
 #include "Store.hpp"
+#include "StoreInternals.hpp"
 #include "SyncEngine.hpp"
 #include "SyncTestUtil.hpp"
 #include "TestUtil.hpp"
@@ -43,7 +44,7 @@ void converged(std::initializer_list<Store*> vaults, const std::string& ci) {
     const std::string server = serverExport(ci);
     for (Store* s : vaults) {
         CHECK(s->pendingChanges() == 0);
-        CHECK(s->db().queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'") == 0);
+        CHECK(StoreInternals::db(*s).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'") == 0);
         CHECK(exportOf(*s) == server);
     }
 }
@@ -138,7 +139,7 @@ TEST_CASE("two laptops holding copies of one vault file both converge") {
     auto merged = *one.getOutput(shared);
     CHECK(merged.notes == "notes from laptop 1");
     CHECK(merged.rating == std::optional<int64_t>(4));
-    CHECK(one.db().queryInt("SELECT count(*) FROM tags") == 2);
+    CHECK(StoreInternals::db(one).queryInt("SELECT count(*) FROM tags") == 2);
 }
 
 TEST_CASE("a restored vault that made no change since gets back what it pushed after the backup") {
@@ -224,15 +225,15 @@ TEST_CASE("one refused change does not set aside a prompt derived from one that 
     TempDir dir;
     Store a(dir.file("a.db"));
     // UUIDv7 order is random within a millisecond: the derived prompt's id sorts before its parent's.
-    a.db().exec("INSERT INTO prompts(id, title, body) VALUES ('p-z-parent', 'parent', '')");
-    a.db().exec("INSERT INTO prompts(id, title, body, derived_from_id) VALUES ('p-a-child', 'child', '', 'p-z-parent')");
-    a.db().exec("INSERT INTO prompts(id, title, body, derived_from_id) VALUES ('p-0-grandchild', 'grandchild', '', 'p-a-child')");
-    a.db().exec("INSERT INTO outputs(id, prompt_id, output) VALUES ('o-1', 'p-0-grandchild', 'out')");
-    a.db().exec("INSERT INTO tags(id, name) VALUES ('t-1', 'tag')");
-    a.db().exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('o-1', 't-1')");
-    a.db().exec("PRAGMA foreign_keys = OFF");
-    a.db().exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('no-such-output', 't-1')");
-    a.db().exec("PRAGMA foreign_keys = ON");
+    StoreInternals::db(a).exec("INSERT INTO prompts(id, title, body) VALUES ('p-z-parent', 'parent', '')");
+    StoreInternals::db(a).exec("INSERT INTO prompts(id, title, body, derived_from_id) VALUES ('p-a-child', 'child', '', 'p-z-parent')");
+    StoreInternals::db(a).exec("INSERT INTO prompts(id, title, body, derived_from_id) VALUES ('p-0-grandchild', 'grandchild', '', 'p-a-child')");
+    StoreInternals::db(a).exec("INSERT INTO outputs(id, prompt_id, output) VALUES ('o-1', 'p-0-grandchild', 'out')");
+    StoreInternals::db(a).exec("INSERT INTO tags(id, name) VALUES ('t-1', 'tag')");
+    StoreInternals::db(a).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('o-1', 't-1')");
+    StoreInternals::db(a).exec("PRAGMA foreign_keys = OFF");
+    StoreInternals::db(a).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('no-such-output', 't-1')");
+    StoreInternals::db(a).exec("PRAGMA foreign_keys = ON");
     auto r = syncVault(a, ci);
     REQUIRE(r.push.setAside.size() == 1);
     CHECK(r.push.setAside[0].rowKey == "no-such-output|t-1");
@@ -391,7 +392,7 @@ TEST_CASE("a refused first contact leaves the vault's schema as it was") {
     const std::string v = dir.file("v.db");
     auto schemaOf = [&] {
         Store s(v);
-        return s.db().queryText("SELECT group_concat(type || ' ' || name, ', ') FROM (SELECT type, name FROM sqlite_schema ORDER BY name)");
+        return StoreInternals::db(s).queryText("SELECT group_concat(type || ' ' || name, ', ') FROM (SELECT type, name FROM sqlite_schema ORDER BY name)");
     };
     const std::string before = schemaOf();
     auto r = runCommand(promptvaultBinary() + " --vault " + shellQuote(v) + " sync --pg " + shellQuote(pg.conninfo(db, "wrong-password")));
@@ -418,13 +419,13 @@ TEST_CASE("a refused change can be discarded: the vault takes the server's value
     auto p = a.createPrompt({.title = "server title", .body = ""});
     syncVault(a, ci);
     // Refused: an edit stamped a day ahead of the server's clock, and a link to records that exist nowhere.
-    a.db().exec("UPDATE pv_sync_state SET hlc_ms = hlc_ms + 86400000");
+    StoreInternals::db(a).exec("UPDATE pv_sync_state SET hlc_ms = hlc_ms + 86400000");
     auto edit = *a.getPrompt(p.id);
     edit.title = "title from the future";
     a.updatePrompt(edit);
-    a.db().exec("PRAGMA foreign_keys = OFF");
-    a.db().exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('no-such-output', 'no-such-tag')");
-    a.db().exec("PRAGMA foreign_keys = ON");
+    StoreInternals::db(a).exec("PRAGMA foreign_keys = OFF");
+    StoreInternals::db(a).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('no-such-output', 'no-such-tag')");
+    StoreInternals::db(a).exec("PRAGMA foreign_keys = ON");
     auto r = syncVault(a, ci);
     REQUIRE(r.push.setAside.size() == 2);
     CHECK(exportOf(a) != serverExport(ci));
@@ -453,6 +454,6 @@ TEST_CASE("a refused change can be discarded: the vault takes the server's value
     auto after = syncVault(a, ci);
     CHECK(after.pull.refetched == 2);
     CHECK(a.getPrompt(p.id)->title == "server title");
-    CHECK(a.db().queryInt("SELECT count(*) FROM output_tags") == 0);
+    CHECK(StoreInternals::db(a).queryInt("SELECT count(*) FROM output_tags") == 0);
     converged({&a, &b}, ci);
 }

@@ -1,6 +1,7 @@
 // The real binary under xvfb-run renders each main screen of a seeded vault to a PNG; each image
 // must be a real UI (many distinct colours, not a flat fill). PV_SCREENSHOT_DIR keeps the PNGs.
 #include "Store.hpp"
+#include "StoreInternals.hpp"
 #include "TestUtil.hpp"
 
 #include <doctest/doctest.h>
@@ -60,10 +61,10 @@ Seeded seed(Store& s) {
         s.createOutput(x);
     }
     // A change the server refused, as the Sync screen lists it (a link whose tag exists nowhere).
-    s.db().exec("PRAGMA foreign_keys = OFF");
-    s.db().exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('" + o.id + "', '0193f1c2-removed-tag')");
-    s.db().exec("PRAGMA foreign_keys = ON");
-    s.db().exec("UPDATE pv_changes SET status = 'set_aside', error = 'insert or update on table \"output_tags\" violates foreign key "
+    StoreInternals::db(s).exec("PRAGMA foreign_keys = OFF");
+    StoreInternals::db(s).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('" + o.id + "', '0193f1c2-removed-tag')");
+    StoreInternals::db(s).exec("PRAGMA foreign_keys = ON");
+    StoreInternals::db(s).exec("UPDATE pv_changes SET status = 'set_aside', error = 'insert or update on table \"output_tags\" violates foreign key "
                 "constraint \"output_tags_tag_id_fkey\"' WHERE seq = (SELECT max(seq) FROM pv_changes)");
     return {o.id, p.id, gpt.id, tagA.id, project.id};
 }

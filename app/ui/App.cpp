@@ -225,7 +225,7 @@ void App::watchVault() {
     std::weak_ptr<int> alive = m_alive;
     m_worker->post(
         [this, alive, seen = m_watchVersion](Store& s) -> Worker::UiCallback {
-            int64_t v = s.db().queryInt("PRAGMA data_version");
+            int64_t v = s.dataVersion();
             int64_t before = seen->exchange(v);
             if (before < 0 || before == v) return nullptr;
             return [this, alive] {

@@ -21,6 +21,7 @@
 #include "Generator.hpp"
 #include "Schema.hpp"
 #include "Store.hpp"
+#include "StoreInternals.hpp"
 #include "SyncEngine.hpp"
 #include "SyncService.hpp"
 #include "Trace.hpp"
@@ -178,18 +179,18 @@ int main(int argc, char** argv) {
     std::vector<std::string> poolIds;
     {
         Store s(seed);
-        s.db().exec("ATTACH DATABASE '" + va + "' AS src");
-        sql::Transaction tx(s.db());
-        s.db().exec("UPDATE pv_sync_state SET applying = 1");
-        s.db().exec("INSERT INTO main.models SELECT * FROM src.models; INSERT INTO main.agents SELECT * FROM src.agents; "
+        StoreInternals::db(s).exec("ATTACH DATABASE '" + va + "' AS src");
+        sql::Transaction tx(StoreInternals::db(s));
+        StoreInternals::db(s).exec("UPDATE pv_sync_state SET applying = 1");
+        StoreInternals::db(s).exec("INSERT INTO main.models SELECT * FROM src.models; INSERT INTO main.agents SELECT * FROM src.agents; "
                     "INSERT INTO main.prompts SELECT * FROM src.prompts; "
                     "INSERT INTO main.outputs SELECT * FROM src.outputs ORDER BY id LIMIT " + std::to_string(pool));
-        s.db().exec("UPDATE pv_sync_state SET applying = 0");
+        StoreInternals::db(s).exec("UPDATE pv_sync_state SET applying = 0");
         const std::string cursor = admin.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").text(0, 0);
         s.setSetting("sync.pull_cursor." + serverId, cursor);
         tx.commit();
-        s.db().exec("DETACH DATABASE src");
-        auto q = s.db().prepare("SELECT id FROM outputs ORDER BY id");
+        StoreInternals::db(s).exec("DETACH DATABASE src");
+        auto q = StoreInternals::db(s).prepare("SELECT id FROM outputs ORDER BY id");
         while (q.step()) poolIds.push_back(q.getText(0));
     }
     std::vector<std::string> paths;
@@ -198,7 +199,7 @@ int main(int argc, char** argv) {
         removeVault(paths.back());
         std::filesystem::copy_file(seed, paths.back());
         Store s(paths.back());
-        s.db().exec("UPDATE pv_sync_state SET device_id = lower(hex(randomblob(8)))");
+        StoreInternals::db(s).exec("UPDATE pv_sync_state SET device_id = lower(hex(randomblob(8)))");
     }
 
     // 3. Load: every device runs its background service, and an editor thread per device (its
@@ -268,7 +269,7 @@ int main(int argc, char** argv) {
             } busy;
             if (traceOn)
                 sqlite3_busy_handler(
-                    ui.db().handle(),
+                    StoreInternals::db(ui).handle(),
                     [](void* p, int n) -> int {
                         static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
                         static const int totals[] = {0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228};
@@ -345,7 +346,7 @@ int main(int argc, char** argv) {
             if (now.empty() && secondsSince(start) > seconds + 1) break;
             std::vector<std::pair<int64_t, double>> done;  // edit, latency (ms)
             for (const auto& w : now) {
-                auto& s = seen[static_cast<size_t>(w.target)]->db().cached("SELECT notes FROM outputs WHERE id = ?");
+                auto& s = StoreInternals::db(*seen[static_cast<size_t>(w.target)]).cached("SELECT notes FROM outputs WHERE id = ?");
                 sql::StmtUse use(s);
                 s.bind(1, w.id);
                 const int64_t got = s.step() ? editNumber(s.getText(0)) : -1;
@@ -403,8 +404,8 @@ int main(int argc, char** argv) {
     timedPull(*ui[1]);  // catch up with the load phase
     {
         Store& s0 = *ui[0];
-        sql::Transaction tx(s0.db());
-        auto& up = s0.db().cached("UPDATE outputs SET notes = ? WHERE id = ?");
+        sql::Transaction tx(StoreInternals::db(s0));
+        auto& up = StoreInternals::db(s0).cached("UPDATE outputs SET notes = ? WHERE id = ?");
         for (int64_t i = 0; i < changed && i < static_cast<int64_t>(poolIds.size()); ++i) {
             sql::StmtUse use(up);
             up.bind(1, "bulk change " + std::to_string(i)).bind(2, poolIds[static_cast<size_t>(i)]).exec();

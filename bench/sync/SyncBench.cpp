@@ -18,6 +18,7 @@
 #include "Generator.hpp"
 #include "Schema.hpp"
 #include "Store.hpp"
+#include "StoreInternals.hpp"
 #include "SyncEngine.hpp"
 #include "SyncService.hpp"
 
@@ -115,14 +116,14 @@ void generateA(const std::string& path, int64_t outputs, int64_t bytes) {
     g.tags = 0;
     gen::generateVault(a, g);
     if (bytes <= 0) return;
-    sql::Transaction tx(a.db());
-    a.db().exec("UPDATE pv_sync_state SET applying = 1");
+    sql::Transaction tx(StoreInternals::db(a));
+    StoreInternals::db(a).exec("UPDATE pv_sync_state SET applying = 1");
     const std::string b = std::to_string(bytes);
     auto sized = [&](const std::string& c) {
         return "substr(" + c + " || ' ' || " + c + " || ' ' || " + c + " || ' ' || " + c + " || ' ' || " + c + ", 1, " + b + ")";
     };
-    a.db().exec("UPDATE outputs SET output = " + sized("output") + ", output_edited = " + sized("output_edited"));
-    a.db().exec("UPDATE pv_sync_state SET applying = 0");
+    StoreInternals::db(a).exec("UPDATE outputs SET output = " + sized("output") + ", output_edited = " + sized("output_edited"));
+    StoreInternals::db(a).exec("UPDATE pv_sync_state SET applying = 0");
     tx.commit();
 }
 
@@ -171,11 +172,11 @@ int main(int argc, char** argv) {
         // The same output rows as COPY text, for the baselines.
         Store a(va);
         totalChanges = a.pendingChanges();
-        textBytes = a.db().queryInt("SELECT sum(length(CAST(output AS BLOB)) + coalesce(length(CAST(output_edited AS BLOB)), 0)) FROM outputs");
+        textBytes = StoreInternals::db(a).queryInt("SELECT sum(length(CAST(output AS BLOB)) + coalesce(length(CAST(output_edited AS BLOB)), 0)) FROM outputs");
         std::ofstream out(copyFile, std::ios::binary), keyed(keyedFile, std::ios::binary);
         std::string cols;
         for (const auto& c : findTable("outputs")->columns) cols += (cols.empty() ? "" : ", ") + c.name;
-        auto s = a.db().prepare("SELECT id, output, " + cols + " FROM outputs");
+        auto s = StoreInternals::db(a).prepare("SELECT id, output, " + cols + " FROM outputs");
         std::string line;
         while (s.step()) {
             line.clear();
@@ -288,16 +289,16 @@ int main(int argc, char** argv) {
         const std::string vc = dir + "/c.db";
         removeVault(vc);
         Store c(vc);
-        c.db().exec("ATTACH DATABASE '" + va + "' AS src");
+        StoreInternals::db(c).exec("ATTACH DATABASE '" + va + "' AS src");
         Meter m(0, false);
-        sql::Transaction tx(c.db());
-        c.db().exec("UPDATE pv_sync_state SET applying = 1");
-        c.db().exec("INSERT INTO main.models SELECT * FROM src.models; INSERT INTO main.agents SELECT * FROM src.agents; "
+        sql::Transaction tx(StoreInternals::db(c));
+        StoreInternals::db(c).exec("UPDATE pv_sync_state SET applying = 1");
+        StoreInternals::db(c).exec("INSERT INTO main.models SELECT * FROM src.models; INSERT INTO main.agents SELECT * FROM src.agents; "
                     "INSERT INTO main.prompts SELECT * FROM src.prompts; INSERT INTO main.outputs SELECT * FROM src.outputs");
-        c.db().exec("UPDATE pv_sync_state SET applying = 0");
+        StoreInternals::db(c).exec("UPDATE pv_sync_state SET applying = 0");
         tx.commit();
         localPh = m.done();
-        c.db().exec("DETACH DATABASE src");
+        StoreInternals::db(c).exec("DETACH DATABASE src");
         removeVault(vc);
     }
     bool same;
@@ -321,7 +322,7 @@ int main(int argc, char** argv) {
         };
         waitIdle(sa);
         waitIdle(sb);
-        std::string id = uiA.db().queryText("SELECT id FROM outputs ORDER BY id LIMIT 1");
+        std::string id = StoreInternals::db(uiA).queryText("SELECT id FROM outputs ORDER BY id LIMIT 1");
         for (int run = 0; run < latencyRuns; ++run) {
             std::string note = "latency run " + std::to_string(run);
             auto o = *uiA.getOutput(id);
@@ -329,7 +330,7 @@ int main(int argc, char** argv) {
             auto start = Clock::now();
             uiA.updateOutput(o);
             sa.notifyLocalChange();
-            auto& s = uiB.db().cached("SELECT notes FROM outputs WHERE id = ?");
+            auto& s = StoreInternals::db(uiB).cached("SELECT notes FROM outputs WHERE id = ?");
             for (;;) {
                 sql::StmtUse use(s);
                 s.bind(1, id);
