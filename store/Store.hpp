@@ -286,6 +286,17 @@ public:
     // Runs fn inside one transaction (committed when fn returns, rolled back when it throws).
     void transaction(const std::function<void()>& fn);
 
+    // ---- import (ImportWriter) ----
+    // The importers (app/capture) write through pv::ImportWriter (ImportWriter.hpp); these serve
+    // their Markdown export (CaptureQueries.cpp).
+    // Live prompts, (id, title), by id.
+    std::vector<std::pair<std::string, std::string>> livePromptTitles();
+    // The ids of a prompt's live outputs, by captured_at then id.
+    std::vector<std::string> liveOutputIdsOf(const std::string& promptId);
+    // How many live outputs a prompt has.
+    int64_t liveOutputCountOf(const std::string& promptId);
+    // ---- end import (ImportWriter) ----
+
 private:
     friend struct StoreInternals;  // internal/StoreInternals.hpp: the raw connection, store code and tests only
     void prepareOutput(Output& o);  // validate, fill in id and captured time

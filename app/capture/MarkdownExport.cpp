@@ -95,17 +95,8 @@ using FileNameFn = std::function<std::string(const std::string& id, const std::s
 
 std::string render(Store& store, const Prompt& p, Names& names, const FileNameFn& fileName) {
     std::vector<Output> outputs;
-    {
-        auto& s = store.db().cached("SELECT id FROM outputs WHERE prompt_id = ? AND deleted_at IS NULL ORDER BY captured_at, id");
-        std::vector<std::string> ids;
-        {
-            sql::StmtUse use(s);
-            s.bind(1, p.id);
-            while (s.step()) ids.push_back(s.getText(0));
-        }
-        for (const auto& id : ids)
-            if (auto o = store.getOutput(id)) outputs.push_back(std::move(*o));
-    }
+    for (const auto& id : store.liveOutputIdsOf(p.id))
+        if (auto o = store.getOutput(id)) outputs.push_back(std::move(*o));
     // Edited outputs first: they are the versions the person made better.
     std::stable_sort(outputs.begin(), outputs.end(), [](const Output& a, const Output& b) { return a.outputEdited.has_value() > b.outputEdited.has_value(); });
 
@@ -349,11 +340,7 @@ MarkdownReport exportMarkdown(Store& store, const std::string& outDir, const Mar
             manifest[line.substr(0, t1)] = e;
         }
     }
-    std::vector<std::pair<std::string, std::string>> live;  // id, title (ids and titles only)
-    {
-        auto st = store.db().prepare("SELECT id, title FROM prompts WHERE deleted_at IS NULL ORDER BY id");
-        while (st.step()) live.emplace_back(st.getText(0), st.getText(1));
-    }
+    const std::vector<std::pair<std::string, std::string>> live = store.livePromptTitles();  // id, title (ids and titles only)
     // Each live prompt's name: kept from the manifest when its title is unchanged; otherwise its
     // kept suffix length, lengthened only while the name is taken (by another prompt's file in the
     // manifest, or by a file this exporter did not write).
@@ -424,12 +411,7 @@ MarkdownReport exportMarkdown(Store& store, const std::string& outDir, const Mar
         auto p = store.getPrompt(id);
         if (c == chosen.end() || !p) continue;
         std::string text = render(store, *p, names, fileName);
-        {
-            auto& st = store.db().cached("SELECT count(*) FROM outputs WHERE deleted_at IS NULL AND prompt_id = ?");
-            sql::StmtUse use(st);
-            st.bind(1, id);
-            if (st.step()) report.outputs += st.getInt(0);
-        }
+        report.outputs += store.liveOutputCountOf(id);
         writeIfChanged(dir, c->second.name, text, report);
         ++prog.done;
         if (progress) progress(prog);
