@@ -148,7 +148,6 @@ public:
     Store& operator=(const Store&) = delete;
 
     const std::string& path() const { return m_db.path(); }
-    sql::Db& db() { return m_db; }  // still used by app/capture; goes private once the importer writes through the store
     // Moves when another connection (another process, the sync thread) commits to the vault
     // (PRAGMA data_version): the app's watch for changes made outside it.
     int64_t dataVersion() { return m_db.queryInt("PRAGMA data_version"); }

@@ -60,11 +60,11 @@ void checkRows(Store& s, const json& tables) {
         CAPTURE(name);
         const TableDef* t = findTable(name);
         REQUIRE(t);
-        CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM " + name) == static_cast<int64_t>(rows.size()));
+        CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM " + name) == static_cast<int64_t>(rows.size()));
         for (const auto& row : rows) {
             std::string cols;
             for (const auto& [c, v] : row.items()) cols += (cols.empty() ? "" : ", ") + c;
-            auto st = StoreInternals::db(s).prepare("SELECT " + cols + " FROM " + name + " WHERE " + keyWhere(*t));
+            auto st = pv::StoreInternals::db(s).prepare("SELECT " + cols + " FROM " + name + " WHERE " + keyWhere(*t));
             for (size_t i = 0; i < t->key.size(); ++i) st.bind(static_cast<int>(i + 1), row.at(t->key[i]).get<std::string>());
             REQUIRE_MESSAGE(st.step(), name << " row " << row.at(t->key[0]) << " is gone");
             int i = 0;
@@ -81,9 +81,9 @@ void checkRows(Store& s, const json& tables) {
 
 // Every change entry kept its table, row, operation and status.
 void checkChanges(Store& s, const json& changes) {
-    CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes") == static_cast<int64_t>(changes.size()));
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes") == static_cast<int64_t>(changes.size()));
     for (const auto& c : changes) {
-        auto st = StoreInternals::db(s).prepare("SELECT tbl, row_key, op, status FROM pv_changes WHERE seq = ?1");
+        auto st = pv::StoreInternals::db(s).prepare("SELECT tbl, row_key, op, status FROM pv_changes WHERE seq = ?1");
         st.bind(1, c.at("seq").get<int64_t>());
         REQUIRE_MESSAGE(st.step(), "change " << c.at("seq") << " is gone");
         CHECK(st.getText(0) == c.at("tbl").get<std::string>());
@@ -126,7 +126,7 @@ TEST_CASE("vaults made by the builds of every past schema version open, migrate,
     std::vector<std::string> freshSchema;
     {
         Store fresh(dir.file("fresh.db"));
-        freshSchema = schemaSignature(StoreInternals::db(fresh));
+        freshSchema = schemaSignature(pv::StoreInternals::db(fresh));
     }
     const std::string freshServerDb = pg.createDatabase();
     {
@@ -154,23 +154,23 @@ TEST_CASE("vaults made by the builds of every past schema version open, migrate,
         }
         Store a(path);
         CHECK(a.schemaVersion() == kSchemaVersion);
-        CHECK(schemaSignature(StoreInternals::db(a)) == freshSchema);
+        CHECK(schemaSignature(pv::StoreInternals::db(a)) == freshSchema);
         CHECK(a.deviceId() == manifest.at("device_id").get<std::string>());
         checkRows(a, manifest.at("tables"));
         checkChanges(a, changes);
         // Search and the relation counters work on the migrated rows.
-        CHECK(StoreInternals::db(a).queryInt("SELECT count(*) FROM outputs_fts WHERE outputs_fts MATCH '分散システムでは'") >= 1);
-        CHECK(StoreInternals::db(a).queryInt("SELECT n FROM pv_counts WHERE rel = 'outputs' AND id = ''") ==
-              StoreInternals::db(a).queryInt("SELECT count(*) FROM outputs WHERE deleted_at IS NULL"));
+        CHECK(pv::StoreInternals::db(a).queryInt("SELECT count(*) FROM outputs_fts WHERE outputs_fts MATCH '分散システムでは'") >= 1);
+        CHECK(pv::StoreInternals::db(a).queryInt("SELECT n FROM pv_counts WHERE rel = 'outputs' AND id = ''") ==
+              pv::StoreInternals::db(a).queryInt("SELECT count(*) FROM outputs WHERE deleted_at IS NULL"));
 
         // Sync: against the server the old build synced with (then migrated by today's build), or a new one.
         const std::string serverDb = hadSync ? restoreServer(pg, version, base + ".server.sql") : pg.createDatabase();
         const std::string ci = pg.conninfo(serverDb);
         auto report = syncVault(a, ci);
         CHECK(report.push.setAside.empty());  // the one set aside before stays aside, not pushed again
-        CHECK(StoreInternals::db(a).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'pending'") == 0);
-        CHECK(StoreInternals::db(a).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'") == setAside);
-        CHECK(StoreInternals::db(a).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'pushed'") == static_cast<int64_t>(changes.size()) - setAside);
+        CHECK(pv::StoreInternals::db(a).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'pending'") == 0);
+        CHECK(pv::StoreInternals::db(a).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'") == setAside);
+        CHECK(pv::StoreInternals::db(a).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'pushed'") == static_cast<int64_t>(changes.size()) - setAside);
         CHECK(serverSchemaSignature(pg, serverDb) == freshServer);
 
         // A new vault pulls the same rows (all but the refused tag link, which only this vault has).

@@ -5,6 +5,7 @@
 #include "Store.hpp"
 #include "TestUtil.hpp"
 #include "capture/Import.hpp"
+#include "StoreInternals.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -137,14 +138,14 @@ ImportReport importPath(Store& s, ExportSource src, const std::string& path, con
 }
 
 std::optional<Output> outputByMessage(Store& s, const std::string& conv, const std::string& msg) {
-    auto& st = s.db().cached("SELECT id FROM outputs WHERE conversation_id = ? AND message_id = ?");
+    auto& st = pv::StoreInternals::db(s).cached("SELECT id FROM outputs WHERE conversation_id = ? AND message_id = ?");
     sql::StmtUse use(st);
     st.bind(1, conv).bind(2, msg);
     if (!st.step()) return std::nullopt;
     return s.getOutput(st.getText(0));
 }
 
-int64_t q(Store& s, const std::string& sqlText) { return s.db().queryInt(sqlText); }
+int64_t q(Store& s, const std::string& sqlText) { return pv::StoreInternals::db(s).queryInt(sqlText); }
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
@@ -661,7 +662,7 @@ TEST_CASE("cancel: whole batches stay, the unfinished one rolls back, a re-impor
 
 // The vault refuses any output with this text (a temp trigger): a row refused at the batch write.
 static void refuseOutputsSaying(Store& s, const std::string& text) {
-    s.db().exec("CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.outputs WHEN NEW.output = '" + text +
+    pv::StoreInternals::db(s).exec("CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.outputs WHEN NEW.output = '" + text +
                 "' BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END");
 }
 
@@ -697,7 +698,7 @@ TEST_CASE("batch writes: a row the vault refuses loses only its conversation; re
     CHECK(q(s, "SELECT count(*) FROM prompts WHERE body = 'Question number 2'") == 0);
     CHECK(q(s, "SELECT count(*) FROM pv_changes WHERE tbl = 'outputs'") == 4);  // the kept rows sync like any other
     CHECK(q(s, "SELECT count(*) FROM outputs_fts WHERE outputs_fts MATCH 'answer'") == 4);
-    s.db().exec("DROP TRIGGER temp.refuse");
+    pv::StoreInternals::db(s).exec("DROP TRIGGER temp.refuse");
     auto r2 = runImport(s, o);
     CHECK(r2.ok());
     CHECK(r2.outputs.added == 1);
@@ -792,7 +793,7 @@ TEST_CASE("batch writes: a later conversation reusing the prompt of a refused on
     CHECK(q(s, "SELECT count(*) FROM outputs") == 2);
     CHECK(q(s, "SELECT count(*) FROM prompts") == 2);
     CHECK(q(s, "SELECT count(*) FROM outputs o LEFT JOIN prompts p ON p.id = o.prompt_id WHERE p.id IS NULL") == 0);
-    s.db().exec("DROP TRIGGER temp.refuse");
+    pv::StoreInternals::db(s).exec("DROP TRIGGER temp.refuse");
     auto r2 = runImport(s, o);
     CHECK(r2.ok());
     CHECK(r2.outputs.added == 2);

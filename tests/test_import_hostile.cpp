@@ -4,6 +4,7 @@
 #include "Store.hpp"
 #include "TestUtil.hpp"
 #include "capture/Import.hpp"
+#include "StoreInternals.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -65,7 +66,7 @@ ImportReport importFile(Store& s, const std::string& path, int batch = 2000, boo
     return runImport(s, o);
 }
 
-int64_t q(Store& s, const std::string& sqlText) { return s.db().queryInt(sqlText); }
+int64_t q(Store& s, const std::string& sqlText) { return pv::StoreInternals::db(s).queryInt(sqlText); }
 
 pv::test::CommandResult runPv(const std::string& vault, const std::string& args) {
     return pv::test::runCommand(pv::test::shellQuote(pv::test::promptvaultBinary()) + " --vault " + pv::test::shellQuote(vault) + " " + args);
@@ -83,7 +84,7 @@ TEST_CASE("disk full part way (SQLite's max_page_count): the import stops, says 
     const std::string mineId = s.createOutput(mine).id;
     // Room for a few batches of five conversations (~300 KB each), not for all twelve.
     const int64_t pages = q(s, "PRAGMA page_count");
-    s.db().exec("PRAGMA max_page_count = " + std::to_string(pages + 30));
+    pv::StoreInternals::db(s).exec("PRAGMA max_page_count = " + std::to_string(pages + 30));
     auto r = importFile(s, dir.file("conversations.json"), 5);
     const std::string text = formatReport(r);
     INFO(text);
@@ -107,7 +108,7 @@ TEST_CASE("disk full part way (SQLite's max_page_count): the import stops, says 
     CHECK(s.getOutput(mineId)->output == "kept by hand");
 
     // Space again: the same import finishes, counting the kept ones as present.
-    s.db().exec("PRAGMA max_page_count = 1073741823");
+    pv::StoreInternals::db(s).exec("PRAGMA max_page_count = 1073741823");
     auto again = importFile(s, dir.file("conversations.json"), 5);
     INFO(formatReport(again));
     CHECK(again.ok());

@@ -80,7 +80,7 @@ TEST_CASE("pv_rows refuses what it cannot serve, with a clear error") {
 TEST_CASE("insertStaged from a row buffer: rows in order, one change each, a refused row undoes the statement") {
     TempDir dir;
     Store store(dir.file("v.db"));
-    auto& db = StoreInternals::db(store);
+    auto& db = pv::StoreInternals::db(store);
     const std::string cols = "id, derived_from_id, title, body, notes";
     const auto before = db.queryInt("SELECT count(*) FROM pv_changes");
 
@@ -138,7 +138,7 @@ TEST_CASE("insertStaged from a row buffer: rows in order, one change each, a ref
 TEST_CASE("a bulk move indexes its own chunk for search; every other insert still goes through the trigger") {
     TempDir dir;
     Store store(dir.file("v.db"));
-    auto& db = StoreInternals::db(store);
+    auto& db = pv::StoreInternals::db(store);
     // Rows already there, some with rowids above the count (a gap left by a removed row).
     db.exec("INSERT INTO outputs(id, output) VALUES ('o-1', 'kestrel one'), ('o-2', 'kestrel two'), ('o-3', 'kestrel three')");
     db.exec("UPDATE pv_sync_state SET applying = 1; DELETE FROM outputs WHERE id = 'o-2'; UPDATE pv_sync_state SET applying = 0;");
@@ -184,7 +184,7 @@ TEST_CASE("a bulk move indexes its own chunk for search; every other insert stil
 TEST_CASE("once a row holds the largest rowid, a bulk move is indexed row by row and still found") {
     TempDir dir;
     Store store(dir.file("v.db"));
-    auto& db = StoreInternals::db(store);
+    auto& db = pv::StoreInternals::db(store);
     db.exec("INSERT INTO outputs(rowid, id, output) VALUES (9223372036854775807, 'o-max', 'grebe at the end')");
     std::vector<Output> bulk(20);
     for (auto& o : bulk) o.output = "grebe bulk";

@@ -172,7 +172,7 @@ TEST_CASE("links: tag link, unlink and re-link keep one row") {
     CHECK(s.tagsOf(Kind::Output, o.id).empty());
     s.linkTag(Kind::Output, o.id, t.id);
     CHECK(s.tagsOf(Kind::Output, o.id).size() == 1);
-    CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM output_tags") == 1);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM output_tags") == 1);
     s.linkTag(Kind::Prompt, p.id, t.id);
     CHECK(s.tagsOf(Kind::Prompt, p.id).size() == 1);
     CHECK_THROWS_AS(s.linkTag(Kind::Output, "no-such-output", t.id), StoreError);
@@ -353,7 +353,7 @@ TEST_CASE("a lookup for both outputs and prompts links to either, is listed for 
     CHECK(names(s.lookups("prompts")) == std::set<std::string>{"Audience", "Project"});
     CHECK_THROWS_WITH_AS(s.createLookup({.name = "Bad", .appliesTo = "tags"}), doctest::Contains("'outputs', 'prompts' or 'both'"), StoreError);
     // The vault's own CHECK holds too, whatever writes the row.
-    CHECK_THROWS(StoreInternals::db(s).exec("UPDATE lookups SET applies_to = 'everything' WHERE id = '" + audience.id + "'"));
+    CHECK_THROWS(pv::StoreInternals::db(s).exec("UPDATE lookups SET applies_to = 'everything' WHERE id = '" + audience.id + "'"));
     CHECK(s.getLookup(audience.id)->appliesTo == "both");
 }
 
@@ -514,10 +514,10 @@ TEST_CASE("change capture: every write logs changed columns with an HLC stamp an
     TempDir dir;
     Store s(dir.file("v.db"));
     auto p = s.createPrompt({.title = "a", .body = "b"});
-    auto before = StoreInternals::db(s).queryInt("SELECT max(seq) FROM pv_changes");
+    auto before = pv::StoreInternals::db(s).queryInt("SELECT max(seq) FROM pv_changes");
     p.title = "A";
     s.updatePrompt(p);
-    sql::Stmt q = StoreInternals::db(s).prepare("SELECT tbl, row_key, op, cols, hlc, device_id FROM pv_changes WHERE seq > ? ORDER BY seq");
+    sql::Stmt q = pv::StoreInternals::db(s).prepare("SELECT tbl, row_key, op, cols, hlc, device_id FROM pv_changes WHERE seq > ? ORDER BY seq");
     q.bind(1, before);
     REQUIRE(q.step());
     CHECK(q.getText(0) == "prompts");
@@ -533,13 +533,13 @@ TEST_CASE("change capture: every write logs changed columns with an HLC stamp an
 
     // An update that changes nothing logs nothing.
     s.updatePrompt(p);
-    CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes WHERE seq > " + std::to_string(before)) == 1);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes WHERE seq > " + std::to_string(before)) == 1);
     // Clocks only move forward.
     p.body = "c";
     s.updatePrompt(p);
-    CHECK(StoreInternals::db(s).queryText("SELECT hlc FROM pv_changes ORDER BY seq DESC LIMIT 1") > hlc1);
+    CHECK(pv::StoreInternals::db(s).queryText("SELECT hlc FROM pv_changes ORDER BY seq DESC LIMIT 1") > hlc1);
     // A change and its log entry are one transaction: a rolled-back write leaves no change.
-    auto n = StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes");
+    auto n = pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes");
     try {
         s.transaction([&] {
             s.createTag({.name = "doomed"});
@@ -547,7 +547,7 @@ TEST_CASE("change capture: every write logs changed columns with an HLC stamp an
         });
     } catch (const std::runtime_error&) {
     }
-    CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes") == n);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes") == n);
     CHECK(!s.findByName(Kind::Tag, "doomed"));
 }
 
@@ -574,9 +574,9 @@ TEST_CASE("change capture of writes made through the sqlite3 shell") {
     REQUIRE(tagId);
     CHECK(tagId->size() == 36);  // the SQL default made a UUIDv7
     CHECK((*tagId)[14] == '7');
-    auto ops = StoreInternals::db(s).queryText("SELECT group_concat(tbl || ':' || op, ',') FROM (SELECT * FROM pv_changes ORDER BY seq)");
+    auto ops = pv::StoreInternals::db(s).queryText("SELECT group_concat(tbl || ':' || op, ',') FROM (SELECT * FROM pv_changes ORDER BY seq)");
     CHECK(ops == "models:insert,outputs:insert,tags:insert,outputs:update,outputs:update");
-    auto lastCols = nlohmann::json::parse(StoreInternals::db(s).queryText("SELECT cols FROM pv_changes ORDER BY seq DESC LIMIT 1"));
+    auto lastCols = nlohmann::json::parse(pv::StoreInternals::db(s).queryText("SELECT cols FROM pv_changes ORDER BY seq DESC LIMIT 1"));
     CHECK(lastCols["deleted_at"].is_string());
     CHECK(s.search("shell").empty());
 }
@@ -662,7 +662,7 @@ TEST_CASE("vault files: missing, read-only, corrupt, foreign, newer") {
     chmod(ro.c_str(), 0644);
 
     auto newer = dir.file("newer.db");
-    { Store s(newer); StoreInternals::db(s).exec("PRAGMA user_version = 99"); }
+    { Store s(newer); pv::StoreInternals::db(s).exec("PRAGMA user_version = 99"); }
     CHECK_THROWS_WITH_AS(Store{newer}, doctest::Contains("newer than this build"), StoreError);
 
     auto folder = dir.path() / "adir";
@@ -685,7 +685,7 @@ TEST_CASE("a fresh vault and one migrated up from any older version have the sam
     std::vector<std::string> fresh;
     {
         Store s(dir.file("fresh.db"));
-        fresh = pv::test::schemaSignature(StoreInternals::db(s));
+        fresh = pv::test::schemaSignature(pv::StoreInternals::db(s));
     }
     REQUIRE(fresh.size() > 100);
     for (int from = 1; from < kSchemaVersion; ++from) {
@@ -698,7 +698,7 @@ TEST_CASE("a fresh vault and one migrated up from any older version have the sam
             before = pv::test::schemaSignature(db);
         }
         Store s(path);
-        auto migrated = pv::test::schemaSignature(StoreInternals::db(s));
+        auto migrated = pv::test::schemaSignature(pv::StoreInternals::db(s));
         // The frozen steps really made an older schema, and today's build brought it level.
         CHECK(before != fresh);
         INFO("only in the fresh vault:\n" << missingFrom(fresh, migrated) << "only in the migrated vault:\n" << missingFrom(migrated, fresh));
@@ -722,8 +722,8 @@ TEST_CASE("migration from the first schema version keeps data and capture") {
     CHECK(s.getOutput("o1")->output == "old output");
     CHECK(s.search("old").size() == 2);
     auto l = s.createLookup({.name = "Project"});
-    CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes WHERE tbl = 'lookups'") == 1);
-    CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes WHERE tbl = 'outputs'") == 1);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes WHERE tbl = 'lookups'") == 1);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes WHERE tbl = 'outputs'") == 1);
     CHECK(!l.id.empty());
 }
 
@@ -752,7 +752,7 @@ TEST_CASE("export json: every table, sorted, stable") {
 
 namespace {
 // What a delete took along must come back with restore, and nothing that was deleted on its own.
-int64_t liveIn(Store& s, const std::string& sqlText) { return StoreInternals::db(s).queryInt(sqlText); }
+int64_t liveIn(Store& s, const std::string& sqlText) { return pv::StoreInternals::db(s).queryInt(sqlText); }
 } // namespace
 
 TEST_CASE("restore brings back exactly what each kind's delete took along") {
@@ -834,9 +834,9 @@ TEST_CASE("restore brings back exactly what each kind's delete took along") {
         CHECK(s.lookupValuesOf(Kind::Output, outs[0]).size() == 2);
     }
     SUBCASE("restore of a live record changes nothing; of a missing one is refused") {
-        auto before = StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes");
+        auto before = pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes");
         s.restore({Kind::Prompt, p.id});
-        CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes") == before);
+        CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes") == before);
         CHECK_THROWS_WITH_AS(s.restore({Kind::Tag, "nope"}), doctest::Contains("tag 'nope' does not exist"), StoreError);
     }
 }
@@ -1042,7 +1042,7 @@ TEST_CASE("relation counters stay equal to a recount after every kind of write")
     for (int i = 0; i < 5; ++i) prompts.push_back(s.createPrompt({.title = "p" + std::to_string(i)}).id);
     for (int i = 0; i < 4; ++i) tags.push_back(s.createTag({.name = "t" + std::to_string(i)}).id);
     auto recount = [&] {
-        auto mismatches = StoreInternals::db(s).queryInt(R"SQL(
+        auto mismatches = pv::StoreInternals::db(s).queryInt(R"SQL(
 WITH truth(rel, id, n) AS (
   SELECT 'outputs', '', count(*) FROM outputs WHERE deleted_at IS NULL
   UNION ALL SELECT 'prompt.outputs', prompt_id, count(*) FROM outputs WHERE deleted_at IS NULL AND prompt_id IS NOT NULL GROUP BY prompt_id
@@ -1178,17 +1178,17 @@ ALTER TABLE old_outputs RENAME TO outputs;
     }
     Store s(path);
     CHECK(s.schemaVersion() == kSchemaVersion);
-    CHECK(StoreInternals::db(s).queryText("SELECT name FROM pragma_table_info('outputs') WHERE cid = 11") == "created_at");
+    CHECK(pv::StoreInternals::db(s).queryText("SELECT name FROM pragma_table_info('outputs') WHERE cid = 11") == "created_at");
     // The long texts stay after the stamps; columns added later (language, version 10) follow them.
-    CHECK(StoreInternals::db(s).queryText("SELECT name FROM pragma_table_info('outputs') WHERE cid = 16") == "output_edited");
+    CHECK(pv::StoreInternals::db(s).queryText("SELECT name FROM pragma_table_info('outputs') WHERE cid = 16") == "output_edited");
     CHECK(s.countOutputs({}) == 29);
     CHECK(s.getOutput("o7")->output == "walrus number 7");
     CHECK(s.getOutput("o7")->rating == 3);
     CHECK(s.search("walrus", 100).size() == 29);  // the FTS index still points at the right rows
     CHECK(relationTotal(s, {Kind::Prompt, "p1"}, "outputs") == 29);
     CHECK(relationTotal(s, {Kind::Tag, "t1"}, "outputs") == 1);
-    CHECK(StoreInternals::db(s).queryInt("PRAGMA foreign_keys") == 1);
-    CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM pragma_foreign_key_check") == 0);
+    CHECK(pv::StoreInternals::db(s).queryInt("PRAGMA foreign_keys") == 1);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM pragma_foreign_key_check") == 0);
     auto before = s.pendingChanges();
     auto o = *s.getOutput("o3");
     o.outputEdited = "edited walrus";
@@ -1214,26 +1214,26 @@ TEST_CASE("migration to version 4 sets the FTS5 flush size and keeps rows, searc
     Store s(path);
     CHECK(s.schemaVersion() == kSchemaVersion);
     for (const char* t : {"outputs_fts_config", "prompts_fts_config"})
-        CHECK(StoreInternals::db(s).queryInt(std::string("SELECT v FROM ") + t + " WHERE k = 'hashsize'") == 16 * 1024 * 1024);
+        CHECK(pv::StoreInternals::db(s).queryInt(std::string("SELECT v FROM ") + t + " WHERE k = 'hashsize'") == 16 * 1024 * 1024);
     CHECK(s.search("heron", 100).size() == 21);
     CHECK(s.search("heron", 100, SearchOrder::Newest).size() == 21);
-    CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes") == 21);  // migrating logs nothing
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes") == 21);  // migrating logs nothing
     // Capture still logs inserts and updates exactly as before.
     std::vector<Output> more(3);
     for (auto& o : more) o.output = "heron again";
     s.createOutputs(more);
-    CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes WHERE op = 'insert' AND tbl = 'outputs'") == 23);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes WHERE op = 'insert' AND tbl = 'outputs'") == 23);
     auto o = *s.getOutput("o5");
     o.notes = "a note";
     s.updateOutput(o);
-    auto cols = nlohmann::json::parse(StoreInternals::db(s).queryText("SELECT cols FROM pv_changes ORDER BY seq DESC LIMIT 1"));
+    auto cols = nlohmann::json::parse(pv::StoreInternals::db(s).queryText("SELECT cols FROM pv_changes ORDER BY seq DESC LIMIT 1"));
     CHECK(cols["notes"] == "a note");
     CHECK(cols.contains("updated_at"));
     CHECK(!cols.contains("output"));
     CHECK(s.search("heron", 100).size() == 24);
     // A fresh vault gets the same setting through the same step.
     Store fresh(dir.file("new.db"));
-    CHECK(StoreInternals::db(fresh).queryInt("SELECT v FROM outputs_fts_config WHERE k = 'hashsize'") == 16 * 1024 * 1024);
+    CHECK(pv::StoreInternals::db(fresh).queryInt("SELECT v FROM outputs_fts_config WHERE k = 'hashsize'") == 16 * 1024 * 1024);
 }
 
 TEST_CASE("migration to version 5: an insert's change names its columns, older pending entries stay readable") {
@@ -1247,31 +1247,31 @@ TEST_CASE("migration to version 5: an insert's change names its columns, older p
     }
     Store s(path);
     CHECK(s.schemaVersion() == kSchemaVersion);
-    CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes") == 1);  // the old entry is kept as it was
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes") == 1);  // the old entry is kept as it was
     CHECK(s.countOutputs({}) == 1);
-    CHECK(StoreInternals::db(s).queryInt("SELECT n FROM pv_counts WHERE rel = 'outputs' AND id = ''") == 1);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT n FROM pv_counts WHERE rel = 'outputs' AND id = ''") == 1);
     // Version 5's triggers replaced version 4's: the outputs insert counter can be paused.
-    CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'pv_cnt_outputs_ins' AND sql LIKE '%applying%'") == 1);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'pv_cnt_outputs_ins' AND sql LIKE '%applying%'") == 1);
     Output o;
     o.output = std::string(5000, 'x');
     o = s.createOutput(o);
-    auto cols = nlohmann::json::parse(StoreInternals::db(s).queryText("SELECT cols FROM pv_changes ORDER BY seq DESC LIMIT 1"));
+    auto cols = nlohmann::json::parse(pv::StoreInternals::db(s).queryText("SELECT cols FROM pv_changes ORDER BY seq DESC LIMIT 1"));
     REQUIRE(cols.is_array());
     const auto& table = *findTable("outputs");
     REQUIRE(cols.size() == table.columns.size());
     for (size_t i = 0; i < cols.size(); ++i) CHECK(cols[i] == table.columns[i].name);
-    CHECK(StoreInternals::db(s).queryInt("SELECT n FROM pv_counts WHERE rel = 'outputs' AND id = ''") == 2);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT n FROM pv_counts WHERE rel = 'outputs' AND id = ''") == 2);
     std::vector<Output> bulk(3);
     for (auto& b : bulk) b.output = "bulk after the migration";
     s.createOutputs(bulk);
-    CHECK(StoreInternals::db(s).queryInt("SELECT n FROM pv_counts WHERE rel = 'outputs' AND id = ''") == 5);  // counted once each
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT n FROM pv_counts WHERE rel = 'outputs' AND id = ''") == 5);  // counted once each
     // The text lives once, in the row: the change entry is a few hundred bytes.
-    CHECK(StoreInternals::db(s).queryInt("SELECT length(cols) FROM pv_changes WHERE row_key = '" + o.id + "'") < 400);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT length(cols) FROM pv_changes WHERE row_key = '" + o.id + "'") < 400);
     // Updates still carry the values they wrote.
     auto got = s.getOutput(o.id).value();
     got.rating = 4;
     s.updateOutput(got);
-    auto upd = nlohmann::json::parse(StoreInternals::db(s).queryText("SELECT cols FROM pv_changes ORDER BY seq DESC LIMIT 1"));
+    auto upd = nlohmann::json::parse(pv::StoreInternals::db(s).queryText("SELECT cols FROM pv_changes ORDER BY seq DESC LIMIT 1"));
     CHECK(upd["rating"] == 4);
 }
 
@@ -1287,27 +1287,27 @@ TEST_CASE("migration to version 6: search insert triggers can pause, every row s
     }
     Store s(path);
     CHECK(s.schemaVersion() == kSchemaVersion);
-    CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM sqlite_schema WHERE name IN ('outputs_fts_ins', 'prompts_fts_ins') AND sql LIKE '%applying%'") == 2);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM sqlite_schema WHERE name IN ('outputs_fts_ins', 'prompts_fts_ins') AND sql LIKE '%applying%'") == 2);
     CHECK(s.search("plover", 10).size() == 2);  // indexed before the migration, still found
     // After it: a single write, a bulk write and a write with capture off (a sync) are all indexed.
     s.createOutput({.promptId = "p1", .output = "plover single"});
     std::vector<Output> bulk(4);
     for (auto& o : bulk) o.output = "plover bulk";
     s.createOutputs(bulk);
-    StoreInternals::db(s).exec("UPDATE pv_sync_state SET applying = 1");
-    StoreInternals::db(s).exec("INSERT INTO outputs(id, output) VALUES ('o-sync', 'plover synced')");
-    StoreInternals::db(s).exec("UPDATE pv_sync_state SET applying = 0");
+    pv::StoreInternals::db(s).exec("UPDATE pv_sync_state SET applying = 1");
+    pv::StoreInternals::db(s).exec("INSERT INTO outputs(id, output) VALUES ('o-sync', 'plover synced')");
+    pv::StoreInternals::db(s).exec("UPDATE pv_sync_state SET applying = 0");
     CHECK(s.search("plover", 20).size() == 8);
-    CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM outputs_fts_docsize") == 7);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM outputs_fts_docsize") == 7);
     for (const char* fts : {"outputs_fts", "prompts_fts"})
-        CHECK_NOTHROW(StoreInternals::db(s).exec(std::string("INSERT INTO ") + fts + "(" + fts + ", rank) VALUES ('integrity-check', 1)"));
+        CHECK_NOTHROW(pv::StoreInternals::db(s).exec(std::string("INSERT INTO ") + fts + "(" + fts + ", rank) VALUES ('integrity-check', 1)"));
 }
 
 TEST_CASE("page size: a new vault uses large pages, an existing vault keeps its own") {
     TempDir dir;
     {
         Store fresh(dir.file("new.db"));
-        CHECK(StoreInternals::db(fresh).queryInt("PRAGMA page_size") == kPageSize);
+        CHECK(pv::StoreInternals::db(fresh).queryInt("PRAGMA page_size") == kPageSize);
     }
     auto oldPath = dir.file("old.db");
     {
@@ -1317,7 +1317,7 @@ TEST_CASE("page size: a new vault uses large pages, an existing vault keeps its 
         db.exec("INSERT INTO prompts(id, title) VALUES ('p1', 'small pages')");
     }
     Store old(oldPath);
-    CHECK(StoreInternals::db(old).queryInt("PRAGMA page_size") == 4096);
+    CHECK(pv::StoreInternals::db(old).queryInt("PRAGMA page_size") == 4096);
     CHECK(old.getPrompt("p1")->title == "small pages");
     Output o;
     o.promptId = "p1";
@@ -1337,17 +1337,17 @@ TEST_CASE("bulk insert logs one change per output, in order, with the clocks the
         if (i % 2 == 0) outs[i].promptId = p.id;
         if (i < 3) outs[i].modelId = m.id;
     }
-    const int64_t before = StoreInternals::db(s).queryInt("SELECT coalesce(max(seq), 0) FROM pv_changes");
+    const int64_t before = pv::StoreInternals::db(s).queryInt("SELECT coalesce(max(seq), 0) FROM pv_changes");
     s.createOutputs(outs);
     // The relation counters are kept for the chunk too (they are what the graph's hubs and usage read).
     auto count = [&](const std::string& rel, const std::string& id) {
-        return StoreInternals::db(s).queryInt("SELECT coalesce((SELECT n FROM pv_counts WHERE rel = '" + rel + "' AND id = '" + id + "'), 0)");
+        return pv::StoreInternals::db(s).queryInt("SELECT coalesce((SELECT n FROM pv_counts WHERE rel = '" + rel + "' AND id = '" + id + "'), 0)");
     };
     CHECK(count("outputs", "") == 5);
     CHECK(count("prompt.outputs", p.id) == 3);
     CHECK(count("model.outputs", m.id) == 3);
     CHECK(relationTotal(s, {Kind::Prompt, p.id}, "outputs") == 3);
-    auto q = StoreInternals::db(s).prepare("SELECT tbl, row_key, op, cols, hlc, device_id FROM pv_changes WHERE seq > ? ORDER BY seq");
+    auto q = pv::StoreInternals::db(s).prepare("SELECT tbl, row_key, op, cols, hlc, device_id FROM pv_changes WHERE seq > ? ORDER BY seq");
     q.bind(1, before);
     std::string lastClock;
     size_t i = 0;
@@ -1369,11 +1369,11 @@ TEST_CASE("bulk insert logs one change per output, in order, with the clocks the
         ++i;
     }
     CHECK(i == outs.size());
-    CHECK(StoreInternals::db(s).queryInt("SELECT applying FROM pv_sync_state") == 0);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT applying FROM pv_sync_state") == 0);
     // The device clock continues after the last stamp, and capture is on again for every writer.
     s.createTag({.name = "after the bulk insert"});
-    StoreInternals::db(s).exec("INSERT INTO models(id, name) VALUES ('m-shell', 'written like the sqlite3 shell')");
-    auto tail = StoreInternals::db(s).prepare("SELECT tbl, hlc FROM pv_changes WHERE seq > ? ORDER BY seq");
+    pv::StoreInternals::db(s).exec("INSERT INTO models(id, name) VALUES ('m-shell', 'written like the sqlite3 shell')");
+    auto tail = pv::StoreInternals::db(s).prepare("SELECT tbl, hlc FROM pv_changes WHERE seq > ? ORDER BY seq");
     tail.bind(1, before + static_cast<int64_t>(outs.size()));
     REQUIRE(tail.step());
     CHECK(tail.getText(0) == "tags");
@@ -1440,7 +1440,7 @@ TEST_CASE("outputs.language: stored, edited, validated with a clear error, and f
     CHECK(s.getOutput(unknown.id)->language == "pt-br");  // nothing stored
 
     // The change log carries the column like any other.
-    auto& q = StoreInternals::db(s).cached("SELECT cols FROM pv_changes WHERE tbl = 'outputs' AND row_key = ? AND op = 'update' ORDER BY seq DESC LIMIT 1");
+    auto& q = pv::StoreInternals::db(s).cached("SELECT cols FROM pv_changes WHERE tbl = 'outputs' AND row_key = ? AND op = 'update' ORDER BY seq DESC LIMIT 1");
     sql::StmtUse use(q);
     q.bind(1, unknown.id);
     REQUIRE(q.step());
@@ -1456,7 +1456,7 @@ TEST_CASE("outputs.language: stored, edited, validated with a clear error, and f
     f.language = "pt-br";
     CHECK(s.listOutputs(f).rows.size() == 1);
     // The filter is served by its index, in the list's order.
-    CHECK(StoreInternals::db(s).queryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'outputs_language'") == 1);
+    CHECK(pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'outputs_language'") == 1);
 }
 
 TEST_CASE("the table description drives row binding: every described column round-trips through create and get") {
@@ -1482,7 +1482,7 @@ TEST_CASE("the table description drives row binding: every described column roun
     std::set<std::string> described{"id", "created_at", "updated_at", "deleted_at"};
     for (const auto& f : entityTable<Output>().fields) described.insert(f.column.name);
     std::set<std::string> stored;
-    auto st = StoreInternals::db(s).prepare("SELECT name FROM pragma_table_info('outputs')");
+    auto st = pv::StoreInternals::db(s).prepare("SELECT name FROM pragma_table_info('outputs')");
     while (st.step()) stored.insert(st.getText(0));
     CHECK(stored == described);
     // A draft's field map round-trips each field, integers and NULLs included.

@@ -57,7 +57,7 @@ TEST_CASE("application_id: set on new vaults and on older vaults opened writable
     TempDir dir;
     {
         Store s(dir.file("v.db"));
-        CHECK(StoreInternals::db(s).queryInt("PRAGMA application_id") == kApplicationId);
+        CHECK(pv::StoreInternals::db(s).queryInt("PRAGMA application_id") == kApplicationId);
     }
     // A vault from before application ids (recognised by its schema) gets it at its next writable open.
     auto r = sqlite(dir.file("v.db"), "PRAGMA application_id = 0;");
@@ -65,11 +65,11 @@ TEST_CASE("application_id: set on new vaults and on older vaults opened writable
     REQUIRE(sqlite(dir.file("v.db"), "PRAGMA application_id;").out == "0\n");
     {
         Store ro(dir.file("v.db"), {.readOnly = true});
-        CHECK(StoreInternals::db(ro).queryInt("PRAGMA application_id") == 0);  // read-only: recognised, not changed
+        CHECK(pv::StoreInternals::db(ro).queryInt("PRAGMA application_id") == 0);  // read-only: recognised, not changed
     }
     {
         Store s(dir.file("v.db"));
-        CHECK(StoreInternals::db(s).queryInt("PRAGMA application_id") == kApplicationId);
+        CHECK(pv::StoreInternals::db(s).queryInt("PRAGMA application_id") == kApplicationId);
     }
     CHECK(sqlite(dir.file("v.db"), "PRAGMA application_id;").out == std::to_string(kApplicationId) + "\n");
 }

@@ -39,7 +39,7 @@ TEST_CASE("two vaults editing offline converge with each other and the server") 
     ob = b.createOutput(ob);
 
     auto ra = syncVault(a, ci);
-    CHECK(ra.push.pushed == StoreInternals::db(a).queryInt("SELECT count(*) FROM pv_changes"));
+    CHECK(ra.push.pushed == pv::StoreInternals::db(a).queryInt("SELECT count(*) FROM pv_changes"));
     CHECK(ra.push.setAside.empty());
     auto rb = syncVault(b, ci);
     CHECK(rb.pull.rows == 4);  // A's prompt, output, tag, link
@@ -57,7 +57,7 @@ TEST_CASE("two vaults editing offline converge with each other and the server") 
     CHECK(a.getPrompt(pb.id)->body == "Translate to French: 'élan' ✓");
 
     // Pulled rows are not captured again: nothing new waits to be pushed on either side.
-    CHECK(StoreInternals::db(b).queryInt("SELECT count(*) FROM pv_changes WHERE device_id <> '" + b.deviceId() + "'") == 0);
+    CHECK(pv::StoreInternals::db(b).queryInt("SELECT count(*) FROM pv_changes WHERE device_id <> '" + b.deviceId() + "'") == 0);
 
     // Edits after the first sync flow too, and a second sync with nothing to do changes nothing.
     auto got = b.getOutput(oa.id);
@@ -173,7 +173,7 @@ struct VaultSnapshot {
 };
 VaultSnapshot snapshotOf(const std::string& path) {
     Store s(path);
-    return {exportOf(s), s.pendingChanges(), StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes")};
+    return {exportOf(s), s.pendingChanges(), pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM pv_changes")};
 }
 } // namespace
 
@@ -232,9 +232,9 @@ TEST_CASE("a change the server refuses is set aside and does not block the chang
     Store a(dir.file("a.db")), b(dir.file("b.db"));
     auto p1 = a.createPrompt({.title = "before", .body = ""});
     // A sqlite3-shell style write with foreign keys off: a tag link to records that exist nowhere.
-    StoreInternals::db(a).exec("PRAGMA foreign_keys = OFF");
-    StoreInternals::db(a).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('no-such-output', 'no-such-tag')");
-    StoreInternals::db(a).exec("PRAGMA foreign_keys = ON");
+    pv::StoreInternals::db(a).exec("PRAGMA foreign_keys = OFF");
+    pv::StoreInternals::db(a).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('no-such-output', 'no-such-tag')");
+    pv::StoreInternals::db(a).exec("PRAGMA foreign_keys = ON");
     auto p2 = a.createPrompt({.title = "after", .body = ""});
     auto r = syncVault(a, ci, 2);  // small batches: the refusal sits mid-queue
     REQUIRE(r.push.setAside.size() == 1);
@@ -242,11 +242,11 @@ TEST_CASE("a change the server refuses is set aside and does not block the chang
     CHECK(r.push.setAside[0].error.find("foreign key") != std::string::npos);
     CHECK(r.push.pushed == 2);
     CHECK(a.pendingChanges() == 0);
-    CHECK(StoreInternals::db(a).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside' AND error LIKE '%foreign key%'") == 1);
+    CHECK(pv::StoreInternals::db(a).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside' AND error LIKE '%foreign key%'") == 1);
     syncVault(b, ci);
     CHECK(b.getPrompt(p1.id));
     CHECK(b.getPrompt(p2.id));
-    CHECK(StoreInternals::db(b).queryInt("SELECT count(*) FROM output_tags") == 0);
+    CHECK(pv::StoreInternals::db(b).queryInt("SELECT count(*) FROM output_tags") == 0);
 }
 
 TEST_CASE("a change stamped far ahead of the server's clock is refused") {
@@ -256,7 +256,7 @@ TEST_CASE("a change stamped far ahead of the server's clock is refused") {
     Store a(dir.file("a.db"));
     auto ok = a.createPrompt({.title = "normal", .body = ""});
     // This laptop's clock jumps a day ahead.
-    StoreInternals::db(a).exec("UPDATE pv_sync_state SET hlc_ms = hlc_ms + 86400000");
+    pv::StoreInternals::db(a).exec("UPDATE pv_sync_state SET hlc_ms = hlc_ms + 86400000");
     auto bad = a.createPrompt({.title = "from the future", .body = ""});
     auto r = syncVault(a, ci);
     REQUIRE(r.push.setAside.size() == 1);
@@ -319,12 +319,12 @@ TEST_CASE("an engine pulling again while the server's xmin is held back: reads e
     syncVault(a, ci);
     syncVault(b, ci);
     auto ftsOk = [](Store& s) {
-        StoreInternals::db(s).exec("INSERT INTO outputs_fts(outputs_fts) VALUES ('integrity-check')");
-        StoreInternals::db(s).exec("INSERT INTO prompts_fts(prompts_fts) VALUES ('integrity-check')");
+        pv::StoreInternals::db(s).exec("INSERT INTO outputs_fts(outputs_fts) VALUES ('integrity-check')");
+        pv::StoreInternals::db(s).exec("INSERT INTO prompts_fts(prompts_fts) VALUES ('integrity-check')");
         return true;
     };
     auto matches = [](Store& s, const std::string& word) {
-        return StoreInternals::db(s).queryInt("SELECT count(*) FROM outputs_fts WHERE outputs_fts MATCH '" + word + "'");
+        return pv::StoreInternals::db(s).queryInt("SELECT count(*) FROM outputs_fts WHERE outputs_fts MATCH '" + word + "'");
     };
 
     // A transaction left open keeps every later pull's cursor (the snapshot's xmin) behind it.

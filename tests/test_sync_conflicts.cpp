@@ -80,11 +80,11 @@ TEST_CASE("same field, same millisecond: the device id breaks the tie identicall
     t.edit(t.a, id, [](Output& o) { o.notes = "A"; });
     t.edit(t.b, id, [](Output& o) { o.notes = "B"; });
     // Force an exact clock tie on both pending changes.
-    auto ha = StoreInternals::db(t.a).queryText("SELECT max(hlc) FROM pv_changes WHERE status = 'pending'");
-    auto hb = StoreInternals::db(t.b).queryText("SELECT max(hlc) FROM pv_changes WHERE status = 'pending'");
+    auto ha = pv::StoreInternals::db(t.a).queryText("SELECT max(hlc) FROM pv_changes WHERE status = 'pending'");
+    auto hb = pv::StoreInternals::db(t.b).queryText("SELECT max(hlc) FROM pv_changes WHERE status = 'pending'");
     auto tie = std::max(ha, hb);
-    StoreInternals::db(t.a).exec("UPDATE pv_changes SET hlc = '" + tie + "' WHERE status = 'pending'");
-    StoreInternals::db(t.b).exec("UPDATE pv_changes SET hlc = '" + tie + "' WHERE status = 'pending'");
+    pv::StoreInternals::db(t.a).exec("UPDATE pv_changes SET hlc = '" + tie + "' WHERE status = 'pending'");
+    pv::StoreInternals::db(t.b).exec("UPDATE pv_changes SET hlc = '" + tie + "' WHERE status = 'pending'");
     t.converge();
     std::string winner = t.a.deviceId() > t.b.deviceId() ? "A" : "B";
     CHECK(t.a.getOutput(id)->notes == winner);
@@ -195,7 +195,7 @@ TEST_CASE("the same link made on two laptops is one row") {
     tick();
     t.b.linkTag(Kind::Output, id, tag.id);
     t.converge();
-    CHECK(StoreInternals::db(t.a).queryInt("SELECT count(*) FROM output_tags WHERE tag_id = '" + tag.id + "'") == 1);
+    CHECK(pv::StoreInternals::db(t.a).queryInt("SELECT count(*) FROM output_tags WHERE tag_id = '" + tag.id + "'") == 1);
     CHECK(t.b.tagsOf(Kind::Output, id).size() == 2);
 }
 
@@ -209,7 +209,7 @@ TEST_CASE("a link made to an output deleted offline elsewhere: kept, and back wi
     t.b.linkTag(Kind::Output, id, tag.id);
     t.converge();
     CHECK(t.a.getOutput(id)->deleted());
-    CHECK(StoreInternals::db(t.a).queryInt("SELECT count(*) FROM output_tags WHERE deleted_at IS NULL AND tag_id = '" + tag.id + "'") == 1);
+    CHECK(pv::StoreInternals::db(t.a).queryInt("SELECT count(*) FROM output_tags WHERE deleted_at IS NULL AND tag_id = '" + tag.id + "'") == 1);
     t.a.restore({Kind::Output, id});
     t.converge();
     CHECK(t.b.tagsOf(Kind::Output, id).size() == 2);

@@ -44,7 +44,7 @@ void converged(std::initializer_list<Store*> vaults, const std::string& ci) {
     const std::string server = serverExport(ci);
     for (Store* s : vaults) {
         CHECK(s->pendingChanges() == 0);
-        CHECK(StoreInternals::db(*s).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'") == 0);
+        CHECK(pv::StoreInternals::db(*s).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'") == 0);
         CHECK(exportOf(*s) == server);
     }
 }
@@ -139,7 +139,7 @@ TEST_CASE("two laptops holding copies of one vault file both converge") {
     auto merged = *one.getOutput(shared);
     CHECK(merged.notes == "notes from laptop 1");
     CHECK(merged.rating == std::optional<int64_t>(4));
-    CHECK(StoreInternals::db(one).queryInt("SELECT count(*) FROM tags") == 2);
+    CHECK(pv::StoreInternals::db(one).queryInt("SELECT count(*) FROM tags") == 2);
 }
 
 TEST_CASE("a restored vault that made no change since gets back what it pushed after the backup") {
@@ -225,15 +225,15 @@ TEST_CASE("one refused change does not set aside a prompt derived from one that 
     TempDir dir;
     Store a(dir.file("a.db"));
     // UUIDv7 order is random within a millisecond: the derived prompt's id sorts before its parent's.
-    StoreInternals::db(a).exec("INSERT INTO prompts(id, title, body) VALUES ('p-z-parent', 'parent', '')");
-    StoreInternals::db(a).exec("INSERT INTO prompts(id, title, body, derived_from_id) VALUES ('p-a-child', 'child', '', 'p-z-parent')");
-    StoreInternals::db(a).exec("INSERT INTO prompts(id, title, body, derived_from_id) VALUES ('p-0-grandchild', 'grandchild', '', 'p-a-child')");
-    StoreInternals::db(a).exec("INSERT INTO outputs(id, prompt_id, output) VALUES ('o-1', 'p-0-grandchild', 'out')");
-    StoreInternals::db(a).exec("INSERT INTO tags(id, name) VALUES ('t-1', 'tag')");
-    StoreInternals::db(a).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('o-1', 't-1')");
-    StoreInternals::db(a).exec("PRAGMA foreign_keys = OFF");
-    StoreInternals::db(a).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('no-such-output', 't-1')");
-    StoreInternals::db(a).exec("PRAGMA foreign_keys = ON");
+    pv::StoreInternals::db(a).exec("INSERT INTO prompts(id, title, body) VALUES ('p-z-parent', 'parent', '')");
+    pv::StoreInternals::db(a).exec("INSERT INTO prompts(id, title, body, derived_from_id) VALUES ('p-a-child', 'child', '', 'p-z-parent')");
+    pv::StoreInternals::db(a).exec("INSERT INTO prompts(id, title, body, derived_from_id) VALUES ('p-0-grandchild', 'grandchild', '', 'p-a-child')");
+    pv::StoreInternals::db(a).exec("INSERT INTO outputs(id, prompt_id, output) VALUES ('o-1', 'p-0-grandchild', 'out')");
+    pv::StoreInternals::db(a).exec("INSERT INTO tags(id, name) VALUES ('t-1', 'tag')");
+    pv::StoreInternals::db(a).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('o-1', 't-1')");
+    pv::StoreInternals::db(a).exec("PRAGMA foreign_keys = OFF");
+    pv::StoreInternals::db(a).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('no-such-output', 't-1')");
+    pv::StoreInternals::db(a).exec("PRAGMA foreign_keys = ON");
     auto r = syncVault(a, ci);
     REQUIRE(r.push.setAside.size() == 1);
     CHECK(r.push.setAside[0].rowKey == "no-such-output|t-1");
@@ -392,7 +392,7 @@ TEST_CASE("a refused first contact leaves the vault's schema as it was") {
     const std::string v = dir.file("v.db");
     auto schemaOf = [&] {
         Store s(v);
-        return StoreInternals::db(s).queryText("SELECT group_concat(type || ' ' || name, ', ') FROM (SELECT type, name FROM sqlite_schema ORDER BY name)");
+        return pv::StoreInternals::db(s).queryText("SELECT group_concat(type || ' ' || name, ', ') FROM (SELECT type, name FROM sqlite_schema ORDER BY name)");
     };
     const std::string before = schemaOf();
     auto r = runCommand(promptvaultBinary() + " --vault " + shellQuote(v) + " sync --pg " + shellQuote(pg.conninfo(db, "wrong-password")));
@@ -419,13 +419,13 @@ TEST_CASE("a refused change can be discarded: the vault takes the server's value
     auto p = a.createPrompt({.title = "server title", .body = ""});
     syncVault(a, ci);
     // Refused: an edit stamped a day ahead of the server's clock, and a link to records that exist nowhere.
-    StoreInternals::db(a).exec("UPDATE pv_sync_state SET hlc_ms = hlc_ms + 86400000");
+    pv::StoreInternals::db(a).exec("UPDATE pv_sync_state SET hlc_ms = hlc_ms + 86400000");
     auto edit = *a.getPrompt(p.id);
     edit.title = "title from the future";
     a.updatePrompt(edit);
-    StoreInternals::db(a).exec("PRAGMA foreign_keys = OFF");
-    StoreInternals::db(a).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('no-such-output', 'no-such-tag')");
-    StoreInternals::db(a).exec("PRAGMA foreign_keys = ON");
+    pv::StoreInternals::db(a).exec("PRAGMA foreign_keys = OFF");
+    pv::StoreInternals::db(a).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('no-such-output', 'no-such-tag')");
+    pv::StoreInternals::db(a).exec("PRAGMA foreign_keys = ON");
     auto r = syncVault(a, ci);
     REQUIRE(r.push.setAside.size() == 2);
     CHECK(exportOf(a) != serverExport(ci));
@@ -454,6 +454,6 @@ TEST_CASE("a refused change can be discarded: the vault takes the server's value
     auto after = syncVault(a, ci);
     CHECK(after.pull.refetched == 2);
     CHECK(a.getPrompt(p.id)->title == "server title");
-    CHECK(StoreInternals::db(a).queryInt("SELECT count(*) FROM output_tags") == 0);
+    CHECK(pv::StoreInternals::db(a).queryInt("SELECT count(*) FROM output_tags") == 0);
     converged({&a, &b}, ci);
 }

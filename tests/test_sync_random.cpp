@@ -79,7 +79,7 @@ struct Fuzzer {
         return words[below(10)] + std::to_string(below(1000));
     }
     std::string pick(Store& s, const std::string& sql) {
-        auto ids = StoreInternals::db(s).prepare(sql);
+        auto ids = pv::StoreInternals::db(s).prepare(sql);
         std::vector<std::string> all;
         while (ids.step()) all.push_back(ids.getText(0));
         return all.empty() ? "" : all[static_cast<size_t>(below(static_cast<int>(all.size())))];
@@ -139,7 +139,7 @@ struct Fuzzer {
             case 13:
                 // A sqlite3-shell style write: only the column the person cares about.
                 if (!out.empty()) {
-                    auto st = StoreInternals::db(s).prepare("UPDATE outputs SET notes = ? WHERE id = ?");
+                    auto st = pv::StoreInternals::db(s).prepare("UPDATE outputs SET notes = ? WHERE id = ?");
                     st.bind(1, word()).bind(2, out).exec();
                 }
                 break;
@@ -174,7 +174,7 @@ TEST_CASE("randomized convergence: 4 vaults, hundreds of random operations, rand
         vaults.push_back(open(i));
         engines.push_back(std::make_unique<sync::SyncEngine>(*vaults.back(), opt));
     }
-    REQUIRE(StoreInternals::db(*vaults[kSlow]).queryInt("SELECT " + sqlNowMs()) < StoreInternals::db(*vaults[0]).queryInt("SELECT " + sqlNowMs()) - 5 * 60 * 1000);
+    REQUIRE(pv::StoreInternals::db(*vaults[kSlow]).queryInt("SELECT " + sqlNowMs()) < pv::StoreInternals::db(*vaults[0]).queryInt("SELECT " + sqlNowMs()) - 5 * 60 * 1000);
     Fuzzer f(seed);
     int partialSyncs = 0, backups = 0, restores = 0;
     std::vector<std::string> backupOf(kVaults);
@@ -186,7 +186,7 @@ TEST_CASE("randomized convergence: 4 vaults, hundreds of random operations, rand
             auto& path = backupOf[static_cast<size_t>(w)];
             path = dir.file("v" + std::to_string(w) + "-backup.db");
             std::filesystem::remove(path);
-            StoreInternals::db(*vaults[static_cast<size_t>(w)]).exec("VACUUM INTO '" + path + "'");
+            pv::StoreInternals::db(*vaults[static_cast<size_t>(w)]).exec("VACUUM INTO '" + path + "'");
             ++backups;
         }
         if (f.chance(2)) {  // a vault restored from its last backup
@@ -223,8 +223,8 @@ TEST_CASE("randomized convergence: 4 vaults, hundreds of random operations, rand
     for (int i = 0; i < kVaults; ++i) {
         CAPTURE(i);
         CHECK(vaults[static_cast<size_t>(i)]->pendingChanges() == 0);
-        CHECK(StoreInternals::db(*vaults[static_cast<size_t>(i)]).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'") == 0);
+        CHECK(pv::StoreInternals::db(*vaults[static_cast<size_t>(i)]).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'") == 0);
         CHECK(exportOf(*vaults[static_cast<size_t>(i)]) == server);
     }
-    CHECK(StoreInternals::db(*vaults[0]).queryInt("SELECT count(*) FROM outputs") > 50);
+    CHECK(pv::StoreInternals::db(*vaults[0]).queryInt("SELECT count(*) FROM outputs") > 50);
 }

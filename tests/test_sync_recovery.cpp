@@ -85,12 +85,12 @@ TEST_CASE("SIGKILL at every step of push and pull: nothing lost, nothing duplica
         CHECK(syncKilledAt(va, ci, fp));
         {
             Store a(va);  // the vault opens fine after the kill
-            CHECK(StoreInternals::db(a).queryInt("SELECT applying FROM pv_sync_state") == 0);
+            CHECK(pv::StoreInternals::db(a).queryInt("SELECT applying FROM pv_sync_state") == 0);
             auto r = syncVault(a, ci);
             CHECK(r.push.setAside.empty());
             if (fp == "push-after-commit") CHECK(r.push.alreadyApplied == 3);
             CHECK(a.pendingChanges() == 0);
-            CHECK(StoreInternals::db(a).queryInt("SELECT count(*) FROM pv_changes") == 12);  // nothing re-captured
+            CHECK(pv::StoreInternals::db(a).queryInt("SELECT count(*) FROM pv_changes") == 12);  // nothing re-captured
         }
         Store a(va), b(vb);
         syncVault(b, ci);
@@ -131,7 +131,7 @@ TEST_CASE("the server stopped mid-sync: a clear error, then the next sync finish
             CHECK(err.connectionLost());
         }
         CHECK(stopped);
-        CHECK(StoreInternals::db(a).queryInt("SELECT applying FROM pv_sync_state") == 0);
+        CHECK(pv::StoreInternals::db(a).queryInt("SELECT applying FROM pv_sync_state") == 0);
         pg.start();
         e.onStep = nullptr;
         e.disconnect();

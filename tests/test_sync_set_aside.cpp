@@ -13,7 +13,7 @@ using namespace pv::test;
 
 namespace {
 int64_t countOf(Store& s, const std::string& status) {
-    auto& q = StoreInternals::db(s).cached("SELECT count(*) FROM pv_changes WHERE status = ?");
+    auto& q = pv::StoreInternals::db(s).cached("SELECT count(*) FROM pv_changes WHERE status = ?");
     sql::StmtUse use(q);
     q.bind(1, status);
     q.step();
@@ -23,9 +23,9 @@ int64_t countOf(Store& s, const std::string& status) {
 // A tag link written with foreign keys off (as any sqlite3-shell user can): its output and tag
 // exist nowhere yet, so the server refuses it.
 void writeOrphanLink(Store& s) {
-    StoreInternals::db(s).exec("PRAGMA foreign_keys = OFF");
-    StoreInternals::db(s).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('out-later', 'tag-later')");
-    StoreInternals::db(s).exec("PRAGMA foreign_keys = ON");
+    pv::StoreInternals::db(s).exec("PRAGMA foreign_keys = OFF");
+    pv::StoreInternals::db(s).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('out-later', 'tag-later')");
+    pv::StoreInternals::db(s).exec("PRAGMA foreign_keys = ON");
 }
 } // namespace
 
@@ -50,7 +50,7 @@ TEST_CASE("a set-aside change is listed with its reason and pushes once retried 
     CHECK(listed[0].columns == "output_id, tag_id");
     // Set aside, the entry keeps the values this device wrote (a pull may change the row before
     // the retry; the entry no longer protects it).
-    auto frozen = nlohmann::json::parse(StoreInternals::db(a).queryText("SELECT cols FROM pv_changes WHERE seq = " + std::to_string(listed[0].seq)));
+    auto frozen = nlohmann::json::parse(pv::StoreInternals::db(a).queryText("SELECT cols FROM pv_changes WHERE seq = " + std::to_string(listed[0].seq)));
     REQUIRE(frozen.is_object());
     CHECK(frozen["output_id"] == "out-later");
     CHECK(frozen["tag_id"] == "tag-later");
@@ -70,8 +70,8 @@ TEST_CASE("a set-aside change is listed with its reason and pushes once retried 
         CHECK(a.pendingChanges() == 0);
     }
     SUBCASE("retried after the records it needs exist: it reaches the server") {
-        StoreInternals::db(a).exec("INSERT INTO tags(id, name) VALUES ('tag-later', 'later')");
-        StoreInternals::db(a).exec("INSERT INTO outputs(id, output) VALUES ('out-later', 'the output the link needed')");
+        pv::StoreInternals::db(a).exec("INSERT INTO tags(id, name) VALUES ('tag-later', 'later')");
+        pv::StoreInternals::db(a).exec("INSERT INTO outputs(id, output) VALUES ('out-later', 'the output the link needed')");
         syncVault(a, ci);
         CHECK(pg.adminQuery(db, "SELECT count(*) FROM promptvault.output_tags") == "0");
         CHECK(sync::retrySetAside(a) == 1);
@@ -81,12 +81,12 @@ TEST_CASE("a set-aside change is listed with its reason and pushes once retried 
         CHECK(countOf(a, "set_aside") == 0);
         CHECK(pg.adminQuery(db, "SELECT output_id || '|' || tag_id FROM promptvault.output_tags") == "out-later|tag-later");
         // The retired entry says where its retry went.
-        CHECK(StoreInternals::db(a).queryInt("SELECT count(*) FROM pv_changes WHERE error LIKE 'retried as change %'") == 1);
+        CHECK(pv::StoreInternals::db(a).queryInt("SELECT count(*) FROM pv_changes WHERE error LIKE 'retried as change %'") == 1);
 
         // And another device gets the link.
         Store b(dir.file("b.db"));
         syncVault(b, ci);
-        CHECK(StoreInternals::db(b).queryInt("SELECT count(*) FROM output_tags WHERE output_id = 'out-later' AND tag_id = 'tag-later'") == 1);
+        CHECK(pv::StoreInternals::db(b).queryInt("SELECT count(*) FROM output_tags WHERE output_id = 'out-later' AND tag_id = 'tag-later'") == 1);
     }
 }
 
@@ -95,9 +95,9 @@ TEST_CASE("retrying one set-aside change leaves the others set aside") {
     auto ci = pg.conninfo(pg.createDatabase());
     TempDir dir;
     Store a(dir.file("a.db"));
-    StoreInternals::db(a).exec("PRAGMA foreign_keys = OFF");
-    StoreInternals::db(a).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('o1', 't1'), ('o2', 't2')");
-    StoreInternals::db(a).exec("PRAGMA foreign_keys = ON");
+    pv::StoreInternals::db(a).exec("PRAGMA foreign_keys = OFF");
+    pv::StoreInternals::db(a).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('o1', 't1'), ('o2', 't2')");
+    pv::StoreInternals::db(a).exec("PRAGMA foreign_keys = ON");
     syncVault(a, ci);
     auto listed = sync::listSetAside(a);
     REQUIRE(listed.size() == 2);

@@ -190,16 +190,16 @@ TEST_CASE("switching records with unsaved edits asks; Cancel keeps them, Save wr
 TEST_CASE("the Sync screen lists a change the server refused, with its reason, and Retry requeues it") {
     Harness h;
     auto p = h.store.createPrompt({.title = "refused one", .body = ""});
-    const int64_t seq = StoreInternals::db(h.store).queryInt("SELECT max(seq) FROM pv_changes");
-    StoreInternals::db(h.store).exec("UPDATE pv_changes SET status = 'set_aside', error = 'violates foreign key constraint' WHERE seq = " +
+    const int64_t seq = pv::StoreInternals::db(h.store).queryInt("SELECT max(seq) FROM pv_changes");
+    pv::StoreInternals::db(h.store).exec("UPDATE pv_changes SET status = 'set_aside', error = 'violates foreign key constraint' WHERE seq = " +
                       std::to_string(seq));
     h.app->show(Screen::Sync);
     h.settle();
     h.click("refused:retry:" + std::to_string(seq));
-    CHECK(StoreInternals::db(h.store).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'") == 0);
-    CHECK(StoreInternals::db(h.store).queryText("SELECT status || ' ' || error FROM pv_changes WHERE seq = " + std::to_string(seq)) ==
+    CHECK(pv::StoreInternals::db(h.store).queryInt("SELECT count(*) FROM pv_changes WHERE status = 'set_aside'") == 0);
+    CHECK(pv::StoreInternals::db(h.store).queryText("SELECT status || ' ' || error FROM pv_changes WHERE seq = " + std::to_string(seq)) ==
           "pushed retried as change " + std::to_string(seq + 1));
-    CHECK(StoreInternals::db(h.store).queryText("SELECT row_key || ' ' || status FROM pv_changes WHERE seq = " + std::to_string(seq + 1)) ==
+    CHECK(pv::StoreInternals::db(h.store).queryText("SELECT row_key || ' ' || status FROM pv_changes WHERE seq = " + std::to_string(seq + 1)) ==
           p.id + " pending");
     testhook::clear();
     h.settle();
@@ -473,16 +473,16 @@ TEST_CASE("one picker dropdown at a time: Tab to the next picker closes the firs
 TEST_CASE("the Sync screen's Discard gives a refused change up: it leaves the list and the next pull takes the server's value") {
     Harness h;
     auto p = h.store.createPrompt({.title = "refused one", .body = ""});
-    const int64_t seq = StoreInternals::db(h.store).queryInt("SELECT max(seq) FROM pv_changes");
-    StoreInternals::db(h.store).exec("UPDATE pv_changes SET status = 'set_aside', error = 'violates foreign key constraint' WHERE seq = " +
+    const int64_t seq = pv::StoreInternals::db(h.store).queryInt("SELECT max(seq) FROM pv_changes");
+    pv::StoreInternals::db(h.store).exec("UPDATE pv_changes SET status = 'set_aside', error = 'violates foreign key constraint' WHERE seq = " +
                       std::to_string(seq));
     h.app->show(Screen::Sync);
     h.settle();
     REQUIRE(testhook::rect("refused:discard:" + std::to_string(seq)));
     CHECK(testhook::rect("refused:discard:" + std::to_string(seq))->Max.x <= 1440 - 4);  // whole, not clipped at the edge
     h.click("refused:discard:" + std::to_string(seq));
-    CHECK(StoreInternals::db(h.store).queryInt("SELECT count(*) FROM pv_changes WHERE status IN ('set_aside', 'pending')") == 0);
-    CHECK(StoreInternals::db(h.store).queryText("SELECT error FROM pv_changes WHERE seq = " + std::to_string(seq)).rfind("discarded", 0) == 0);
+    CHECK(pv::StoreInternals::db(h.store).queryInt("SELECT count(*) FROM pv_changes WHERE status IN ('set_aside', 'pending')") == 0);
+    CHECK(pv::StoreInternals::db(h.store).queryText("SELECT error FROM pv_changes WHERE seq = " + std::to_string(seq)).rfind("discarded", 0) == 0);
     CHECK(h.store.setting("sync.refetch").value_or("").find(p.id) != std::string::npos);  // the next pull fetches it
     testhook::clear();
     h.settle();
@@ -491,7 +491,7 @@ TEST_CASE("the Sync screen's Discard gives a refused change up: it leaves the li
 
 // Which of the vault's files (after a checkpoint) holds `secret` anywhere in its bytes: "" for none.
 std::string vaultFileHolding(Harness& h, const std::string& secret) {
-    StoreInternals::db(h.store).exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    pv::StoreInternals::db(h.store).exec("PRAGMA wal_checkpoint(TRUNCATE)");
     for (const std::string suffix : {"", "-wal", "-shm"}) {
         std::ifstream in(h.dir.file("v.db") + suffix, std::ios::binary);
         const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -61,10 +61,10 @@ Seeded seed(Store& s) {
         s.createOutput(x);
     }
     // A change the server refused, as the Sync screen lists it (a link whose tag exists nowhere).
-    StoreInternals::db(s).exec("PRAGMA foreign_keys = OFF");
-    StoreInternals::db(s).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('" + o.id + "', '0193f1c2-removed-tag')");
-    StoreInternals::db(s).exec("PRAGMA foreign_keys = ON");
-    StoreInternals::db(s).exec("UPDATE pv_changes SET status = 'set_aside', error = 'insert or update on table \"output_tags\" violates foreign key "
+    pv::StoreInternals::db(s).exec("PRAGMA foreign_keys = OFF");
+    pv::StoreInternals::db(s).exec("INSERT INTO output_tags(output_id, tag_id) VALUES ('" + o.id + "', '0193f1c2-removed-tag')");
+    pv::StoreInternals::db(s).exec("PRAGMA foreign_keys = ON");
+    pv::StoreInternals::db(s).exec("UPDATE pv_changes SET status = 'set_aside', error = 'insert or update on table \"output_tags\" violates foreign key "
                 "constraint \"output_tags_tag_id_fkey\"' WHERE seq = (SELECT max(seq) FROM pv_changes)");
     return {o.id, p.id, gpt.id, tagA.id, project.id};
 }

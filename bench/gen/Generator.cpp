@@ -302,7 +302,7 @@ private:
 };
 
 std::string topId(Store& store, const std::string& sqlText) {
-    sql::Stmt s = StoreInternals::db(store).prepare(sqlText);
+    sql::Stmt s = pv::StoreInternals::db(store).prepare(sqlText);
     return s.step() ? s.getText(0) : std::string();
 }
 
@@ -406,7 +406,7 @@ GenResult generateVault(Store& store, const GenOptions& opt) {
         store.transaction([&] { store.linkTags(Kind::Prompt, links); });
         progress("prompt tags", done, nPromptLinks);
     }
-    r.promptTagLinks = StoreInternals::db(store).queryInt("SELECT count(*) FROM prompt_tags");
+    r.promptTagLinks = pv::StoreInternals::db(store).queryInt("SELECT count(*) FROM prompt_tags");
 
     // Outputs with their tag links, one transaction per batch, the way an import would add them.
     OutputFactory factory(opt, promptIds, modelIds, agentIds);

@@ -64,11 +64,11 @@ Shapes ensureShapes(pv::Store& store) {
         return s;
     }
     auto t0 = Clock::now();
-    int64_t maxRow = StoreInternals::db(store).queryInt("SELECT max(rowid) FROM outputs");
+    int64_t maxRow = pv::StoreInternals::db(store).queryInt("SELECT max(rowid) FROM outputs");
     if (maxRow < 40000) throw std::runtime_error("the vault needs at least 40,000 outputs for a tag on 20,000 of them");
     std::mt19937_64 rng(7);
     auto anyOf = [&](const char* table) {
-        return StoreInternals::db(store).queryText(std::string("SELECT id FROM ") + table + " WHERE deleted_at IS NULL ORDER BY rowid LIMIT 1 OFFSET " +
+        return pv::StoreInternals::db(store).queryText(std::string("SELECT id FROM ") + table + " WHERE deleted_at IS NULL ORDER BY rowid LIMIT 1 OFFSET " +
                                     std::to_string(rng() % 20));
     };
     store.transaction([&] {
@@ -91,7 +91,7 @@ Shapes ensureShapes(pv::Store& store) {
             auto tag = store.createTag({.name = "bench-20k-" + std::to_string(t + 1)});
             // 20,000 outputs spread evenly over the whole vault.
             int64_t stride = maxRow / 20000;
-            auto& sel = StoreInternals::db(store).cached("SELECT id FROM outputs WHERE rowid = ?");
+            auto& sel = pv::StoreInternals::db(store).cached("SELECT id FROM outputs WHERE rowid = ?");
             int linked = 0;
             for (int64_t r = 1 + t; linked < 20000 && r <= maxRow; r += stride) {
                 pv::sql::StmtUse use(sel);
@@ -105,7 +105,7 @@ Shapes ensureShapes(pv::Store& store) {
         }
         for (int i = 0; i < 40; ++i) {
             int64_t r = 1 + int64_t(rng() % uint64_t(maxRow));
-            std::string id = StoreInternals::db(store).queryText("SELECT id FROM outputs WHERE rowid >= " + std::to_string(r) +
+            std::string id = pv::StoreInternals::db(store).queryText("SELECT id FROM outputs WHERE rowid >= " + std::to_string(r) +
                                                   " AND deleted_at IS NULL ORDER BY rowid LIMIT 1");
             if (!id.empty()) s.outputs.push_back(id);
         }
@@ -170,7 +170,7 @@ int main(int argc, char** argv) {
             pv::gen::generateVault(store, opt);
         }
         Shapes shapes = ensureShapes(store);
-        int64_t liveOutputs = StoreInternals::db(store).queryInt("SELECT max(rowid) FROM outputs");
+        int64_t liveOutputs = pv::StoreInternals::db(store).queryInt("SELECT max(rowid) FROM outputs");
 
         Headless ui;
         pv::ui::GraphView view(store);
@@ -214,8 +214,8 @@ int main(int argc, char** argv) {
         hopCase("n output", Kind::Output, shapes.outputs);
         // The generator's own biggest hubs (Zipf-skewed): a tag and a model "used everywhere".
         auto biggest = [&](const char* rel) -> std::pair<std::string, int64_t> {
-            if (!StoreInternals::db(store).queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'pv_counts'")) return {"", 0};
-            auto st = StoreInternals::db(store).prepare(std::string("SELECT id, n FROM pv_counts WHERE rel = '") + rel + "' ORDER BY n DESC LIMIT 1");
+            if (!pv::StoreInternals::db(store).queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'pv_counts'")) return {"", 0};
+            auto st = pv::StoreInternals::db(store).prepare(std::string("SELECT id, n FROM pv_counts WHERE rel = '") + rel + "' ORDER BY n DESC LIMIT 1");
             if (!st.step()) return {"", 0};
             return {st.getText(0), st.getInt(1)};
         };

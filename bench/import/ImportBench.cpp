@@ -13,6 +13,7 @@
 #include "Schema.hpp"
 #include "capture/Import.hpp"
 #include "capture/JsonStream.hpp"
+#include "StoreInternals.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -154,7 +155,7 @@ int child(const std::string& mode, const std::string& path, const std::string& v
         // to the kernel each time (a TLB-shootdown storm on this VM) and bill it to the writes.
         mallopt(M_TRIM_THRESHOLD, 512 << 20);
         pv::Store store(vault);
-        auto& db = store.db();
+        auto& db = pv::StoreInternals::db(store);
         db.exec("ATTACH DATABASE '" + path + "' AS src");
         db.exec("INSERT INTO models(id, name, provider, notes) SELECT id, name, provider, notes FROM src.models");
         db.exec("INSERT INTO agents(id, name, platform, url, description, instructions) "

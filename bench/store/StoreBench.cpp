@@ -216,7 +216,7 @@ int main(int argc, char** argv) {
         // Baseline for the queries: the same number of rows read by primary key (the cheapest read).
         std::vector<std::string> ids;
         for (const auto& r : store.listOutputs({}, pv::OutputSort::CapturedDesc, {}, 100).rows) ids.push_back(r.id);
-        auto& pk = StoreInternals::db(store).cached("SELECT id, prompt_id, model_id, agent_id, rating, captured_at FROM outputs WHERE id = ?");
+        auto& pk = pv::StoreInternals::db(store).cached("SELECT id, prompt_id, model_id, agent_id, rating, captured_at FROM outputs WHERE id = ?");
         const Timing base = medianMs(runs, [&] {
             for (const auto& id : ids) {
                 pv::sql::StmtUse use(pk);

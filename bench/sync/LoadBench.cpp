@@ -179,18 +179,18 @@ int main(int argc, char** argv) {
     std::vector<std::string> poolIds;
     {
         Store s(seed);
-        StoreInternals::db(s).exec("ATTACH DATABASE '" + va + "' AS src");
-        sql::Transaction tx(StoreInternals::db(s));
-        StoreInternals::db(s).exec("UPDATE pv_sync_state SET applying = 1");
-        StoreInternals::db(s).exec("INSERT INTO main.models SELECT * FROM src.models; INSERT INTO main.agents SELECT * FROM src.agents; "
+        pv::StoreInternals::db(s).exec("ATTACH DATABASE '" + va + "' AS src");
+        sql::Transaction tx(pv::StoreInternals::db(s));
+        pv::StoreInternals::db(s).exec("UPDATE pv_sync_state SET applying = 1");
+        pv::StoreInternals::db(s).exec("INSERT INTO main.models SELECT * FROM src.models; INSERT INTO main.agents SELECT * FROM src.agents; "
                     "INSERT INTO main.prompts SELECT * FROM src.prompts; "
                     "INSERT INTO main.outputs SELECT * FROM src.outputs ORDER BY id LIMIT " + std::to_string(pool));
-        StoreInternals::db(s).exec("UPDATE pv_sync_state SET applying = 0");
+        pv::StoreInternals::db(s).exec("UPDATE pv_sync_state SET applying = 0");
         const std::string cursor = admin.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").text(0, 0);
         s.setSetting("sync.pull_cursor." + serverId, cursor);
         tx.commit();
-        StoreInternals::db(s).exec("DETACH DATABASE src");
-        auto q = StoreInternals::db(s).prepare("SELECT id FROM outputs ORDER BY id");
+        pv::StoreInternals::db(s).exec("DETACH DATABASE src");
+        auto q = pv::StoreInternals::db(s).prepare("SELECT id FROM outputs ORDER BY id");
         while (q.step()) poolIds.push_back(q.getText(0));
     }
     std::vector<std::string> paths;
@@ -199,7 +199,7 @@ int main(int argc, char** argv) {
         removeVault(paths.back());
         std::filesystem::copy_file(seed, paths.back());
         Store s(paths.back());
-        StoreInternals::db(s).exec("UPDATE pv_sync_state SET device_id = lower(hex(randomblob(8)))");
+        pv::StoreInternals::db(s).exec("UPDATE pv_sync_state SET device_id = lower(hex(randomblob(8)))");
     }
 
     // 3. Load: every device runs its background service, and an editor thread per device (its
@@ -269,7 +269,7 @@ int main(int argc, char** argv) {
             } busy;
             if (traceOn)
                 sqlite3_busy_handler(
-                    StoreInternals::db(ui).handle(),
+                    pv::StoreInternals::db(ui).handle(),
                     [](void* p, int n) -> int {
                         static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
                         static const int totals[] = {0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228};
@@ -346,7 +346,7 @@ int main(int argc, char** argv) {
             if (now.empty() && secondsSince(start) > seconds + 1) break;
             std::vector<std::pair<int64_t, double>> done;  // edit, latency (ms)
             for (const auto& w : now) {
-                auto& s = StoreInternals::db(*seen[static_cast<size_t>(w.target)]).cached("SELECT notes FROM outputs WHERE id = ?");
+                auto& s = pv::StoreInternals::db(*seen[static_cast<size_t>(w.target)]).cached("SELECT notes FROM outputs WHERE id = ?");
                 sql::StmtUse use(s);
                 s.bind(1, w.id);
                 const int64_t got = s.step() ? editNumber(s.getText(0)) : -1;
@@ -404,8 +404,8 @@ int main(int argc, char** argv) {
     timedPull(*ui[1]);  // catch up with the load phase
     {
         Store& s0 = *ui[0];
-        sql::Transaction tx(StoreInternals::db(s0));
-        auto& up = StoreInternals::db(s0).cached("UPDATE outputs SET notes = ? WHERE id = ?");
+        sql::Transaction tx(pv::StoreInternals::db(s0));
+        auto& up = pv::StoreInternals::db(s0).cached("UPDATE outputs SET notes = ? WHERE id = ?");
         for (int64_t i = 0; i < changed && i < static_cast<int64_t>(poolIds.size()); ++i) {
             sql::StmtUse use(up);
             up.bind(1, "bulk change " + std::to_string(i)).bind(2, poolIds[static_cast<size_t>(i)]).exec();

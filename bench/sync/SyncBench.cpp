@@ -116,14 +116,14 @@ void generateA(const std::string& path, int64_t outputs, int64_t bytes) {
     g.tags = 0;
     gen::generateVault(a, g);
     if (bytes <= 0) return;
-    sql::Transaction tx(StoreInternals::db(a));
-    StoreInternals::db(a).exec("UPDATE pv_sync_state SET applying = 1");
+    sql::Transaction tx(pv::StoreInternals::db(a));
+    pv::StoreInternals::db(a).exec("UPDATE pv_sync_state SET applying = 1");
     const std::string b = std::to_string(bytes);
     auto sized = [&](const std::string& c) {
         return "substr(" + c + " || ' ' || " + c + " || ' ' || " + c + " || ' ' || " + c + " || ' ' || " + c + ", 1, " + b + ")";
     };
-    StoreInternals::db(a).exec("UPDATE outputs SET output = " + sized("output") + ", output_edited = " + sized("output_edited"));
-    StoreInternals::db(a).exec("UPDATE pv_sync_state SET applying = 0");
+    pv::StoreInternals::db(a).exec("UPDATE outputs SET output = " + sized("output") + ", output_edited = " + sized("output_edited"));
+    pv::StoreInternals::db(a).exec("UPDATE pv_sync_state SET applying = 0");
     tx.commit();
 }
 
@@ -172,11 +172,11 @@ int main(int argc, char** argv) {
         // The same output rows as COPY text, for the baselines.
         Store a(va);
         totalChanges = a.pendingChanges();
-        textBytes = StoreInternals::db(a).queryInt("SELECT sum(length(CAST(output AS BLOB)) + coalesce(length(CAST(output_edited AS BLOB)), 0)) FROM outputs");
+        textBytes = pv::StoreInternals::db(a).queryInt("SELECT sum(length(CAST(output AS BLOB)) + coalesce(length(CAST(output_edited AS BLOB)), 0)) FROM outputs");
         std::ofstream out(copyFile, std::ios::binary), keyed(keyedFile, std::ios::binary);
         std::string cols;
         for (const auto& c : findTable("outputs")->columns) cols += (cols.empty() ? "" : ", ") + c.name;
-        auto s = StoreInternals::db(a).prepare("SELECT id, output, " + cols + " FROM outputs");
+        auto s = pv::StoreInternals::db(a).prepare("SELECT id, output, " + cols + " FROM outputs");
         std::string line;
         while (s.step()) {
             line.clear();
@@ -289,16 +289,16 @@ int main(int argc, char** argv) {
         const std::string vc = dir + "/c.db";
         removeVault(vc);
         Store c(vc);
-        StoreInternals::db(c).exec("ATTACH DATABASE '" + va + "' AS src");
+        pv::StoreInternals::db(c).exec("ATTACH DATABASE '" + va + "' AS src");
         Meter m(0, false);
-        sql::Transaction tx(StoreInternals::db(c));
-        StoreInternals::db(c).exec("UPDATE pv_sync_state SET applying = 1");
-        StoreInternals::db(c).exec("INSERT INTO main.models SELECT * FROM src.models; INSERT INTO main.agents SELECT * FROM src.agents; "
+        sql::Transaction tx(pv::StoreInternals::db(c));
+        pv::StoreInternals::db(c).exec("UPDATE pv_sync_state SET applying = 1");
+        pv::StoreInternals::db(c).exec("INSERT INTO main.models SELECT * FROM src.models; INSERT INTO main.agents SELECT * FROM src.agents; "
                     "INSERT INTO main.prompts SELECT * FROM src.prompts; INSERT INTO main.outputs SELECT * FROM src.outputs");
-        StoreInternals::db(c).exec("UPDATE pv_sync_state SET applying = 0");
+        pv::StoreInternals::db(c).exec("UPDATE pv_sync_state SET applying = 0");
         tx.commit();
         localPh = m.done();
-        StoreInternals::db(c).exec("DETACH DATABASE src");
+        pv::StoreInternals::db(c).exec("DETACH DATABASE src");
         removeVault(vc);
     }
     bool same;
@@ -322,7 +322,7 @@ int main(int argc, char** argv) {
         };
         waitIdle(sa);
         waitIdle(sb);
-        std::string id = StoreInternals::db(uiA).queryText("SELECT id FROM outputs ORDER BY id LIMIT 1");
+        std::string id = pv::StoreInternals::db(uiA).queryText("SELECT id FROM outputs ORDER BY id LIMIT 1");
         for (int run = 0; run < latencyRuns; ++run) {
             std::string note = "latency run " + std::to_string(run);
             auto o = *uiA.getOutput(id);
@@ -330,7 +330,7 @@ int main(int argc, char** argv) {
             auto start = Clock::now();
             uiA.updateOutput(o);
             sa.notifyLocalChange();
-            auto& s = StoreInternals::db(uiB).cached("SELECT notes FROM outputs WHERE id = ?");
+            auto& s = pv::StoreInternals::db(uiB).cached("SELECT notes FROM outputs WHERE id = ?");
             for (;;) {
                 sql::StmtUse use(s);
                 s.bind(1, id);
