@@ -4,11 +4,18 @@
 #include "StoreInternals.hpp"
 
 #include <algorithm>
-#include <cstdlib>
+#include <charconv>
 
 namespace pv {
 
 namespace {
+
+// An integer column as the server writes it (decimal text); 0 for anything else, as strtoll.
+int64_t parseInteger(std::string_view text) {
+    int64_t v = 0;
+    std::from_chars(text.data(), text.data() + text.size(), v);
+    return v;
+}
 
 // "(?,?,…)" with n placeholders.
 std::string placeholderTuple(int n) {
@@ -97,7 +104,7 @@ PullWriter::Table::Table(sql::Db& db, const TableDef& t, bool diffRows)
 void PullWriter::Table::bind(sql::Stmt& st, int param, const PulledRows& r, int row, int col) const {
     if (r.isNull(row, col)) st.bind(param, nullptr);
     else if (m_table.columns[static_cast<size_t>(col)].type == ColType::Integer)
-        st.bind(param, static_cast<int64_t>(std::strtoll(std::string(r.text(row, col)).c_str(), nullptr, 10)));
+        st.bind(param, parseInteger(r.text(row, col)));
     else st.bind(param, r.text(row, col));
 }
 
@@ -178,7 +185,7 @@ void PullWriter::Table::takeAll(const PulledRows& r, int row) {
             bool same;
             if (r.isNull(row, c)) same = m_local->isNull(c);
             else if (m_table.columns[static_cast<size_t>(c)].type == ColType::Integer)
-                same = m_local->columnType(c) == SQLITE_INTEGER && m_local->getInt(c) == std::strtoll(std::string(r.text(row, c)).c_str(), nullptr, 10);
+                same = m_local->columnType(c) == SQLITE_INTEGER && m_local->getInt(c) == parseInteger(r.text(row, c));
             else
                 same = m_local->columnType(c) == SQLITE_TEXT &&
                        std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(m_local->handle(), c)),
