@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <iostream>
 #include <regex>
 
@@ -18,6 +19,23 @@ CLI::Validator wholeNumber(int64_t min, int64_t max) {
             return {};
         },
         "INT " + range);
+}
+
+bool parseSize(const std::string& text, int& width, int& height) {
+    char tail = 0;
+    return std::sscanf(text.c_str(), "%dx%d%c", &width, &height, &tail) == 2;
+}
+
+CLI::Validator sizeWxH(int minWidth, int minHeight) {
+    const std::string least = std::to_string(minWidth) + "x" + std::to_string(minHeight);
+    return CLI::Validator(
+        [minWidth, minHeight, least](std::string& v) -> std::string {
+            int w = 0, h = 0;
+            if (!parseSize(v, w, h) || w < minWidth || h < minHeight)
+                return "expected WIDTHxHEIGHT of at least " + least + ", e.g. 1440x900, got '" + v + "'";
+            return {};
+        },
+        "WxH");
 }
 
 CLI::Validator oneOf(std::vector<std::string> words) {

@@ -19,6 +19,11 @@ CLI::Validator wholeNumber(int64_t min, int64_t max);
 // One of a fixed set of words: "expected raw, edited, diff or preview, got 'x'".
 CLI::Validator oneOf(std::vector<std::string> words);
 
+// A size "WIDTHxHEIGHT" of at least minWidth x minHeight: "expected WIDTHxHEIGHT of at least
+// 320x240, e.g. 1440x900, got 'x'". parseSize reads a value the validator passed.
+CLI::Validator sizeWxH(int minWidth, int minHeight);
+bool parseSize(const std::string& text, int& width, int& height);
+
 // Parses `args` (without the program name). nullopt: parsed, go on. Otherwise the exit code to
 // return at once (0 after --help, 2 after an error), the help or the error already printed.
 // `scrub` rewrites an error message before it is printed (e.g. to mask a password in it).

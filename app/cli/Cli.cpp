@@ -27,15 +27,7 @@ void addAppOptions(CLI::App& root, AppOptions& o, std::string& size, std::string
     root.add_option("--tab", tab, "the output editor's tab")->check(cmdline::oneOf(kTabs))->group(group);
     root.add_option("--screenshot", o.screenshot, "draw one settled frame, save it as this PNG and exit")->group(group);
     root.add_option("--size", size, "window size WIDTHxHEIGHT, e.g. 1440x900 (at least 320x240)")
-        ->check(CLI::Validator(
-            [](std::string& v) -> std::string {
-                int w = 0, h = 0;
-                char tail = 0;
-                if (std::sscanf(v.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 320 || h < 240)
-                    return "expected WIDTHxHEIGHT of at least 320x240, e.g. 1440x900, got '" + v + "'";
-                return {};
-            },
-            "WxH"))
+        ->check(cmdline::sizeWxH(320, 240))
         ->group(group);
     root.add_option("--bench", o.bench, "measure frames: scroll, glyphs, editor, type or all (bench/ui)")->group(group);
     root.add_option("--bench-frames", o.benchFrames, "frames per bench phase")->check(cmdline::wholeNumber(10, 1000000))->group(group);
@@ -82,7 +74,7 @@ int main(std::vector<std::string> args, const OpenApp& openApp) {
             std::cerr << "promptvault: no command given (see --help)\n";
             return 2;
         }
-        if (!size.empty()) std::sscanf(size.c_str(), "%dx%d", &appOptions.width, &appOptions.height);
+        if (!size.empty()) cmdline::parseSize(size, appOptions.width, appOptions.height);
         for (size_t t = 0; t < kTabs.size(); ++t)
             if (tab == kTabs[t]) appOptions.tab = int(t);
         return openApp(appOptions);

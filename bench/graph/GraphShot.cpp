@@ -153,16 +153,7 @@ int main(int argc, char** argv) {
         cli.add_option("--expand", expandText, "a record to expand (repeatable)")->check(isRef);
         cli.add_option("--path", pathText, "show the path from the focus to this record")->check(isRef);
         cli.add_option("--list", list, "open this relation's list");
-        cli.add_option("--size", size, "image size WxH (at least 200x200)")
-            ->check(CLI::Validator(
-                [](std::string& v) -> std::string {
-                    int w = 0, h = 0;
-                    char tail = 0;
-                    if (std::sscanf(v.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 200 || h < 200)
-                        return "expected WxH of at least 200x200, got '" + v + "'";
-                    return {};
-                },
-                "WxH"));
+        cli.add_option("--size", size, "image size WxH (at least 200x200)")->check(pv::cmdline::sizeWxH(200, 200));
         demoOpt->excludes(vaultOpt);
         vaultOpt->needs(selectOpt);
         if (auto code = pv::cmdline::parse(cli, argc, argv)) return *code;
@@ -173,7 +164,7 @@ int main(int argc, char** argv) {
         if (!selectText.empty()) select = parseRef(selectText);
         if (!pathText.empty()) pathTo = parseRef(pathText);
         for (const auto& e : expandText) expand.push_back(parseRef(e));
-        if (!size.empty()) std::sscanf(size.c_str(), "%dx%d", &width, &height);
+        if (!size.empty()) pv::cmdline::parseSize(size, width, height);
         if (!demo.empty()) {
             for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(demo + suffix);
             vault = demo;
