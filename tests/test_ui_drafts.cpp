@@ -131,6 +131,24 @@ TEST_CASE("unsaved edits of an existing output and of a prompt are both kept and
     CHECK(h.store.getPrompt(p.id)->body == "body");
 }
 
+TEST_CASE("a recovered correction of an output opens on the Edited tab, where it was being typed") {
+    TempDir dir;
+    const auto v = dir.file("v.db");
+    Harness h(v);
+    auto corrected = h.store.createOutput({.output = "teh raw answer", .outputEdited = "the raw answer"});
+    h.app->open({Kind::Output, corrected.id});
+    h.settle();
+    h.app->outputEditor().draft().outputEdited = "the raw answer, corrected further — Протокол 会议 🚀";
+    REQUIRE(h.framesUntil([&] { return keptDrafts(v).size() == 1; }) >= 0);
+
+    h.app.reset();
+    h.open();
+    h.settle();
+    CHECK(h.app->recoveredDrafts() == 1);
+    CHECK(h.app->outputEditor().draft().outputEdited == std::optional<std::string>("the raw answer, corrected further — Протокол 会议 🚀"));
+    CHECK(h.app->outputEditor().tab() == 1);
+}
+
 TEST_CASE("a model's unsaved rename is kept too (lookup editor)") {
     TempDir dir;
     const auto v = dir.file("v.db");

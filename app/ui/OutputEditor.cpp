@@ -139,6 +139,8 @@ bool OutputEditor::restoreDraft(const Draft& d) {
         if (auto v = s.getLookupValue(id)) m_values.push_back(*v);
     m_labels.clear();
     m_recovered = true;
+    // Back where the person was typing: the corrected version, when that is what the draft changed.
+    if (!m_isNew && m_draft.outputEdited != m_orig.outputEdited && m_draft.output == m_orig.output) m_tabRequest = 1;
     // Recovered over a record that changed since: say so, as for a change made while editing.
     if (!m_isNew && fieldOr(d, "base_updated_at") != m_orig.updatedAt) m_changedElsewhere = true;
     return true;
