@@ -12,7 +12,13 @@ FUZZ_BUILD="${FUZZ_BUILD:-$ROOT/build-fuzz}"
 SECONDS_PER_TARGET="${FUZZ_SECONDS:-20}"
 command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ not found (apt-get install clang)" >&2; exit 2; }
 cmake -S tests/fuzz -B "$FUZZ_BUILD" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
-cmake --build "$FUZZ_BUILD" -j "${JOBS:-2}" >/dev/null
+mkdir -p "$FUZZ_BUILD"
+# The build's errors go to stdout (ninja): shown when it fails, instead of a silent exit.
+if ! cmake --build "$FUZZ_BUILD" -j "${JOBS:-2}" >"$FUZZ_BUILD/build.log" 2>&1; then
+  echo "fuzz.sh: building the fuzz targets failed:" >&2
+  grep -E "error|undefined reference" "$FUZZ_BUILD/build.log" | head -20 >&2
+  exit 1
+fi
 mkdir -p "$FUZZ_BUILD/artifacts"
 status=0
 for target in chatgpt claude clipboard; do
